@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerEval } from './commands/eval.ts';
+import { registerMerge } from './commands/merge.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerTokenize } from './commands/tokenize.ts';
+import { registerTrain } from './commands/train.ts';
+import { registerVectors } from './commands/vectors.ts';
+
+// The command-line contract lives in ../shared/DESIGN.md; each command sits in its own file.
+const program = new Command('tunelab')
+  .description('TuneLab: fine-tune, evaluate, analyse and merge BERT-style models')
+  .showHelpAfterError();
+
+for (const register of [registerPredict, registerTokenize, registerTrain, registerEval, registerVectors, registerMerge]) {
+  register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`tunelab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
