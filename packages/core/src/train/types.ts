@@ -1,0 +1,117 @@
+// Public contract of the training engine, used by the BullMQ worker and the CLI. Keep it stable:
+// add optional fields, never rename.
+import { z } from 'zod';
+import type { TensorMap } from '../safetensors/index.ts';
+
+export const TASK_KINDS = ['regression', 'classification'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** Hyperparameters of one fine-tuning run. Defaults follow common BERT fine-tuning recipes. */
+export const ZTrainOptions = z.object({
+  task: z.enum(TASK_KINDS),
+  epochs: z.number().int().positive().default(3),
+  batchSize: z.number().int().positive().default(16),
+  maxLength: z.number().int().min(4).default(128),
+  learningRate: z.number().positive().default(5e-5),
+  /** Decoupled AdamW weight decay; never applied to biases and LayerNorm weights. */
+  weightDecay: z.number().min(0).default(0.01),
+  /** Fraction of all steps spent warming the learning rate up linearly from 0; then linear decay to 0. */
+  warmupRatio: z.number().min(0).max(1).default(0.1),
+  /** Clip gradients to this global L2 norm (0 disables). */
+  maxGradNorm: z.number().min(0).default(1),
+  /** Overrides the config's hidden and attention dropout when set. */
+  dropout: z.number().min(0).max(0.9).optional(),
+  seed: z.number().int().default(42),
+  freezeEmbeddings: z.boolean().default(false),
+  /** Freeze the first N encoder layers. */
+  freezeLayers: z.number().int().min(0).default(0),
+  /** Regression: |round(prediction) − label| ≤ tolerance counts as flexibly accurate. */
+  tolerance: z.number().min(0).default(1),
+  /** Regression: predictions are clamped to this range before accuracy (default: the labels' range). */
+  labelRange: z.tuple([z.number(), z.number()]).optional(),
+  /** Classification: number of classes (default: 1 + the largest label). Labels are 0..numLabels-1. */
+  numLabels: z.number().int().min(2).optional(),
+  /** Classification: per-class loss weights, or 'balanced' (n / (classes · count)). */
+  classWeights: z.union([z.literal('balanced'), z.array(z.number().positive())]).optional(),
+  /** Stop when `metric` on the eval set has not improved for `patience` epochs. */
+  earlyStopping: z
+    .object({
+      metric: z.string(),
+      patience: z.number().int().positive(),
+      mode: z.enum(['min', 'max']).default('min'),
+    })
+    .optional(),
+  /** Keep the best epoch's weights (by earlyStopping.metric) as the result. */
+  restoreBest: z.boolean().default(true),
+});
+/** What callers pass (defaults optional). */
+export type TTrainOptionsInput = z.input<typeof ZTrainOptions>;
+/** After parsing (defaults filled). */
+export type TTrainOptions = z.output<typeof ZTrainOptions>;
+
+/** One labelled example. Classification labels are class indices 0..numLabels-1. */
+export interface TrainExample {
+  text: string;
+  label: number;
+}
+
+export interface StepEvent {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  totalSteps: number;
+  elapsedMs: number;
+  etaSeconds: number;
+}
+
+/** Metric keys: regression mae, rmse, accuracy, flexible_accuracy; classification accuracy, macro_f1; plus n and train_loss. */
+export interface EpochEvent {
+  epoch: number;
+  step: number;
+  metrics: Record<string, number>;
+}
+
+/** Everything needed to resume a run at an epoch boundary, bit for bit. */
+export interface TrainCheckpoint {
+  version: 1;
+  /** Epochs completed. */
+  epoch: number;
+  step: number;
+  /** State of the run's seeded generator (shuffles, dropout). */
+  rngState: number;
+  weights: TensorMap;
+  optimizer: { step: number; m: TensorMap; v: TensorMap };
+  best: { value: number | null; epoch: number; badEpochs: number; weights: TensorMap | null };
+  history: EpochEvent[];
+}
+
+export interface TrainCallbacks {
+  onStep?: (event: StepEvent) => void | Promise<void>;
+  onEpoch?: (event: EpochEvent) => void | Promise<void>;
+  /** Checked before every step; true cancels the run (result status 'cancelled'). */
+  shouldStop?: () => boolean | Promise<boolean>;
+  /** Called after every epoch; persist it so a retried job can resume. */
+  saveCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  /** Called once at the start; return the last saved checkpoint to resume from it. */
+  loadCheckpoint?: () => TrainCheckpoint | null | undefined | Promise<TrainCheckpoint | null | undefined>;
+}
+
+export type TrainStatus = 'completed' | 'stopped-early' | 'cancelled';
+
+export interface TrainResult {
+  status: TrainStatus;
+  epochs: number;
+  steps: number;
+  history: EpochEvent[];
+  /** Metrics of the returned weights on the eval set (empty without an eval set). */
+  metrics: Record<string, number>;
+  /** Epoch whose weights were kept (the best one when restoreBest and earlyStopping are set). */
+  bestEpoch: number;
+}
+
+/** Model outputs for texts: raw logits and the prediction (regression value or class index). */
+export interface Prediction {
+  logits: number[];
+  prediction: number;
+}
