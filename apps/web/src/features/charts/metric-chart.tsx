@@ -1,0 +1,182 @@
+'use client';
+import { emaPoints, type SeriesPoint } from '@tunelab/core/series';
+import { useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { exportCsv, exportPng, exportSvg, toCsv } from './chart-export.ts';
+import { useChartSettings, xAxisLabel } from './chart-settings.tsx';
+
+export const PALETTE = [
+  '#2f6fde',
+  '#e0762f',
+  '#2c9a5a',
+  '#c2418b',
+  '#7a5bd6',
+  '#1f9fb0',
+  '#b59a1a',
+  '#d64545',
+  '#5d6b7e',
+];
+
+export interface ChartSeries {
+  key: string;
+  label: string;
+  points: SeriesPoint[];
+  color?: string;
+}
+
+interface Props {
+  title: string;
+  series: ChartSeries[];
+  /** Smooth with the page's EMA weight (step curves); per-epoch eval curves are drawn raw with dots. */
+  smooth?: boolean;
+  height?: number;
+  fileName?: string;
+  testId?: string;
+}
+
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
+    ? v.toExponential(3)
+    : Number(v.toPrecision(4)).toString();
+
+export function MetricChart({ title, series, smooth = true, height = 240, fileName, testId }: Props) {
+  const { smoothing, x, logY } = useChartSettings();
+  const box = useRef<HTMLDivElement>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const name = fileName ?? title.replace(/[^\w.-]+/g, '_');
+
+  const drawn = useMemo(() => {
+    const keep = (p: SeriesPoint) => Number.isFinite(p.y) && (!logY || p.y > 0);
+    return series.map((s, i) => {
+      const color = s.color ?? PALETTE[i % PALETTE.length];
+      const raw = s.points.filter(keep);
+      const smoothed =
+        smooth && smoothing > 0 && raw.length > 2 ? emaPoints(raw, smoothing).filter(keep) : null;
+      return { ...s, color, raw, smoothed };
+    });
+  }, [series, smooth, smoothing, logY]);
+
+  const total = drawn.reduce((n, s) => n + s.raw.length, 0);
+  const guarded = (f: () => void | Promise<void>) => async () => {
+    try {
+      setExportError(null);
+      await f();
+    } catch (e) {
+      setExportError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <div className="chart-card" data-testid={testId} data-points={total}>
+      <div className="chart-head">
+        <h2>{title}</h2>
+        <div className="chart-tools">
+          <button type="button" onClick={guarded(() => exportPng(box.current, name))} title="Download PNG">
+            PNG
+          </button>
+          <button type="button" onClick={guarded(() => exportSvg(box.current, name))} title="Download SVG">
+            SVG
+          </button>
+          <button
+            type="button"
+            onClick={guarded(() =>
+              exportCsv(
+                toCsv(
+                  drawn.map((s) => ({ label: s.label, points: s.raw })),
+                  x,
+                ),
+                name,
+              ),
+            )}
+            title="Download the plotted points as CSV"
+          >
+            CSV
+          </button>
+        </div>
+      </div>
+      {exportError && <div className="error-box">{exportError}</div>}
+      <div ref={box} style={{ width: '100%', height }}>
+        {total === 0 ? (
+          <div className="empty" style={{ height: '100%', display: 'grid', placeItems: 'center' }}>
+            No points yet
+          </div>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart margin={{ top: 6, right: 12, bottom: 14, left: 0 }}>
+              <CartesianGrid stroke="#eef1f5" />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={fmt}
+                fontSize={11}
+                allowDuplicatedCategory={false}
+                label={{
+                  value: xAxisLabel(x),
+                  position: 'insideBottom',
+                  offset: -6,
+                  fontSize: 11,
+                  fill: '#5b6778',
+                }}
+              />
+              <YAxis
+                type="number"
+                scale={logY ? 'log' : 'auto'}
+                domain={['auto', 'auto']}
+                tickFormatter={fmt}
+                fontSize={11}
+                width={56}
+                allowDataOverflow
+              />
+              <Tooltip
+                formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))}
+                labelFormatter={(v) => `${xAxisLabel(x)} ${typeof v === 'number' ? fmt(v) : v}`}
+                contentStyle={{ fontSize: 12 }}
+              />
+              {drawn.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
+              {drawn.map((s) =>
+                s.smoothed
+                  ? [
+                      <Line
+                        key={`${s.key}-raw`}
+                        data={s.raw}
+                        dataKey="y"
+                        name={`${s.label} (raw)`}
+                        stroke={s.color}
+                        strokeOpacity={0.22}
+                        dot={false}
+                        isAnimationActive={false}
+                        legendType="none"
+                        strokeWidth={1}
+                      />,
+                      <Line
+                        key={s.key}
+                        data={s.smoothed}
+                        dataKey="y"
+                        name={s.label}
+                        stroke={s.color}
+                        dot={false}
+                        isAnimationActive={false}
+                        strokeWidth={1.6}
+                      />,
+                    ]
+                  : [
+                      <Line
+                        key={s.key}
+                        data={s.raw}
+                        dataKey="y"
+                        name={s.label}
+                        stroke={s.color}
+                        dot={s.raw.length <= 60 ? { r: 2.5 } : false}
+                        isAnimationActive={false}
+                        strokeWidth={1.6}
+                      />,
+                    ],
+              )}
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </div>
+  );
+}

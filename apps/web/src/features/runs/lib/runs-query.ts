@@ -1,0 +1,79 @@
+import { prisma } from '@tunelab/db';
+import { z } from 'zod';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+const SORTABLE = ['createdAt', 'status', 'finishedAt', 'progress'] as const;
+export const PAGE_SIZE = 50;
+
+export const ZRunsQuery = z.object({
+  q: z.string().max(200).optional(),
+  status: z.enum(RUN_STATUSES).optional().catch(undefined),
+  dataset: z.string().max(64).optional(),
+  model: z.string().max(64).optional(),
+  tag: z.string().max(64).optional(),
+  kind: z.enum(['train', 'pretrain']).optional().catch(undefined),
+  sort: z.enum(SORTABLE).default('createdAt').catch('createdAt'),
+  dir: z.enum(['asc', 'desc']).default('desc').catch('desc'),
+  page: z.coerce.number().int().min(1).default(1).catch(1),
+});
+export type TRunsQuery = z.infer<typeof ZRunsQuery>;
+
+/** One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast. */
+export async function findRuns(query: TRunsQuery) {
+  const where = {
+    kind: query.kind ? query.kind : { in: ['train', 'pretrain'] as ('train' | 'pretrain')[] },
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.dataset ? { datasetId: query.dataset } : {}),
+    ...(query.model ? { modelId: query.model } : {}),
+    ...(query.tag ? { tags: { has: query.tag } } : {}),
+    ...(query.q
+      ? {
+          OR: [
+            { id: { contains: query.q } },
+            { dataset: { name: { contains: query.q, mode: 'insensitive' as const } } },
+            { model: { name: { contains: query.q, mode: 'insensitive' as const } } },
+            { tags: { has: query.q } },
+          ],
+        }
+      : {}),
+  };
+  const [total, runs] = await Promise.all([
+    prisma.run.count({ where }),
+    prisma.run.findMany({
+      where,
+      orderBy: [{ [query.sort]: query.dir }, { id: 'desc' }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true,
+        kind: true,
+        status: true,
+        params: true,
+        summary: true,
+        progress: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        tags: true,
+        seed: true,
+        fraction: true,
+        sweepId: true,
+        dataset: { select: { id: true, name: true } },
+        model: { select: { id: true, name: true } },
+      },
+    }),
+  ]);
+  return { total, runs, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+export type RunListItem = Awaited<ReturnType<typeof findRuns>>['runs'][number];
+
+export async function findRunFilters() {
+  const [datasets, models, tags] = await Promise.all([
+    prisma.dataset.findMany({ select: { id: true, name: true }, orderBy: { createdAt: 'desc' }, take: 200 }),
+    prisma.model.findMany({ select: { id: true, name: true }, orderBy: { createdAt: 'desc' }, take: 200 }),
+    prisma.$queryRaw<
+      { tag: string }[]
+    >`SELECT DISTINCT unnest(tags) AS tag FROM "Run" ORDER BY tag LIMIT 200`,
+  ]);
+  return { datasets, models, tags: tags.map((t) => t.tag) };
+}

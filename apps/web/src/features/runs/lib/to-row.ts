@@ -1,0 +1,29 @@
+import { ZRunSummary } from '@tunelab/core/dashboard';
+import type { RunRow } from '../components/runs-table.tsx';
+import { fmtAgo, fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './format.ts';
+import type { RunListItem } from './runs-query.ts';
+
+export function toRunRow(run: RunListItem): RunRow {
+  const summary = ZRunSummary.safeParse(run.summary);
+  const m = summary.success ? summary.data.metrics : {};
+  const er = summary.success ? summary.data.errorReduction : undefined;
+  return {
+    id: run.id,
+    label: runLabel(run),
+    kind: run.kind,
+    status: run.status,
+    progress: run.progress,
+    dataset: run.dataset?.name ?? '—',
+    model: run.model?.name ?? '—',
+    created: fmtAgo(run.createdAt),
+    duration: fmtDuration(runDurationSeconds(run)),
+    tags: run.tags,
+    metrics: {
+      mae: fmtNum(m.mae),
+      rmse: fmtNum(m.rmse),
+      accuracy: fmtPct(m.accuracy),
+      flexibleAccuracy: fmtPct(m.flexibleAccuracy),
+      errorReduction: fmtPct(er?.mae),
+    },
+  };
+}

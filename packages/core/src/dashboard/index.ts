@@ -1,0 +1,15 @@
+export {
+  errorReduction,
+  type TEvalMetrics,
+  type TRunSummary,
+  ZEvalMetrics,
+  ZRunSummary,
+} from './run-summary.ts';
+export {
+  type TPretrainParams,
+  TRAIN_PARAM_DEFAULTS,
+  TRAIN_PARAM_HELP,
+  type TTrainParams,
+  ZPretrainParams,
+  ZTrainParams,
+} from './train-params.ts';
