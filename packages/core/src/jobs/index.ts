@@ -1,0 +1,97 @@
+// Job contracts shared by the web app (producer) and the worker (consumer). Payloads carry ids
+// only: processors read details from Postgres, so a job never acts on stale copies of a row.
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+/**
+ * Two queues so that CPU-heavy work can run in sandboxed child processes (a long training step must
+ * not starve the lock renewal) while quick bookkeeping jobs run in the worker process itself.
+ */
+export const QUEUE_NAMES = {
+  control: 'control',
+  compute: 'compute',
+} as const;
+export type TQueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const JOB_NAMES = {
+  datasetProfile: 'dataset.profile',
+  runTrain: 'run.train',
+  runPretrain: 'run.pretrain',
+  runEvaluate: 'run.evaluate',
+  sweepLaunch: 'sweep.launch',
+  analysisVectors: 'analysis.vectors',
+  mergeRun: 'merge.run',
+} as const;
+export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+const ZId = z.string().min(1).max(64);
+
+export const ZDatasetProfileJob = z.object({ datasetId: ZId }).strict();
+export type TDatasetProfileJob = z.infer<typeof ZDatasetProfileJob>;
+export const ZTrainJob = z.object({ runId: ZId }).strict();
+export type TTrainJob = z.infer<typeof ZTrainJob>;
+export const ZPretrainJob = z.object({ runId: ZId }).strict();
+export type TPretrainJob = z.infer<typeof ZPretrainJob>;
+export const ZEvaluateJob = z.object({ runId: ZId }).strict();
+export type TEvaluateJob = z.infer<typeof ZEvaluateJob>;
+export const ZSweepLaunchJob = z.object({ sweepId: ZId }).strict();
+export type TSweepLaunchJob = z.infer<typeof ZSweepLaunchJob>;
+export const ZAnalysisVectorsJob = z.object({ analysisId: ZId }).strict();
+export type TAnalysisVectorsJob = z.infer<typeof ZAnalysisVectorsJob>;
+export const ZMergeJob = z.object({ mergeId: ZId }).strict();
+export type TMergeJob = z.infer<typeof ZMergeJob>;
+
+/** Payload schema of each job name. */
+export const JOB_SCHEMAS = {
+  [JOB_NAMES.datasetProfile]: ZDatasetProfileJob,
+  [JOB_NAMES.runTrain]: ZTrainJob,
+  [JOB_NAMES.runPretrain]: ZPretrainJob,
+  [JOB_NAMES.runEvaluate]: ZEvaluateJob,
+  [JOB_NAMES.sweepLaunch]: ZSweepLaunchJob,
+  [JOB_NAMES.analysisVectors]: ZAnalysisVectorsJob,
+  [JOB_NAMES.mergeRun]: ZMergeJob,
+} as const satisfies Record<TJobName, z.ZodType>;
+
+export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
+
+/** Which queue carries each job: compute = sandboxed, CPU-heavy. */
+export const JOB_QUEUE = {
+  [JOB_NAMES.datasetProfile]: QUEUE_NAMES.control,
+  [JOB_NAMES.sweepLaunch]: QUEUE_NAMES.control,
+  [JOB_NAMES.runTrain]: QUEUE_NAMES.compute,
+  [JOB_NAMES.runPretrain]: QUEUE_NAMES.compute,
+  [JOB_NAMES.runEvaluate]: QUEUE_NAMES.compute,
+  [JOB_NAMES.analysisVectors]: QUEUE_NAMES.compute,
+  [JOB_NAMES.mergeRun]: QUEUE_NAMES.compute,
+} as const satisfies Record<TJobName, TQueueName>;
+
+export const DEFAULT_JOB_OPTIONS = Object.freeze({
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
+  removeOnFail: { count: 5_000, age: 30 * 24 * 3600 },
+}) satisfies JobsOptions;
+
+/**
+ * Deterministic BullMQ job id: enqueueing the same entity twice is a no-op instead of a second job,
+ * and a run's job can be found (and removed) from its id alone. BullMQ forbids ':' in custom ids.
+ */
+export function jobIdFor<N extends TJobName>(name: N, payload: TJobPayload<N>): string {
+  const id = Object.values(payload as Record<string, string>).join('-');
+  return `${name.replace('.', '-')}-${id}`;
+}
+
+export function isJobName(name: string): name is TJobName {
+  return Object.hasOwn(JOB_SCHEMAS, name);
+}
+
+/** Parses a payload for `name`; throws an Error naming the job and the bad field. */
+export function parseJobPayload<N extends TJobName>(name: N, data: unknown): TJobPayload<N> {
+  const result = JOB_SCHEMAS[name].safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(payload)';
+    throw new Error(`Invalid payload for job ${name}: ${where}: ${issue?.message}`);
+  }
+  return result.data as TJobPayload<N>;
+}

@@ -1,0 +1,10 @@
+// @tunelab/db: the Prisma client (one per process), migrations, and queries shared by the apps.
+
+export { ArtifactStore, getArtifactStore } from './artifacts.ts';
+export type * from './client.ts';
+export { createPrismaClient, disconnectPrisma, getPrisma, Prisma, PrismaClient, prisma } from './client.ts';
+export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
+export { type TMetricPoint, writeMetrics, ZMetricPoint } from './metrics.ts';
+export { applyMigrations, generateClient } from './migrate.ts';
+export { redactUrl } from './pg-adapter.ts';
+export { queuePrefix } from './redis-prefix.ts';
