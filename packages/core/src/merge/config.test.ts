@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseMergeConfig } from './config.ts';
+
+describe('parseMergeConfig', () => {
+  it('fills mergekit defaults and resolves paths against the config folder', () => {
+    const plan = parseMergeConfig(
+      'merge_method: ties\nbase_model: base\nmodels:\n  - model: base\n  - model: a\n    parameters: {weight: 0.5}\nparameters:\n  density: 0.4\n',
+      '/x/configs/m.yml',
+    );
+    expect(plan.base?.path).toBe('/x/configs/base');
+    expect(plan.models).toEqual([
+      { name: 'a', path: '/x/configs/a', parameters: { weight: 0.5, density: 0.4 } },
+    ]);
+    expect(plan.parameters).toEqual({ normalize: true, rescale: false, lambda: 1, int8_mask: false });
+    const dare = parseMergeConfig(
+      'merge_method: dare_ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: 1}}]\n',
+    );
+    expect(dare.parameters).toMatchObject({ normalize: false, rescale: true });
+    const linear = parseMergeConfig('merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\n');
+    expect(linear.parameters).toEqual({ normalize: true });
+  });
+
+  it('names the field and the line of what is wrong', () => {
+    const text =
+      'merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters:\n      weight: 1\n      density: 1.5\n';
+    expect(() => parseMergeConfig(text, 'm.yml')).toThrow(
+      'm.yml:7: models.0.parameters.density: density must be in (0, 1], got 1.5',
+    );
+    expect(() => parseMergeConfig('merge_method: nope\nmodels: []\n', 'm.yml')).toThrow(
+      /^m\.yml:1: merge_method: /,
+    );
+    expect(() =>
+      parseMergeConfig('merge_method: ties\nmodels:\n  - model: a\n    parameters: {weight: 1}\n', 'm.yml'),
+    ).toThrow(/base_model: ties requires base_model/);
+    expect(() =>
+      parseMergeConfig('merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n', 'm.yml'),
+    ).toThrow("m.yml:4: models.0: model 'a' needs parameters.weight");
+    expect(() =>
+      parseMergeConfig(
+        'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1, lamda: 2}}]\n',
+        'm.yml',
+      ),
+    ).toThrow(/models\.0\.parameters\.lamda: unknown parameter/);
+  });
+
+  it('refuses per-layer gradients, slices and bad slerp setups with a reason', () => {
+    expect(() =>
+      parseMergeConfig(
+        'merge_method: slerp\nbase_model: a\nmodels: [{model: a}, {model: b}]\nparameters:\n  t: [0, 0.5, 1]\n',
+      ),
+    ).toThrow(/parameters\.t: per-layer values/);
+    expect(() => parseMergeConfig('slices: []\nmerge_method: linear\n')).toThrow(
+      /'slices' configs are not supported/,
+    );
+    expect(() =>
+      parseMergeConfig(
+        'merge_method: slerp\nbase_model: a\nmodels: [{model: b}, {model: c}]\nparameters: {t: 0.5}\n',
+      ),
+    ).toThrow(/exactly two models, one of them base_model/);
+    expect(() =>
+      parseMergeConfig(
+        'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\ntokenizer_source: z\n',
+      ),
+    ).toThrow(/'z' is not one of the merged models/);
+  });
+});

@@ -1,0 +1,71 @@
+import { keepTopKMagnitude } from './magnitude-select.ts';
+import { mulberry32 } from './seeded-random.ts';
+
+export type SparsificationMethod = 'magnitude' | 'random';
+
+export interface SparsifyOptions {
+  method: SparsificationMethod;
+  /** Share of entries to keep, in (0, 1]; 1 (or more) keeps the tensor unchanged. */
+  density: number;
+  /** Rescale the survivors so the L1 norm of the tensor is preserved (mergekit `rescale`). */
+  rescaleL1: boolean;
+  /** Seed of the drop mask (random only). */
+  seed?: number;
+  /** Names the tensor and model in errors. */
+  label?: string;
+}
+
+const RESCALE_EPS = 1e-7;
+
+/**
+ * Sparsifies a tuning vector Δ in place.
+ *
+ * - `magnitude` (TIES, Yadav et al. 2023): keep the k = ⌊density·n⌋ entries of largest |Δ|
+ *   (exactly k; ties kept lowest index first), zero the rest (all of it when k = 0).
+ * - `random` (DARE, Yu et al. 2023): keep each entry independently with probability `density`.
+ *
+ * With `rescaleL1`, the survivors are multiplied by ‖Δ‖₁ / ‖mask ⊙ Δ‖₁ (mergekit's `RescaleNorm.l1`,
+ * the default for `dare_*`), unless either norm is below 1e-7. In expectation this equals DARE's
+ * 1/density rescaling, but it preserves the L1 norm of each tensor exactly rather than on average.
+ * Example: Δ = [4, −1, 2, 0.5], density 0.5, magnitude → [4, 0, 2, 0]; with rescaleL1 ×7.5/6 →
+ * [5, 0, 2.5, 0].
+ */
+export function sparsify(delta: Float32Array, options: SparsifyOptions): void {
+  const { density, method } = options;
+  if (!(density > 0) || Number.isNaN(density)) {
+    throw new RangeError(`density must be > 0 for ${options.label ?? 'tensor'}, got ${density}`);
+  }
+  if (density >= 1) return;
+  const n = delta.length;
+  let before = 0;
+  if (options.rescaleL1) before = l1Norm(delta);
+  if (method === 'magnitude') {
+    // k = 0 (a tiny tensor such as a 1-entry bias at density < 1) drops the whole delta, so the
+    // tensor keeps its base value; mergekit's `assert k > 0` would stop the merge instead, and the
+    // reference fixtures (expected_ties) keep the base, as here.
+    keepTopKMagnitude(delta, Math.floor(density * n));
+  } else {
+    dropRandom(delta, density, options.seed ?? 0);
+  }
+  if (!options.rescaleL1) return;
+  const after = l1Norm(delta);
+  if (before < RESCALE_EPS || after < RESCALE_EPS) return;
+  const scale = before / after;
+  for (let i = 0; i < n; i++) delta[i] = (delta[i] as number) * scale;
+}
+
+/** Keeps each entry with probability `density` using a seeded uint32 stream (one draw per entry). */
+export function dropRandom(values: Float32Array, density: number, seed: number): void {
+  const next = mulberry32(seed);
+  // Compare the uint32 draw with density·2³²: P(draw < cut) = density up to 2⁻³².
+  const cut = density * 4294967296;
+  for (let i = 0; i < values.length; i++) {
+    if (next() >= cut) values[i] = 0;
+  }
+}
+
+function l1Norm(values: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs(values[i] as number);
+  return sum;
+}
