@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** y = x·Wᵀ + b for a Hugging Face Linear (W is [out, in]); x is [rows, in]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w as tf.Tensor2D, false, true), b);
+}
+
+/** LayerNorm over the last axis: (x − mean) / √(var + eps) · γ + β (biased variance, as PyTorch). */
+export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: tf.Tensor, eps: number): T {
+  const mean = tf.mean(x, -1, true);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), -1, true);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, eps))), gamma), beta) as T;
+}
+
+/**
+ * Activation by Hugging Face name. 'gelu' is the exact x·Φ(x) = ½x(1 + erf(x/√2)); 'gelu_new' and
+ * 'gelu_pytorch_tanh' are ½x(1 + tanh(√(2/π)(x + 0.044715x³))), with x³ written as x·x·x because
+ * tf.pow is several times slower on wasm.
+ */
+export function activation(x: tf.Tensor, name: string): tf.Tensor {
+  switch (name) {
+    case 'gelu':
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh': {
+      const cube = tf.mul(tf.mul(x, x), x);
+      const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+    }
+    case 'relu':
+      return tf.relu(x);
+    default:
+      throw new Error(`activation "${name}" is not supported`);
+  }
+}
+
+/** Inverted dropout with an explicit seed, so runs are reproducible; identity when rate is 0. */
+export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number | undefined): T {
+  if (rate <= 0 || seed === undefined) return x;
+  return tf.dropout(x, rate, undefined, seed) as T;
+}
