@@ -1,11 +1,31 @@
+import { loadMergeConfig, runMerge } from '@tunelab/core/merge';
 import type { Command } from 'commander';
 
-// Placeholder until the command is implemented: it refuses to run rather than pretend.
+/** `tunelab merge --config FILE.yml --out DIR`: a mergekit-style merge (DESIGN.md contract). */
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('not implemented yet')
-    .action(() => {
-      throw new Error('tunelab merge is not implemented yet');
+    .description(
+      'merge models from a mergekit-style YAML config (linear, task_arithmetic, ties, dare_linear, dare_ties, slerp)',
+    )
+    .requiredOption('--config <file>', 'mergekit YAML config; model paths are relative to it')
+    .requiredOption(
+      '--out <dir>',
+      'output folder (model.safetensors, config.json, tokenizer, mergekit_config.yml)',
+    )
+    .option('--quiet', 'no progress on stderr')
+    .action(async (options: { config: string; out: string; quiet?: boolean }) => {
+      const plan = await loadMergeConfig(options.config);
+      const started = performance.now();
+      let lastShown = 0;
+      const result = await runMerge(plan, options.out, {
+        onProgress: ({ done, total, tensor }) => {
+          if (options.quiet || (done < total && performance.now() - lastShown < 500)) return;
+          lastShown = performance.now();
+          process.stderr.write(`merge: ${done}/${total} ${tensor}\n`);
+        },
+      });
+      const summary = { method: plan.method, ...result, seconds: (performance.now() - started) / 1000 };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
     });
 }
