@@ -41,10 +41,16 @@ describe('tunelab merge', () => {
 
   it('fails with a message naming the field and line', async () => {
     const bad = join(work, 'bad.yml');
-    await writeFile(bad, 'merge_method: ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 1, density: 2}\n');
-    await expect(run('node', [CLI, 'merge', '--config', bad, '--out', join(work, 'x')])).rejects.toMatchObject({
-      stderr: expect.stringContaining('bad.yml:5: models.0.parameters.density: density must be in (0, 1], got 2'),
+    await writeFile(
+      bad,
+      'merge_method: ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 1, density: 2}\n',
+    );
+    await expect(
+      run('node', [CLI, 'merge', '--config', bad, '--out', join(work, 'x')]),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining(
+        'bad.yml:5: models.0.parameters.density: density must be in (0, 1], got 2',
+      ),
     });
-  });
   });
 });
