@@ -1,0 +1,25 @@
+// Hugging Face BERT folders: config.json parsing, canonical tensor names, import and export.
+export {
+  ARCHITECTURE_HEADS,
+  architectureForHead,
+  type BertArchitecture,
+  type BertConfig,
+  configForExport,
+  type HeadKind,
+  HfModelError,
+  headFromConfig,
+  labelNames,
+  parseBertConfig,
+  SUPPORTED_ACTIVATIONS,
+  type TBertConfig,
+  ZBertConfig,
+} from './config.ts';
+export { type ExportHfModelInput, exportHfModel } from './export.ts';
+export { type ImportedHfModel, importHfModel } from './import.ts';
+export {
+  canonicalTensorName,
+  type ExpectedTensor,
+  expectedBertTensors,
+  type NormalisedTensors,
+  normaliseBertTensors,
+} from './tensors.ts';
