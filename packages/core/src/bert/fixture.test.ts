@@ -43,12 +43,12 @@ function rowRelL2(got: number[][], want: number[][]): number {
 
 function maxRelErr(got: number[][], want: number[][]): number {
   let worst = 0;
-  want.forEach((row, i) =>
+  want.forEach((row, i) => {
     row.forEach((w, j) => {
       const g = got[i]?.[j] ?? Number.NaN;
       worst = Math.max(worst, Math.abs(g - w) / Math.max(Math.abs(w), 1e-3));
-    }),
-  );
+    });
+  });
   return worst;
 }
 
@@ -83,11 +83,11 @@ describe.each(['cpu', 'wasm'])('tiny-bert fixture on %s', (backend) => {
     const alone = tf.tidy(() =>
       classify(
         model,
-        batchTensors([ref.input_ids[1] as number[]], [ref.input_ids[1]!.map(() => 1)]),
+        batchTensors([ref.input_ids[1] as number[]], [(ref.input_ids[1] as number[]).map(() => 1)]),
       ).arraySync(),
     );
     const inBatch = tf.tidy(() => classify(model, batchTensors(ids, mask)).arraySync());
-    expect(alone[0]![0]!).toBeCloseTo(inBatch[1]![0]!, 5);
+    expect(alone[0]?.[0]).toBeCloseTo(inBatch[1]?.[0] as number, 5);
   });
 
   it('leaves no tensors behind', () => {

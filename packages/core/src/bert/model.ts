@@ -63,7 +63,11 @@ export class BertModel {
       } else {
         throw new Error(`${source}: tensor ${name} has shape [${given.shape}], expected [${shape}]`);
       }
-      model.params.set(name, tf.variable(tf.tensor(data, shape, 'float32'), true, `m${model.id}/${name}`));
+      // tidy disposes the initial tensor; the variable keeps its own reference to the data.
+      model.params.set(
+        name,
+        tf.tidy(() => tf.variable(tf.tensor(data, shape, 'float32'), true, `m${model.id}/${name}`)),
+      );
     }
     return model;
   }

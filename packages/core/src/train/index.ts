@@ -1,0 +1,15 @@
+export { chunks, type PaddedBatch, padBatch, type TextEncoder } from './batches.ts';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+export { fineTune, type TrainData, trainableNames } from './fine-tune.ts';
+export {
+  type LoadedModel,
+  loadModel,
+  saveModel,
+  type TrainFolderInput,
+  taskOfConfig,
+  trainFolder,
+} from './hf.ts';
+export { classificationScores, regressionScores } from './metrics.ts';
+export { AdamW, clipByGlobalNorm, linearSchedule } from './optimizer.ts';
+export { type EvaluateOptions, evaluate, type PredictOptions, predict } from './predict.ts';
+export * from './types.ts';
