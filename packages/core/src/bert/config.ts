@@ -17,7 +17,7 @@ export interface BertArchConfig {
   initializer_range?: number;
   pad_token_id?: number;
   num_labels?: number;
-  problem_type?: string;
+  problem_type?: string | null;
   [key: string]: unknown;
 }
 

@@ -33,7 +33,7 @@ export async function loadModel(
   else if (imported.headKind === 'masked-lm') head = 'masked-lm';
   else throw new Error(`${dir}: the model has no classification or regression head; fine-tune it first`);
   const numLabels = head === 'regression' ? 1 : (opts.numLabels ?? c.num_labels ?? 2);
-  const model = BertModel.fromTensors(c as Parameters<typeof BertModel.fromTensors>[0], imported.tensors, {
+  const model = BertModel.fromTensors(c, imported.tensors, {
     head,
     numLabels,
     seed: opts.seed,
