@@ -1,0 +1,23 @@
+// Evaluation metrics as defined in DESIGN.md ("Metrics"); every public function documents its formula.
+export {
+  type ClassificationMetrics,
+  classificationMetrics,
+  confusionMatrix,
+  macroF1,
+  perClassF1,
+} from './classification.ts';
+export { MetricsError } from './errors.ts';
+export {
+  accuracy,
+  type ErrorReductions,
+  errorReduction,
+  errorReductions,
+  flexibleAccuracy,
+  flexibleErrors,
+  mae,
+  type RegressionMetricOptions,
+  type RegressionMetrics,
+  regressionMetrics,
+  rmse,
+  roundClamp,
+} from './regression.ts';
