@@ -1,0 +1,16 @@
+// Dataset files: decoding, parsing (CSV/TSV/JSONL), validation against the user's column choices,
+// seeded stratified splits and the profile shown on the dataset page. Pure: no database.
+export { bytesOf, decodeUtf8 } from './decode.ts';
+export { DatasetError, formatIssue, type TDatasetErrorCode, type TDatasetIssue } from './errors.ts';
+export { checkHeader, formatFromFileName, parseRecords, type TRecordSink } from './parse.ts';
+export { computeProfile, countWords, quantiles, type TProfileOptions, type TProfileRow } from './profile.ts';
+export {
+  inferClasses,
+  inspectDataset,
+  readDataset,
+  resolveFormat,
+  type TInspection,
+  type TReadDataset,
+} from './read-dataset.ts';
+export * from './schemas.ts';
+export { assignSplits, seededRandom } from './split.ts';

@@ -1,0 +1,213 @@
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import { DatasetError, IssueList } from './errors.ts';
+import type { TDatasetFormat } from './schemas.ts';
+
+export interface TRecordSink {
+  /** Called once with the column names, before any record. */
+  onHeader?(columns: string[]): void;
+  /** `row` is 1-based (header is row 0); `values` align with the header. Return false to stop. */
+  onRecord(values: (string | undefined)[], row: number): boolean | undefined;
+}
+
+export interface TParseOptions {
+  format: TDatasetFormat;
+  fileName?: string;
+}
+
+/** Guesses the format from the file name; JSONL also for .ndjson/.json, TSV for .tab. */
+export function formatFromFileName(fileName: string): TDatasetFormat | undefined {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return 'tsv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson') || lower.endsWith('.json')) return 'jsonl';
+  return undefined;
+}
+
+/**
+ * Streams records of a CSV/TSV/JSONL text to `sink`. Throws DatasetError for an empty file,
+ * duplicate or missing header names, malformed rows (row and column named) and bad JSON lines.
+ * Returns the header and the number of data rows read.
+ */
+export async function parseRecords(
+  chunks: AsyncIterable<string>,
+  sink: TRecordSink,
+  options: TParseOptions,
+): Promise<{ columns: string[]; rows: number }> {
+  const fileName = options.fileName ?? 'file';
+  const result =
+    options.format === 'jsonl'
+      ? await parseJsonl(chunks, sink, fileName)
+      : await parseDelimited(chunks, sink, options.format === 'tsv' ? '\t' : ',', fileName);
+  if (result.columns.length === 0) throw new DatasetError('empty_file', `${fileName} is empty`);
+  if (result.rows === 0) {
+    throw new DatasetError('empty_file', `${fileName} has a header but no data rows`);
+  }
+  return result;
+}
+
+/** Header names as written, with empty ones named by position; duplicates are an error. */
+export function checkHeader(raw: string[], fileName: string): string[] {
+  const columns = raw.map((name, i) => name.trim() || `column_${i + 1}`);
+  const seen = new Map<string, number>();
+  const issues = new IssueList();
+  columns.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      issues.add({ column: name, message: `appears as column ${first + 1} and column ${i + 1}` });
+    } else seen.set(name, i);
+  });
+  if (issues.total > 0) {
+    throw new DatasetError(
+      'duplicate_header',
+      `${fileName} has duplicate header names`,
+      issues.items,
+      issues.total,
+    );
+  }
+  return columns;
+}
+
+function parseDelimited(
+  chunks: AsyncIterable<string>,
+  sink: TRecordSink,
+  delimiter: string,
+  fileName: string,
+): Promise<{ columns: string[]; rows: number }> {
+  return new Promise((resolve, reject) => {
+    let columns: string[] = [];
+    let row = -1;
+    let failure: unknown;
+    const malformed = new IssueList();
+    const input = Readable.from(chunks, { objectMode: true });
+    input.on('error', (error) => {
+      failure ??= error;
+    });
+    const finish = () => {
+      if (failure) return reject(failure);
+      if (malformed.total > 0) {
+        return reject(
+          new DatasetError('malformed', `${fileName} is not well-formed`, malformed.items, malformed.total),
+        );
+      }
+      resolve({ columns, rows: Math.max(row, 0) });
+    };
+    Papa.parse<string[]>(input as unknown as File, {
+      delimiter,
+      header: false,
+      skipEmptyLines: true,
+      step(results, parser) {
+        try {
+          row += 1;
+          const values = results.data;
+          for (const error of results.errors) {
+            malformed.add({ row: Math.max(row, 0), message: describePapaError(error) });
+          }
+          if (row === 0) {
+            columns = checkHeader(values, fileName);
+            sink.onHeader?.(columns);
+            return;
+          }
+          if (values.length !== columns.length) {
+            const column = values.length > columns.length ? undefined : columns[values.length];
+            malformed.add({
+              row,
+              column,
+              message: `has ${values.length} fields, the header has ${columns.length}${
+                column ? ` (no value for "${column}")` : ''
+              }`,
+            });
+            return;
+          }
+          if (malformed.total > 0) return;
+          if (sink.onRecord(values, row) === false) parser.abort();
+        } catch (error) {
+          failure ??= error;
+          parser.abort();
+        }
+      },
+      complete: finish,
+      error(error: Error) {
+        failure ??= error;
+        finish();
+      },
+    });
+  });
+}
+
+function describePapaError(error: Papa.ParseError): string {
+  switch (error.code) {
+    case 'MissingQuotes':
+      return 'a quoted field is never closed (missing ")';
+    case 'InvalidQuotes':
+      return 'a quote (") appears inside an unquoted field; wrap the field in quotes and double inner quotes';
+    default:
+      return error.message;
+  }
+}
+
+async function parseJsonl(
+  chunks: AsyncIterable<string>,
+  sink: TRecordSink,
+  fileName: string,
+): Promise<{ columns: string[]; rows: number }> {
+  let columns: string[] = [];
+  let row = 0;
+  let pending = '';
+  const issues = new IssueList();
+  let stopped = false;
+
+  const handleLine = (line: string): void => {
+    if (stopped || line.trim() === '') return;
+    row += 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      issues.add({ row, message: `is not valid JSON (${(error as Error).message})` });
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      issues.add({ row, message: 'is not a JSON object' });
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    if (columns.length === 0) {
+      columns = Object.keys(record);
+      if (columns.length === 0) {
+        issues.add({ row, message: 'is an empty object: no columns' });
+        return;
+      }
+      sink.onHeader?.(columns);
+    }
+    if (issues.total > 0) return;
+    const values = columns.map((column) => jsonCell(record[column]));
+    if (sink.onRecord(values, row) === false) stopped = true;
+  };
+
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let start = 0;
+    let newline = pending.indexOf('\n', start);
+    while (newline >= 0) {
+      handleLine(pending.slice(start, newline).replace(/\r$/, ''));
+      start = newline + 1;
+      newline = pending.indexOf('\n', start);
+    }
+    pending = pending.slice(start);
+    if (stopped) break;
+  }
+  handleLine(pending);
+  if (issues.total > 0) {
+    throw new DatasetError('malformed', `${fileName} is not valid JSONL`, issues.items, issues.total);
+  }
+  return { columns, rows: row };
+}
+
+function jsonCell(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}

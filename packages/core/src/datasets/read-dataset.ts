@@ -1,0 +1,260 @@
+import { decodeUtf8 } from './decode.ts';
+import { DatasetError, IssueList } from './errors.ts';
+import { formatFromFileName, parseRecords } from './parse.ts';
+import type { TDatasetFormat, TDatasetRowInput, TDatasetSpec, TRowSource, TSplit } from './schemas.ts';
+import { assignSplits } from './split.ts';
+
+export interface TInspection {
+  format: TDatasetFormat;
+  columns: string[];
+  /** First rows, values aligned with `columns`. */
+  preview: string[][];
+  /** True when the file has more rows than the preview. */
+  truncated: boolean;
+}
+
+export interface TReadDataset {
+  format: TDatasetFormat;
+  columns: string[];
+  rows: TDatasetRowInput[];
+  /** Classification: class names in label order. */
+  classes: string[] | null;
+  labelMin: number | null;
+  labelMax: number | null;
+  /** Whether splits came from the file (else assigned by the seeded stratified split). */
+  splitFromFile: boolean;
+}
+
+type TByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export function resolveFormat(fileName: string, format?: TDatasetFormat): TDatasetFormat {
+  const resolved = format ?? formatFromFileName(fileName);
+  if (!resolved) {
+    throw new DatasetError(
+      'unsupported_format',
+      `${fileName}: unknown file type; use a .csv, .tsv or .jsonl file (or choose the format)`,
+    );
+  }
+  return resolved;
+}
+
+/** Reads the header and first rows so the user can pick columns; stops early on big files. */
+export async function inspectDataset(
+  bytes: TByteSource,
+  fileName: string,
+  options: { format?: TDatasetFormat; previewRows?: number } = {},
+): Promise<TInspection> {
+  const format = resolveFormat(fileName, options.format);
+  const limit = options.previewRows ?? 20;
+  const preview: string[][] = [];
+  let truncated = false;
+  const { columns } = await parseRecords(
+    decodeUtf8(bytes, fileName),
+    {
+      onRecord(values) {
+        if (preview.length >= limit) {
+          truncated = true;
+          return false;
+        }
+        preview.push(values.map((value) => value ?? ''));
+        return true;
+      },
+    },
+    { format, fileName },
+  );
+  return { format, columns, preview, truncated };
+}
+
+const SPLIT_ALIASES: Record<string, TSplit> = {
+  train: 'train',
+  training: 'train',
+  eval: 'eval',
+  valid: 'eval',
+  validation: 'eval',
+  val: 'eval',
+  dev: 'eval',
+  test: 'test',
+};
+
+/**
+ * Reads and validates a whole file against the user's column choices. Either every row is valid
+ * and returned, or a DatasetError names the first bad rows (nothing is partially accepted).
+ */
+export async function readDataset(
+  bytes: TByteSource,
+  fileName: string,
+  spec: TDatasetSpec,
+  options: { format?: TDatasetFormat } = {},
+): Promise<TReadDataset> {
+  const format = resolveFormat(fileName, options.format);
+  let positions: { text: number; label: number; split?: number; source?: number } | undefined;
+  const rows: TDatasetRowInput[] = [];
+  const labelTexts: string[] = [];
+  const issues = {
+    text: new IssueList(),
+    label: new IssueList(),
+    range: new IssueList(),
+    split: new IssueList(),
+    source: new IssueList(),
+  };
+  const classIndex = spec.classes ? new Map(spec.classes.map((name, i) => [name, i])) : undefined;
+  const hasRange = spec.labelMin !== undefined && spec.labelMax !== undefined;
+
+  const { columns } = await parseRecords(
+    decodeUtf8(bytes, fileName),
+    {
+      onHeader(header) {
+        const find = (column: string | undefined) =>
+          column === undefined ? undefined : header.indexOf(column);
+        const missing = [spec.textColumn, spec.labelColumn, spec.splitColumn, spec.sourceColumn].filter(
+          (column): column is string => column !== undefined && !header.includes(column),
+        );
+        if (missing.length > 0) {
+          throw new DatasetError(
+            'missing_column',
+            `${fileName} has no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${header
+              .map((c) => `"${c}"`)
+              .join(', ')})`,
+          );
+        }
+        positions = {
+          text: find(spec.textColumn) ?? -1,
+          label: find(spec.labelColumn) ?? -1,
+          split: find(spec.splitColumn),
+          source: find(spec.sourceColumn),
+        };
+      },
+      onRecord(values, row) {
+        if (!positions) throw new Error('parseRecords called onRecord before onHeader');
+        const text = values[positions.text];
+        if (text === undefined || text.trim() === '') {
+          issues.text.add({ row, column: spec.textColumn, message: 'text is empty' });
+        }
+        const rawLabel = (values[positions.label] ?? '').trim();
+        let label = Number.NaN;
+        if (spec.task === 'regression') {
+          label = rawLabel === '' ? Number.NaN : Number(rawLabel);
+          if (!Number.isFinite(label)) {
+            issues.label.add({
+              row,
+              column: spec.labelColumn,
+              message: rawLabel === '' ? 'label is empty' : `"${clip(rawLabel)}" is not a number`,
+            });
+          } else if (hasRange && (label < (spec.labelMin as number) || label > (spec.labelMax as number))) {
+            issues.range.add({
+              row,
+              column: spec.labelColumn,
+              message: `${label} is outside [${spec.labelMin}, ${spec.labelMax}]`,
+            });
+          }
+        } else if (rawLabel === '') {
+          issues.label.add({ row, column: spec.labelColumn, message: 'label is empty' });
+        } else if (classIndex && !classIndex.has(rawLabel)) {
+          issues.label.add({
+            row,
+            column: spec.labelColumn,
+            message: `"${clip(rawLabel)}" is not one of the classes (${spec.classes?.join(', ')})`,
+          });
+        }
+        let split: TSplit = 'train';
+        if (positions.split !== undefined) {
+          const raw = (values[positions.split] ?? '').trim();
+          const mapped = SPLIT_ALIASES[raw.toLowerCase()];
+          if (mapped) split = mapped;
+          else {
+            issues.split.add({
+              row,
+              column: spec.splitColumn,
+              message: `"${clip(raw)}" is not a split (train, eval/validation/dev, test)`,
+            });
+          }
+        }
+        let source: TRowSource = spec.origin;
+        if (positions.source !== undefined) {
+          const raw = (values[positions.source] ?? '').trim().toLowerCase();
+          if (raw === 'real' || raw === 'synthetic') source = raw;
+          else {
+            issues.source.add({
+              row,
+              column: spec.sourceColumn,
+              message: `"${clip(raw)}" is not real or synthetic`,
+            });
+          }
+        }
+        rows.push({ index: row - 1, text: text ?? '', label, labelText: null, split, source });
+        labelTexts.push(rawLabel);
+        return true;
+      },
+    },
+    { format, fileName },
+  );
+
+  throwIfAny(issues.text, 'invalid_text', `${fileName} has empty texts in column "${spec.textColumn}"`);
+  throwIfAny(
+    issues.label,
+    'invalid_label',
+    spec.task === 'regression'
+      ? `${fileName} has non-numeric labels in column "${spec.labelColumn}" (regression needs numbers)`
+      : `${fileName} has invalid labels in column "${spec.labelColumn}"`,
+  );
+  throwIfAny(issues.range, 'label_out_of_range', `${fileName} has labels out of range`);
+  throwIfAny(issues.split, 'invalid_split', `${fileName} has invalid split values`);
+  throwIfAny(issues.source, 'invalid_source', `${fileName} has invalid source values`);
+
+  let classes: string[] | null = null;
+  if (spec.task === 'classification') {
+    classes = spec.classes ?? inferClasses(labelTexts);
+    if (classes.length < 2) {
+      throw new DatasetError(
+        'invalid_label',
+        `${fileName}: column "${spec.labelColumn}" has only one class ("${classes[0]}"); classification needs at least two`,
+      );
+    }
+    const index = new Map(classes.map((name, i) => [name, i]));
+    rows.forEach((row, i) => {
+      const name = labelTexts[i] ?? '';
+      row.label = index.get(name) ?? -1;
+      row.labelText = name;
+    });
+  }
+
+  const labels = rows.map((row) => row.label);
+  const splitFromFile = spec.splitColumn !== undefined;
+  if (!splitFromFile) assignSplits(rows, { task: spec.task, seed: spec.splitSeed });
+  return {
+    format,
+    columns,
+    rows,
+    classes,
+    labelMin: spec.task === 'regression' ? (spec.labelMin ?? extreme(labels, Math.min)) : 0,
+    labelMax:
+      spec.task === 'regression' ? (spec.labelMax ?? extreme(labels, Math.max)) : (classes?.length ?? 1) - 1,
+    splitFromFile,
+  };
+}
+
+/** Numeric-looking class names sort as numbers ("2" < "10"), others alphabetically. */
+export function inferClasses(labelTexts: readonly string[]): string[] {
+  const distinct = [...new Set(labelTexts)];
+  const numeric = distinct.every((name) => name !== '' && Number.isFinite(Number(name)));
+  return numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+}
+
+function throwIfAny(
+  list: IssueList,
+  code: ConstructorParameters<typeof DatasetError>[0],
+  summary: string,
+): void {
+  if (list.total > 0) throw new DatasetError(code, summary, list.items, list.total);
+}
+
+/** Math.min(...values) overflows the stack on large files; fold instead. */
+function extreme(values: readonly number[], pick: (a: number, b: number) => number): number {
+  let result = values[0] ?? 0;
+  for (const value of values) result = pick(result, value);
+  return result;
+}
+
+function clip(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 37)}...` : value;
+}

@@ -1,0 +1,57 @@
+import type { TDatasetRowInput, TSplit, TTask } from './schemas.ts';
+
+/** mulberry32: tiny, fast, good enough for shuffling; same seed, same split on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 8 train, 1 eval, 1 test out of every 10 consecutive rows of the stratified order. */
+const PATTERN: readonly TSplit[] = [
+  'train',
+  'train',
+  'train',
+  'eval',
+  'train',
+  'train',
+  'train',
+  'test',
+  'train',
+  'train',
+];
+
+/**
+ * Seeded stratified 80/10/10 split, written onto `rows` in place.
+ *
+ * Rows are ordered by stratum (class, or rounded label for regression; quantile bins when labels
+ * are continuous), shuffled within it, and dealt a repeating train/eval/test pattern. Every stratum
+ * is thus spread over the three splits in proportion, and the global ratios are exact up to one
+ * row per stratum.
+ */
+export function assignSplits(rows: TDatasetRowInput[], options: { task: TTask; seed: number }): void {
+  const random = seededRandom(options.seed);
+  const strata = stratumKeys(rows, options.task);
+  const order = rows.map((_, i) => ({ i, stratum: strata[i] ?? 0, key: random() }));
+  order.sort((a, b) => a.stratum - b.stratum || a.key - b.key);
+  const offset = Math.floor(random() * PATTERN.length);
+  order.forEach((entry, position) => {
+    const row = rows[entry.i];
+    if (row) row.split = PATTERN[(position + offset) % PATTERN.length] ?? 'train';
+  });
+}
+
+function stratumKeys(rows: readonly TDatasetRowInput[], task: TTask): number[] {
+  if (task === 'classification') return rows.map((row) => row.label);
+  const rounded = rows.map((row) => Math.round(row.label));
+  if (new Set(rounded).size <= 50) return rounded;
+  // Continuous labels: 10 quantile bins.
+  const sorted = rows.map((row) => row.label).sort((a, b) => a - b);
+  const edges = Array.from({ length: 9 }, (_, k) => sorted[Math.floor(((k + 1) * sorted.length) / 10)] ?? 0);
+  return rows.map((row) => edges.filter((edge) => row.label >= edge).length);
+}
