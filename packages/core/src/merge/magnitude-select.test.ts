@@ -24,6 +24,7 @@ describe('magnitude selection', () => {
       key: new Uint32Array(Float32Array.from([2]).buffer)[0],
       above: 0,
       keepAtThreshold: 3,
+      atThreshold: 4,
     });
   });
 

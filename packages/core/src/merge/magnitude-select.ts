@@ -16,6 +16,8 @@ export interface MagnitudeThreshold {
   above: number;
   /** How many entries with key equal to `key` must be kept to keep exactly k entries. */
   keepAtThreshold: number;
+  /** How many entries have key equal to `key`. */
+  atThreshold: number;
 }
 
 /** Finds the key of the k-th largest |x| (1 ≤ k ≤ n) and how many ties to keep. */
@@ -48,7 +50,12 @@ export function magnitudeThreshold(values: Float32Array, k: number): MagnitudeTh
     if (above + count >= k) break;
     above += count;
   }
-  return { key: ((bucket << 16) | slot) >>> 0, above, keepAtThreshold: k - above };
+  return {
+    key: ((bucket << 16) | slot) >>> 0,
+    above,
+    keepAtThreshold: k - above,
+    atThreshold: low[slot] as number,
+  };
 }
 
 /**
@@ -63,8 +70,17 @@ export function keepTopKMagnitude(values: Float32Array, k: number): void {
     values.fill(0);
     return;
   }
-  const { key: threshold, keepAtThreshold } = magnitudeThreshold(values, k);
+  const { key: threshold, keepAtThreshold, atThreshold } = magnitudeThreshold(values, k);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  if (keepAtThreshold === atThreshold) {
+    // No tie to break: keep key ≥ threshold, branch-free (a data-dependent branch here mispredicts
+    // on most entries). (threshold − key − 1) >> 31 is all ones exactly when key ≥ threshold.
+    for (let i = 0; i < n; i++) {
+      const b = bits[i] as number;
+      bits[i] = b & ((threshold - (b & 0x7fffffff) - 1) >> 31);
+    }
+    return;
+  }
   let tiesLeft = keepAtThreshold;
   for (let i = 0; i < n; i++) {
     const key = (bits[i] as number) & 0x7fffffff;

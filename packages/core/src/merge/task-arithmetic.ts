@@ -111,6 +111,17 @@ function mixWithConsensus(
 ): void {
   const n = base.length;
   const models = weighted.length;
+  if (models === 3 && consensus === 'sum') {
+    mixSumOfThree(
+      base,
+      weighted as [Float32Array, Float32Array, Float32Array],
+      weights,
+      normalize,
+      lambda,
+      out,
+    );
+    return;
+  }
   const bySum = consensus === 'sum';
   for (let i = 0; i < n; i++) {
     let vote = 0;
@@ -129,6 +140,62 @@ function mixWithConsensus(
       }
     }
     if (normalize) mixed = Math.fround(mixed / (divisor === 0 ? 1 : divisor));
+    if (lambda !== 1) mixed = Math.fround(mixed * lambda);
+    out[i] = (base[i] as number) + mixed;
+  }
+}
+
+/**
+ * The same rule as the general loop for the common three-model TIES case, unrolled: the general
+ * loop's inner loops over an array of arrays cost about twice as much per entry.
+ */
+function mixSumOfThree(
+  base: Float32Array,
+  [a, b, c]: [Float32Array, Float32Array, Float32Array],
+  weights: Float32Array,
+  normalize: boolean,
+  lambda: number,
+  out: Float32Array,
+): void {
+  const wa = weights[0] as number;
+  const wb = weights[1] as number;
+  const wc = weights[2] as number;
+  const n = base.length;
+  for (let i = 0; i < n; i++) {
+    const ta = a[i] as number;
+    const tb = b[i] as number;
+    const tc = c[i] as number;
+    const vote = Math.fround(Math.fround(ta + tb) + tc);
+    let mixed = 0;
+    let divisor = 0;
+    if (vote >= 0) {
+      if (ta > 0) {
+        mixed = ta;
+        divisor = wa;
+      }
+      if (tb > 0) {
+        mixed = Math.fround(mixed + tb);
+        divisor = Math.fround(divisor + wb);
+      }
+      if (tc > 0) {
+        mixed = Math.fround(mixed + tc);
+        divisor = Math.fround(divisor + wc);
+      }
+    } else {
+      if (ta < 0) {
+        mixed = ta;
+        divisor = wa;
+      }
+      if (tb < 0) {
+        mixed = Math.fround(mixed + tb);
+        divisor = Math.fround(divisor + wb);
+      }
+      if (tc < 0) {
+        mixed = Math.fround(mixed + tc);
+        divisor = Math.fround(divisor + wc);
+      }
+    }
+    if (normalize && divisor !== 0) mixed = Math.fround(mixed / divisor);
     if (lambda !== 1) mixed = Math.fround(mixed * lambda);
     out[i] = (base[i] as number) + mixed;
   }

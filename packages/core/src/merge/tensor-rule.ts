@@ -1,0 +1,66 @@
+import type { MergeModelRef, MergePlan } from './config.ts';
+import { linearMerge } from './linear.ts';
+import { MERGE_METHODS } from './methods.ts';
+import { hashString, mixSeed } from './seeded-random.ts';
+import { slerp } from './slerp.ts';
+import { mergeTaskVectors, type TaskVectorParameters } from './task-arithmetic.ts';
+
+/** The input folders a plan reads, base first, each once. */
+export function planInputs(plan: MergePlan): MergeModelRef[] {
+  const inputs: MergeModelRef[] = [];
+  for (const ref of [...(plan.base ? [plan.base] : []), ...plan.models]) {
+    if (!inputs.some((r) => r.path === ref.path)) inputs.push(ref);
+  }
+  return inputs;
+}
+
+/**
+ * Merges one tensor from its value in every input (keyed by folder path). Synchronous and pure
+ * apart from overwriting the tuned inputs with their deltas. DARE masks are seeded from
+ * (random_seed, tensor name, model index), so they do not depend on the order tensors stream in.
+ */
+export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, Float32Array>): Float32Array {
+  const get = (ref: MergeModelRef): Float32Array => {
+    const data = inputs.get(ref.path);
+    if (!data) throw new Error(`tensor ${name}: no value read from '${ref.name}'`);
+    return data;
+  };
+  if (plan.method === 'linear') {
+    return linearMerge(
+      plan.models.map(get),
+      plan.models.map((m) => m.parameters.weight as number),
+      plan.parameters.normalize as boolean,
+    );
+  }
+  const base = plan.base as MergeModelRef;
+  const baseData = get(base);
+  if (plan.method === 'slerp') {
+    const other = plan.models.find((m) => m.path !== base.path) ?? base;
+    return slerp(plan.parameters.t as number, baseData, get(other));
+  }
+  const recipe = MERGE_METHODS[plan.method].recipe;
+  if (!recipe) throw new Error(`merge method ${plan.method} has no tensor rule`);
+  const stream = hashString(name);
+  const deltas: Float32Array[] = [];
+  const parameters: TaskVectorParameters[] = [];
+  for (const [m, model] of plan.models.entries()) {
+    // The delta overwrites the tuned tensor, unless that model is listed twice (one shared buffer).
+    const tuned = get(model);
+    const shared = plan.models.filter((other) => other.path === model.path).length > 1;
+    const delta = shared ? new Float32Array(tuned.length) : tuned;
+    for (let i = 0; i < delta.length; i++) delta[i] = (tuned[i] as number) - (baseData[i] as number);
+    deltas.push(delta);
+    parameters.push({
+      weight: model.parameters.weight as number,
+      density: model.parameters.density ?? 1,
+      seed: mixSeed(plan.seed, stream, m),
+      label: `tensor ${name} of '${model.name}'`,
+    });
+  }
+  return mergeTaskVectors(baseData, deltas, parameters, {
+    ...recipe,
+    normalize: plan.parameters.normalize as boolean,
+    lambda: plan.parameters.lambda as number,
+    rescale: plan.parameters.rescale as boolean,
+  });
+}
