@@ -98,6 +98,11 @@ describe('BasicTokenizer rules', () => {
   it('splits CJK ideographs but not kana', () => {
     expect(basicTokenize('我爱ab こんにちは', lower)).toEqual(['我', '爱', 'ab', 'こんにちは']);
   });
+  it('treats an astral CJK ideograph (outside UTF-16 BMP) as one character', () => {
+    // U+20000 is in CJK Extension B; it must be split off whole, not as two surrogate halves.
+    expect(basicTokenize('7\u{20000}ab', lower)).toEqual(['7', '\u{20000}', 'ab']);
+    expect(new WordPieceTokenizer(VOCAB).tokenize('a\u{20000}a')).toEqual(['a', '[UNK]', 'a']);
+  });
   it('splits ASCII symbols and Unicode punctuation, not other symbols', () => {
     expect(basicTokenize('$5+3^2`~ «hi»—ok zzz™', lower)).toEqual([
       '$',
