@@ -1,3 +1,4 @@
+export { type ModelRowFacts, modelRowFacts } from './model-facts.ts';
 export {
   errorReduction,
   type TEvalMetrics,

@@ -1,0 +1,4 @@
+import { NewRunPage } from '@/features/runs/new-run-page.tsx';
+
+export const dynamic = 'force-dynamic';
+export default NewRunPage;

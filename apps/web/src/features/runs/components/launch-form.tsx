@@ -1,0 +1,218 @@
+'use client';
+import { TRAIN_PARAM_DEFAULTS, TRAIN_PARAM_HELP, type TTrainParams } from '@tunelab/core/dashboard';
+import { useMemo, useState } from 'react';
+import { checkCompatibility, type DatasetFacts, type ModelFacts } from '../lib/compatibility.ts';
+
+export interface LaunchFormProps {
+  models: (ModelFacts & { label: string })[];
+  datasets: (DatasetFacts & { tolerance: number; evalRows: number })[];
+  initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
+}
+
+type NumKey = Exclude<keyof TTrainParams, never>;
+const FIELDS: { key: NumKey; label: string; step?: string }[] = [
+  { key: 'epochs', label: 'Epochs' },
+  { key: 'lr', label: 'Learning rate', step: 'any' },
+  { key: 'batchSize', label: 'Batch size' },
+  { key: 'maxLength', label: 'Max length (tokens)' },
+  { key: 'warmupRatio', label: 'Warm-up ratio', step: 'any' },
+  { key: 'weightDecay', label: 'Weight decay', step: 'any' },
+  { key: 'dropout', label: 'Dropout', step: 'any' },
+  { key: 'freezeLayers', label: 'Freeze layers' },
+  { key: 'earlyStoppingPatience', label: 'Early stopping patience' },
+  { key: 'seed', label: 'First seed' },
+  { key: 'maxSteps', label: 'Max steps (0 = all)' },
+];
+
+export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
+  const [modelId, setModelId] = useState(initial?.modelId ?? models[0]?.id ?? '');
+  const [datasetId, setDatasetId] = useState(initial?.datasetId ?? datasets[0]?.id ?? '');
+  const dataset = datasets.find((d) => d.id === datasetId);
+  const [params, setParams] = useState<TTrainParams>({
+    ...TRAIN_PARAM_DEFAULTS,
+    tolerance: dataset?.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
+    ...initial?.params,
+  });
+  const [seeds, setSeeds] = useState(1);
+  const [tags, setTags] = useState((initial?.tags ?? []).join(', '));
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+
+  const model = models.find((m) => m.id === modelId);
+  const problems = useMemo(() => checkCompatibility(model, dataset, params), [model, dataset, params]);
+  const set = (key: NumKey, raw: string) =>
+    setParams((p) => ({ ...p, [key]: raw === '' ? Number.NaN : Number(raw) }));
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (problems.length) return;
+    setBusy(true);
+    setServerError(null);
+    try {
+      const res = await fetch('/api/runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          modelId,
+          datasetId,
+          params,
+          seeds,
+          tags: tags
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }),
+      });
+      const body = (await res.json()) as { runIds?: string[]; error?: string };
+      if (!res.ok || !body.runIds) throw new Error(body.error ?? `The server answered ${res.status}`);
+      window.location.href = body.runIds.length === 1 ? `/runs/${body.runIds[0]}` : `/runs?q=`;
+    } catch (err) {
+      setServerError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} data-testid="launch-form">
+      <div className="card">
+        <h2>What to train</h2>
+        <div className="form-grid">
+          <label className="field">
+            Base model
+            <select value={modelId} onChange={(e) => setModelId(e.target.value)} name="modelId">
+              {models.length === 0 && <option value="">no models yet: import one</option>}
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+            <span className="hint">
+              Its encoder is fine-tuned; a base or pretrained model gets a fresh head.
+            </span>
+          </label>
+          <label className="field">
+            Dataset
+            <select
+              value={datasetId}
+              name="datasetId"
+              onChange={(e) => {
+                setDatasetId(e.target.value);
+                const d = datasets.find((x) => x.id === e.target.value);
+                if (d) setParams((p) => ({ ...p, tolerance: d.tolerance }));
+              }}
+            >
+              {datasets.length === 0 && <option value="">no datasets yet: upload one</option>}
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({d.task}, {d.rowCount} rows)
+                </option>
+              ))}
+            </select>
+            <span className="hint">
+              {dataset
+                ? dataset.evalRows > 0
+                  ? `Uses its eval split (${dataset.evalRows} rows) for evaluation.`
+                  : 'It has no eval split: a fraction of its rows is held out (below).'
+                : 'Upload one on the Datasets page.'}
+            </span>
+          </label>
+          <label className="field">
+            Task
+            <input value={dataset?.task ?? ''} readOnly />
+            <span className="hint">Set by the dataset.</span>
+          </label>
+          <label className="field">
+            Tolerance k
+            <input
+              type="number"
+              step="any"
+              value={params.tolerance}
+              onChange={(e) => set('tolerance', e.target.value)}
+            />
+            <span className="hint">{TRAIN_PARAM_HELP.tolerance}</span>
+          </label>
+          <label className="field">
+            Eval fraction
+            <input
+              type="number"
+              step="any"
+              value={params.evalFraction}
+              disabled={(dataset?.evalRows ?? 0) > 0}
+              onChange={(e) => set('evalFraction', e.target.value)}
+            />
+            <span className="hint">{TRAIN_PARAM_HELP.evalFraction}</span>
+          </label>
+          <label className="field">
+            Train fraction
+            <input
+              type="number"
+              step="any"
+              value={params.trainFraction}
+              onChange={(e) => set('trainFraction', e.target.value)}
+            />
+            <span className="hint">{TRAIN_PARAM_HELP.trainFraction}</span>
+          </label>
+        </div>
+      </div>
+      <div className="card">
+        <h2>Hyper-parameters</h2>
+        <div className="form-grid">
+          {FIELDS.map((f) => (
+            <label className="field" key={f.key}>
+              {f.label}
+              <input
+                type="number"
+                name={f.key}
+                step={f.step ?? '1'}
+                value={Number.isNaN(params[f.key]) ? '' : params[f.key]}
+                onChange={(e) => set(f.key, e.target.value)}
+              />
+              <span className="hint">{TRAIN_PARAM_HELP[f.key as keyof typeof TRAIN_PARAM_HELP] ?? ''}</span>
+            </label>
+          ))}
+          <label className="field">
+            Seeds
+            <input
+              type="number"
+              min={1}
+              max={20}
+              name="seeds"
+              value={seeds}
+              onChange={(e) => setSeeds(Number(e.target.value))}
+            />
+            <span className="hint">Launches this many runs, seeds first seed … first seed + n − 1.</span>
+          </label>
+          <label className="field">
+            Tags
+            <input
+              value={tags}
+              onChange={(e) => setTags(e.target.value)}
+              placeholder="baseline, lr-scan"
+              name="tags"
+            />
+            <span className="hint">Comma separated; filter the runs table by them.</span>
+          </label>
+        </div>
+      </div>
+      {problems.length > 0 && (
+        <div className="error-box" data-testid="launch-problems">
+          {problems.join('\n')}
+        </div>
+      )}
+      {serverError && (
+        <div className="error-box" data-testid="launch-error">
+          {serverError}
+        </div>
+      )}
+      <button
+        type="submit"
+        className="primary"
+        disabled={busy || problems.length > 0}
+        data-testid="launch-submit"
+      >
+        {busy ? 'Queueing…' : seeds > 1 ? `Launch ${seeds} runs` : 'Launch run'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,160 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
+import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
+import { fmtDuration } from '../lib/format.ts';
+import type { RunSnapshot } from '../lib/run-snapshot.ts';
+import type { SeriesResult } from '../lib/series-params.ts';
+import { StatusBadge } from './status-badge.tsx';
+
+const SERIES =
+  'train/loss,train/lr,eval/loss,eval/mae,eval/rmse,eval/accuracy,eval/flexible_accuracy,eval/macro_f1';
+const LABELS: Record<string, string> = {
+  'train/loss': 'train loss',
+  'train/lr': 'learning rate',
+  'eval/loss': 'eval loss',
+  'eval/mae': 'MAE',
+  'eval/rmse': 'RMSE',
+  'eval/accuracy': 'accuracy',
+  'eval/flexible_accuracy': 'flexible accuracy',
+  'eval/macro_f1': 'macro F1',
+};
+
+export function RunLive({ initial }: { initial: RunSnapshot }) {
+  return (
+    <ChartSettingsProvider>
+      <RunLiveInner initial={initial} />
+    </ChartSettingsProvider>
+  );
+}
+
+function RunLiveInner({ initial }: { initial: RunSnapshot }) {
+  const router = useRouter();
+  const [snap, setSnap] = useState(initial);
+  const [logs, setLogs] = useState(initial.logs);
+  const [series, setSeries] = useState<SeriesResult[]>([]);
+  const [seriesError, setSeriesError] = useState<string | null>(null);
+  const { x } = useChartSettings();
+  const final = ['succeeded', 'failed', 'cancelled'].includes(snap.status);
+  const wasFinal = useRef(final);
+
+  useEffect(() => {
+    if (wasFinal.current) return;
+    const es = new EventSource(`/api/runs/${initial.id}/events`);
+    es.addEventListener('snapshot', (e) => {
+      const next = JSON.parse((e as MessageEvent).data) as RunSnapshot;
+      setSnap(next);
+      if (next.logs.length) {
+        setLogs((old) => {
+          const seen = new Set(old.map((l) => l.ts + l.message));
+          return [...old, ...next.logs.filter((l) => !seen.has(l.ts + l.message))].slice(-500);
+        });
+      }
+    });
+    es.addEventListener('end', () => {
+      es.close();
+      // server-rendered parts (final metrics, predictions, result model) appear now
+      router.refresh();
+    });
+    return () => es.close();
+  }, [initial.id, router]);
+
+  const metricPoints = snap.metricPoints;
+  useEffect(() => {
+    let stop = false;
+    void metricPoints;
+    fetch(`/api/runs/${initial.id}/series?names=${SERIES}&x=${x}&points=1000`, { cache: 'no-store' })
+      .then(async (r) => {
+        const body = (await r.json()) as { series?: SeriesResult[]; error?: string };
+        if (!r.ok || !body.series) throw new Error(body.error ?? `series API answered ${r.status}`);
+        if (!stop) {
+          setSeries(body.series);
+          setSeriesError(null);
+        }
+      })
+      .catch((e) => !stop && setSeriesError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      stop = true;
+    };
+  }, [initial.id, x, metricPoints]);
+
+  const pick = (...keys: string[]): ChartSeries[] =>
+    keys.flatMap((k) => {
+      const s = series.find((r) => r.key === k);
+      return s && s.points.length
+        ? [{ key: k, label: LABELS[k] ?? k, points: s.points.map(([px, py]) => ({ x: px, y: py })) }]
+        : [];
+    });
+  const lossPoints = series.find((s) => s.key === 'train/loss')?.total ?? 0;
+  const evalCharts = [
+    { title: 'Eval error (MAE, RMSE)', keys: ['eval/mae', 'eval/rmse'] },
+    { title: 'Eval accuracy', keys: ['eval/accuracy', 'eval/flexible_accuracy', 'eval/macro_f1'] },
+    { title: 'Eval loss', keys: ['eval/loss'] },
+  ].filter((c) => pick(...c.keys).length > 0);
+
+  return (
+    <>
+      <div className="card" data-testid="run-progress">
+        <div className="row">
+          <StatusBadge status={snap.status} />
+          {snap.cancelRequested && !final && <span className="badge cancelled">cancel requested</span>}
+          {snap.status === 'queued' && (
+            <span className="muted">
+              {snap.queuePosition ? `position ${snap.queuePosition} in the queue` : 'waiting for a worker'}
+            </span>
+          )}
+          {snap.workerId && (
+            <span className="muted small">
+              worker <span className="mono">{snap.workerId}</span> · backend{' '}
+              <strong>{snap.backend ?? '?'}</strong>
+            </span>
+          )}
+          <div className="progress" title={`${Math.round(snap.progress * 100)}%`}>
+            <div style={{ width: `${Math.min(100, snap.progress * 100)}%` }} />
+          </div>
+          <span className="mono" data-testid="run-progress-pct">
+            {Math.round(snap.progress * 100)}%
+          </span>
+          {snap.status === 'running' && <span className="muted">ETA {fmtDuration(snap.etaSeconds)}</span>}
+          <span className="muted small">
+            step <span data-testid="run-last-step">{snap.lastStep ?? 0}</span> · {metricPoints} points
+          </span>
+        </div>
+        {snap.error && <div className="error-box">{snap.error}</div>}
+      </div>
+      <ChartControls />
+      {seriesError && <div className="error-box">{seriesError}</div>}
+      <div className="grid two" style={{ marginBottom: 14 }}>
+        <MetricChart
+          title={`Training loss (${lossPoints} steps)`}
+          series={pick('train/loss')}
+          testId="chart-train-loss"
+          fileName={`run-${initial.id}-loss`}
+        />
+        {evalCharts.map((c) => (
+          <MetricChart
+            key={c.title}
+            title={c.title}
+            series={pick(...c.keys)}
+            smooth={false}
+            testId={`chart-${c.keys[0]?.replace('/', '-')}`}
+            fileName={`run-${initial.id}-${c.keys[0]?.replace('/', '-')}`}
+          />
+        ))}
+        <MetricChart title="Learning rate" series={pick('train/lr')} smooth={false} height={160} />
+      </div>
+      <div className="card">
+        <h2>Logs</h2>
+        <div className="logs" data-testid="run-logs">
+          {logs.length === 0 && <span className="muted">No log lines yet.</span>}
+          {logs.map((l) => (
+            <div key={l.ts + l.message} className={l.level}>
+              {l.ts.slice(11, 19)} {l.level.padEnd(5)} {l.message}
+            </div>
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { ZTrainParams } from '@tunelab/core/dashboard';
+import { prisma } from '@tunelab/db';
+import { z } from 'zod';
+import { checkCompatibility, type DatasetFacts, type ModelFacts } from './compatibility.ts';
+
+export const ZLaunchRuns = z.object({
+  modelId: z.string().min(1, 'Choose a base model'),
+  datasetId: z.string().min(1, 'Choose a dataset'),
+  params: ZTrainParams,
+  seeds: z.number().int().min(1).max(20).default(1),
+  tags: z.array(z.string().min(1).max(40)).max(10).default([]),
+  sweepId: z.string().optional(),
+});
+export type TLaunchRuns = z.input<typeof ZLaunchRuns>;
+
+export class LaunchRefused extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join(' '));
+  }
+}
+
+type Enqueue = (runId: string) => Promise<string | undefined>;
+
+export async function modelFacts(modelId: string): Promise<ModelFacts | undefined> {
+  const m = await prisma.model.findUnique({ where: { id: modelId } });
+  if (!m) return undefined;
+  return toModelFacts(m);
+}
+
+export function toModelFacts(m: {
+  id: string;
+  name: string;
+  kind: string;
+  task: string | null;
+  numLabels: number | null;
+  tokenizer: unknown;
+  config: unknown;
+}): ModelFacts {
+  const config = (m.config ?? {}) as { max_position_embeddings?: number };
+  return {
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    task: m.task,
+    numLabels: m.numLabels,
+    hasTokenizer: m.tokenizer !== null && m.tokenizer !== undefined,
+    maxPositions: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+  };
+}
+
+export function toDatasetFacts(d: {
+  id: string;
+  name: string;
+  task: string;
+  status: string;
+  rowCount: number;
+  classes: unknown;
+}): DatasetFacts {
+  return {
+    id: d.id,
+    name: d.name,
+    task: d.task,
+    status: d.status,
+    rowCount: d.rowCount,
+    classCount: Array.isArray(d.classes) ? d.classes.length : null,
+  };
+}
+
+/**
+ * Creates one Run per seed (seed = params.seed + i) and enqueues run.train for each. Refuses, before
+ * writing anything, when the model and dataset do not fit together.
+ */
+export async function launchRuns(input: TLaunchRuns, enqueue: Enqueue): Promise<string[]> {
+  const req = ZLaunchRuns.parse(input);
+  const [model, dataset] = await Promise.all([
+    modelFacts(req.modelId),
+    prisma.dataset
+      .findUnique({ where: { id: req.datasetId } })
+      .then((d) => (d ? toDatasetFacts(d) : undefined)),
+  ]);
+  const problems = checkCompatibility(model, dataset, req.params);
+  if (problems.length) throw new LaunchRefused(problems);
+
+  const runs = await prisma.$transaction(
+    Array.from({ length: req.seeds }, (_, i) =>
+      prisma.run.create({
+        data: {
+          kind: 'train',
+          modelId: req.modelId,
+          datasetId: req.datasetId,
+          params: { ...req.params, seed: req.params.seed + i },
+          seed: req.params.seed + i,
+          fraction: req.params.trainFraction,
+          tags: req.tags,
+          sweepId: req.sweepId ?? null,
+        },
+        select: { id: true },
+      }),
+    ),
+  );
+  for (const run of runs) {
+    const jobId = await enqueue(run.id);
+    if (jobId) await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
+  }
+  return runs.map((r) => r.id);
+}

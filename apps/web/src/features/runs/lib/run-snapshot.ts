@@ -1,0 +1,58 @@
+import { JOB_NAMES } from '@tunelab/core/jobs';
+import { prisma } from '@tunelab/db';
+import { queuePosition } from './enqueue.ts';
+
+export interface RunSnapshot {
+  id: string;
+  status: string;
+  progress: number;
+  etaSeconds: number | null;
+  error: string | null;
+  backend: string | null;
+  workerId: string | null;
+  cancelRequested: boolean;
+  queuePosition: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Number of metric points stored; the client refetches curves when it grows. */
+  metricPoints: number;
+  lastStep: number | null;
+  logs: { ts: string; level: string; message: string }[];
+}
+
+export const FINAL_STATUSES = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Everything the run page's live area needs, in one read; `logsAfter` returns only newer log lines. */
+export async function runSnapshot(id: string, logsAfter?: Date): Promise<RunSnapshot | null> {
+  const run = await prisma.run.findUnique({ where: { id } });
+  if (!run) return null;
+  const [agg, logs] = await Promise.all([
+    prisma.metric.aggregate({ where: { runId: id }, _count: { _all: true }, _max: { step: true } }),
+    prisma.runLog.findMany({
+      where: { runId: id, ...(logsAfter ? { ts: { gt: logsAfter } } : {}) },
+      orderBy: { ts: 'asc' },
+      take: 200,
+    }),
+  ]);
+  let position: number | null = null;
+  if (run.status === 'queued' && run.queueJobId && (run.kind === 'train' || run.kind === 'pretrain')) {
+    const name = run.kind === 'train' ? JOB_NAMES.runTrain : JOB_NAMES.runPretrain;
+    position = await queuePosition(name, run.queueJobId).catch(() => null);
+  }
+  return {
+    id,
+    status: run.status,
+    progress: run.progress,
+    etaSeconds: run.etaSeconds,
+    error: run.error,
+    backend: run.backend,
+    workerId: run.workerId,
+    cancelRequested: run.cancelRequested,
+    queuePosition: position,
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    metricPoints: agg._count._all,
+    lastStep: agg._max.step,
+    logs: logs.map((l) => ({ ts: l.ts.toISOString(), level: l.level, message: l.message })),
+  };
+}

@@ -1,0 +1,199 @@
+import { ZRunSummary } from '@tunelab/core/dashboard';
+import { prisma } from '@tunelab/db';
+import { notFound } from 'next/navigation';
+import { ConfusionMatrix } from './components/confusion-matrix.tsx';
+import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
+import { RunActions } from './components/run-actions.tsx';
+import { RunLive } from './components/run-live.tsx';
+import { fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './lib/format.ts';
+import { runSnapshot } from './lib/run-snapshot.ts';
+
+const METRIC_LABELS: [string, string, (v: unknown) => string][] = [
+  ['mae', 'MAE', fmtNum],
+  ['rmse', 'RMSE', fmtNum],
+  ['accuracy', 'Accuracy', fmtPct],
+  ['flexibleAccuracy', 'Flexible accuracy', fmtPct],
+  ['macroF1', 'Macro F1', fmtNum],
+];
+
+export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const run = await prisma.run.findUnique({
+    where: { id },
+    include: {
+      dataset: true,
+      model: { select: { id: true, name: true, kind: true } },
+      resultModel: { select: { id: true, name: true } },
+      sweep: { select: { id: true, name: true } },
+      evaluations: { orderBy: { createdAt: 'desc' }, take: 1 },
+    },
+  });
+  if (!run) notFound();
+  const snapshot = await runSnapshot(id);
+  if (!snapshot) notFound();
+  const summary = ZRunSummary.safeParse(run.summary);
+  const predictions = ((run.evaluations[0]?.predictions ?? []) as unknown as PredictionRow[]).filter(
+    (p) => typeof p.label === 'number' && typeof p.prediction === 'number',
+  );
+  const worst = [...predictions].sort(
+    (a, b) => Math.abs(b.prediction - b.label) - Math.abs(a.prediction - a.label),
+  );
+  const tolerance =
+    typeof (run.params as { tolerance?: unknown }).tolerance === 'number'
+      ? (run.params as { tolerance: number }).tolerance
+      : (run.dataset?.tolerance ?? 1);
+  const classes = Array.isArray(run.dataset?.classes) ? (run.dataset.classes as string[]) : null;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1 data-testid="run-title">{runLabel(run)}</h1>
+        <span className="badge">{run.kind}</span>
+        {run.tags.map((t) => (
+          <span key={t} className="badge">
+            {t}
+          </span>
+        ))}
+        <span className="spacer" />
+        <RunActions id={run.id} status={run.status} />
+      </div>
+      <div className="card">
+        <dl className="kv">
+          <dt>Run</dt>
+          <dd className="mono">{run.id}</dd>
+          <dt>Dataset</dt>
+          <dd>{run.dataset ? <a href={`/datasets/${run.dataset.id}`}>{run.dataset.name}</a> : '—'}</dd>
+          <dt>Base model</dt>
+          <dd>{run.model ? <a href={`/models/${run.model.id}`}>{run.model.name}</a> : '—'}</dd>
+          {run.resultModel && (
+            <>
+              <dt>Result model</dt>
+              <dd>
+                <a href={`/models/${run.resultModel.id}`} data-testid="result-model">
+                  {run.resultModel.name}
+                </a>
+              </dd>
+            </>
+          )}
+          {run.sweep && (
+            <>
+              <dt>Sweep</dt>
+              <dd>
+                <a href={`/sweeps/${run.sweep.id}`}>{run.sweep.name}</a> · fraction {run.fraction} · seed{' '}
+                {run.seed}
+              </dd>
+            </>
+          )}
+          <dt>Created</dt>
+          <dd>
+            {run.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC · ran{' '}
+            {fmtDuration(runDurationSeconds(run))}
+          </dd>
+        </dl>
+      </div>
+      {summary.success && (
+        <div className="card" data-testid="final-metrics">
+          <h2>Final metrics (eval set{summary.data.evalRows ? `, ${summary.data.evalRows} rows` : ''})</h2>
+          <table className="data" style={{ width: 'auto' }}>
+            <thead>
+              <tr>
+                <th />
+                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, l]) => (
+                  <th key={k} className="num">
+                    {l}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th>this run</th>
+                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                  <td key={k} className="num">
+                    <strong>{f(summary.data.metrics[k])}</strong>
+                  </td>
+                ))}
+              </tr>
+              {summary.data.reference && (
+                <tr>
+                  <th>reference: {summary.data.reference.kind}</th>
+                  {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                    <td key={k} className="num muted">
+                      {f(summary.data.reference?.metrics[k])}
+                    </td>
+                  ))}
+                </tr>
+              )}
+            </tbody>
+          </table>
+          {summary.data.errorReduction && (
+            <p>
+              Error reduction vs reference:{' '}
+              <strong data-testid="error-reduction">{fmtPct(summary.data.errorReduction.mae)}</strong> (MAE),{' '}
+              <strong>{fmtPct(summary.data.errorReduction.flexible)}</strong> (flexible errors).{' '}
+              <span className="muted small">
+                1 − errors(run) / errors(reference). The reference for regression is the mean of the train
+                labels; for classification the majority class.
+              </span>
+            </p>
+          )}
+        </div>
+      )}
+      <RunLive initial={snapshot} />
+      {predictions.length > 0 && (
+        <div className="grid two">
+          <div className="card">
+            <h2>{classes ? 'Confusion matrix' : `Prediction vs label (dashed: ±${tolerance})`}</h2>
+            {classes ? (
+              <ConfusionMatrix rows={predictions} classes={classes} />
+            ) : (
+              <ResidualPlot rows={predictions} tolerance={tolerance} />
+            )}
+          </div>
+          <div className="card" style={{ maxHeight: 360, overflow: 'auto' }}>
+            <h2>Predictions, worst first ({predictions.length})</h2>
+            <table className="data" data-testid="predictions-table">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Text</th>
+                  <th className="num">Label</th>
+                  <th className="num">Prediction</th>
+                  <th className="num">|Error|</th>
+                </tr>
+              </thead>
+              <tbody>
+                {worst.slice(0, 200).map((p) => (
+                  <tr key={p.index}>
+                    <td className="muted">{p.index}</td>
+                    <td>{p.text ?? ''}</td>
+                    <td className="num">{classes ? (classes[p.label] ?? p.label) : fmtNum(p.label)}</td>
+                    <td className="num">
+                      {classes
+                        ? (classes[Math.round(p.prediction)] ?? fmtNum(p.prediction))
+                        : fmtNum(p.prediction)}
+                    </td>
+                    <td className={`num ${Math.abs(p.prediction - p.label) > tolerance ? '' : 'muted'}`}>
+                      {fmtNum(Math.abs(p.prediction - p.label), 3)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      <div className="card">
+        <h2>Parameters</h2>
+        <dl className="kv mono" data-testid="run-params">
+          {Object.entries(run.params as Record<string, unknown>).map(([k, v]) => (
+            <div key={k} style={{ display: 'contents' }}>
+              <dt>{k}</dt>
+              <dd>{JSON.stringify(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
+
+let db: TTestDatabase;
+let artifacts: string;
+let prisma: typeof import('@tunelab/db').prisma;
+
+beforeAll(async () => {
+  db = await createTestDatabase('worker_train');
+  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-train-'));
+  process.env.DATABASE_URL = db.databaseUrl;
+  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  ({ prisma } = await import('@tunelab/db'));
+  await cp(FIXTURE, path.join(artifacts, 'models/tiny'), { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  const { disconnectPrisma } = await import('@tunelab/db');
+  await disconnectPrisma();
+  await db?.drop();
+  if (artifacts) await rm(artifacts, { recursive: true, force: true });
+});
+
+async function seed(params: Record<string, unknown>, cancel = false) {
+  const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
+  const dataset = await prisma.dataset.create({
+    data: {
+      name: 'toy',
+      task: 'regression',
+      labelMin: -2,
+      labelMax: 2,
+      textColumn: 'text',
+      labelColumn: 'label',
+      rowCount: 40,
+      status: 'ready',
+      rows: {
+        create: Array.from({ length: 40 }, (_, i) => ({
+          index: i,
+          text: `${words[i % 8]} thing ${i}`,
+          label: (i % 8) % 2 === 0 ? 2 : -2,
+          split: 'train' as const,
+        })),
+      },
+    },
+  });
+  const model = await prisma.model.upsert({
+    where: { id: 'tiny' },
+    update: {},
+    create: {
+      id: 'tiny',
+      name: 'tiny-bert',
+      kind: 'base',
+      config: {},
+      tokenizer: {},
+      artifactPath: 'models/tiny',
+    },
+  });
+  return prisma.run.create({
+    data: { kind: 'train', datasetId: dataset.id, modelId: model.id, params, cancelRequested: cancel },
+  });
+}
+
+describe('run.train processor', () => {
+  it('fine-tunes, writes curves, stores the result model, predictions and summary', async () => {
+    const { processTrain } = await import('./train.ts');
+    const run = await seed({ epochs: 2, batchSize: 8, maxLength: 16, lr: 1e-3, evalFraction: 0.25 });
+    const out = await processTrain({ data: { runId: run.id } });
+    expect(out.status).toBe('succeeded');
+    const after = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { resultModel: true },
+    });
+    expect(after.status).toBe('succeeded');
+    expect(after.progress).toBe(1);
+    expect(after.resultModel?.kind).toBe('finetuned');
+    expect(after.resultModel?.baseModelId).toBe('tiny');
+    const summary = after.summary as {
+      metrics: { mae: number };
+      errorReduction: { mae: number | null };
+      trainRows: number;
+    };
+    expect(summary.trainRows).toBe(30);
+    expect(summary.metrics.mae).toBeGreaterThan(0);
+    expect(summary.errorReduction.mae).not.toBeNull();
+    // 30 rows / batch 8 = 4 steps per epoch, 2 epochs
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(8);
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(2);
+    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    expect((ev.predictions as unknown[]).length).toBe(10);
+
+    // retrying a succeeded run changes nothing (idempotent)
+    await processTrain({ data: { runId: run.id } });
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss' } })).toBe(8);
+  }, 300_000);
+
+  it('stops a run whose cancellation was requested', async () => {
+    const { processTrain } = await import('./train.ts');
+    const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16 }, true);
+    expect((await processTrain({ data: { runId: run.id } })).status).toBe('cancelled');
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('cancelled');
+  }, 120_000);
+});

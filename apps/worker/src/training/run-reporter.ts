@@ -1,0 +1,57 @@
+import { prisma, type TMetricPoint, writeMetrics } from '@tunelab/db';
+
+const FLUSH_POINTS = 50;
+const FLUSH_MS = 1500;
+const CANCEL_CHECK_MS = 1000;
+
+/**
+ * Batches a run's metric points and progress updates (one createMany + one update per flush instead
+ * of one per step) and answers "was cancel requested?" from a cache refreshed at most once a second.
+ * Writes are idempotent, so a retried job re-sending old steps is harmless.
+ */
+export class RunReporter {
+  private buffer: TMetricPoint[] = [];
+  private lastFlush = Date.now();
+  private progress: { progress: number; etaSeconds: number | null } | null = null;
+  private cancelCheckedAt = 0;
+  private cancelled = false;
+  /** Highest step reported so far (for step limits). */
+  stepsSeen = 0;
+
+  constructor(readonly runId: string) {}
+
+  async point(p: TMetricPoint): Promise<void> {
+    this.buffer.push(p);
+    if (p.step > this.stepsSeen) this.stepsSeen = p.step;
+    if (this.buffer.length >= FLUSH_POINTS || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+  }
+
+  setProgress(progress: number, etaSeconds: number | null): void {
+    this.progress = { progress: Math.max(0, Math.min(1, progress)), etaSeconds };
+  }
+
+  async flush(): Promise<void> {
+    const points = this.buffer;
+    this.buffer = [];
+    this.lastFlush = Date.now();
+    if (points.length) await writeMetrics(this.runId, points);
+    if (this.progress) {
+      await prisma.run.update({ where: { id: this.runId }, data: this.progress });
+      this.progress = null;
+    }
+  }
+
+  async log(message: string, level: 'info' | 'warn' | 'error' | 'debug' = 'info'): Promise<void> {
+    console.log(`[worker:run ${this.runId}] ${level} ${message}`);
+    await prisma.runLog.create({ data: { runId: this.runId, level, message } });
+  }
+
+  async cancelRequested(): Promise<boolean> {
+    if (this.cancelled) return true;
+    if (Date.now() - this.cancelCheckedAt < CANCEL_CHECK_MS) return false;
+    this.cancelCheckedAt = Date.now();
+    const run = await prisma.run.findUnique({ where: { id: this.runId }, select: { cancelRequested: true } });
+    this.cancelled = run?.cancelRequested ?? true;
+    return this.cancelled;
+  }
+}

@@ -1,0 +1,54 @@
+import type { TrainExample } from '@tunelab/core/train';
+
+/** mulberry32: small, fast, seedable; enough for shuffling row order reproducibly. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = items.slice();
+  const r = rng(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+export interface RowLike extends TrainExample {
+  index: number;
+  split: string;
+}
+
+/**
+ * Train and eval rows of a run. The dataset's eval split is used when it has one; otherwise a fixed
+ * (seed 0) `evalFraction` is held out, so every run on the dataset, whatever its seed, is scored on
+ * the same rows. The training subset (`trainFraction`) is drawn with the run's seed, so a sweep's
+ * seed spread includes the variation of which rows were seen.
+ */
+export function splitRows(
+  rows: readonly RowLike[],
+  opts: { evalFraction: number; trainFraction: number; seed: number },
+): { train: RowLike[]; eval: RowLike[] } {
+  let train = rows.filter((r) => r.split === 'train');
+  let evalRows = rows.filter((r) => r.split === 'eval');
+  if (evalRows.length === 0) {
+    const pool = shuffled(train.length ? train : rows, 0);
+    const nEval = Math.max(1, Math.round(pool.length * opts.evalFraction));
+    evalRows = pool.slice(0, nEval).sort((a, b) => a.index - b.index);
+    train = pool.slice(nEval).sort((a, b) => a.index - b.index);
+  }
+  if (opts.trainFraction < 1) {
+    const n = Math.max(1, Math.round(train.length * opts.trainFraction));
+    train = shuffled(train, opts.seed + 1).slice(0, n);
+  }
+  if (train.length === 0) throw new Error('No training rows left after splitting: the dataset is too small');
+  return { train, eval: evalRows };
+}
