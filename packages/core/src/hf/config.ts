@@ -137,8 +137,8 @@ export function labelNames(config: BertConfig): string[] {
 
 /**
  * The config to save with weights: architectures from the head, and for sequence classification
- * num_labels, id2label, label2id and problem_type (regression when there is one output and no
- * problem_type was set), the fields transformers reads to rebuild the head.
+ * num_labels, id2label, label2id and problem_type (regression for one output, else single-label
+ * classification unless multi-label was set), the fields transformers reads to rebuild the head.
  */
 export function configForExport(config: BertConfig, head: HeadKind, numLabels?: number): BertConfig {
   const out: BertConfig = { ...config, model_type: 'bert', architectures: [architectureForHead(head)] };
@@ -149,7 +149,13 @@ export function configForExport(config: BertConfig, head: HeadKind, numLabels?: 
     out.num_labels = n;
     out.id2label = Object.fromEntries(names.map((name, i) => [String(i), name]));
     out.label2id = Object.fromEntries(names.map((name, i) => [name, i]));
-    out.problem_type = config.problem_type ?? (n === 1 ? 'regression' : 'single_label_classification');
+    // One output is regression in transformers whatever the config said; several outputs cannot be.
+    out.problem_type =
+      n === 1
+        ? 'regression'
+        : config.problem_type === 'multi_label_classification'
+          ? 'multi_label_classification'
+          : 'single_label_classification';
   }
   return out;
 }

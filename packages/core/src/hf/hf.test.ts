@@ -111,6 +111,10 @@ describe('round trip', () => {
     expect(c.id2label).toEqual({ 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' });
     expect(c.label2id).toEqual({ LABEL_0: 0, LABEL_1: 1, LABEL_2: 2 });
     expect(c.problem_type).toBe('single_label_classification');
+    // a regression config re-headed with 4 classes must not stay "regression"
+    const fromRegression = configForExport(parseBertConfig(fixtureConfig), 'sequence-classification', 4);
+    expect(fromRegression.problem_type).toBe('single_label_classification');
+    expect(Object.keys(fromRegression.id2label ?? {})).toEqual(['0', '1', '2', '3']);
   });
 });
 
