@@ -26,6 +26,8 @@ export interface BuildOptions {
 export class BertModel {
   readonly params = new Map<string, tf.Variable>();
   readonly numLabels: number;
+  /** Classification: class names in label order, saved as id2label (default LABEL_i). */
+  labelNames: string[] | null = null;
   private readonly id = nextModelId++;
 
   private constructor(
@@ -113,7 +115,7 @@ export class BertModel {
       c.id2label = { 0: 'LABEL_0' };
       c.label2id = { LABEL_0: 0 };
     } else if (this.head === 'classification') {
-      const labels = Array.from({ length: this.numLabels }, (_, i) => `LABEL_${i}`);
+      const labels = Array.from({ length: this.numLabels }, (_, i) => this.labelNames?.[i] ?? `LABEL_${i}`);
       Object.assign(c, {
         architectures: ['BertForSequenceClassification'],
         num_labels: this.numLabels,

@@ -39,6 +39,9 @@ export async function loadModel(
     seed: opts.seed,
     source: dir,
   });
+  if (head === 'classification' && c.id2label && Object.keys(c.id2label).length === numLabels) {
+    model.labelNames = Array.from({ length: numLabels }, (_, i) => c.id2label?.[String(i)] ?? `LABEL_${i}`);
+  }
   return { model, tokenizer: imported.tokenizer };
 }
 
@@ -65,6 +68,8 @@ export async function saveModel(
 
 export interface TrainFolderInput {
   modelDir: string;
+  /** Classification: class names in label order (saved as id2label). */
+  classes?: string[] | null;
   outDir: string;
   train: readonly TrainExample[];
   eval?: readonly TrainExample[];
@@ -88,6 +93,7 @@ export async function trainFolder(input: TrainFolderInput): Promise<TrainResult>
     numLabels,
     seed: input.options.seed ?? 42,
   });
+  if (input.classes) model.labelNames = input.classes;
   try {
     const result = await fineTune(
       model,

@@ -1,5 +1,6 @@
 export { chunks, type PaddedBatch, padBatch, type TextEncoder } from './batches.ts';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+export { type LabelledFile, readJsonl, readLabelledFile, textOf } from './files.ts';
 export { fineTune, type TrainData, trainableNames } from './fine-tune.ts';
 export {
   type LoadedModel,

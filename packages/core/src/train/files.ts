@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { readDataset, ZDatasetSpec } from '../datasets/index.ts';
+import type { TaskKind, TrainExample } from './types.ts';
+
+export interface LabelledFile {
+  examples: TrainExample[];
+  /** Classification: class names in label order (label i ↔ classes[i]); null for regression. */
+  classes: string[] | null;
+}
+
+/**
+ * Reads a CSV, TSV or JSONL file of labelled texts with the datasets module's validation (errors
+ * name the file, row and column). Classification labels become indices into `classes` (given, or
+ * inferred from the file).
+ */
+export async function readLabelledFile(
+  path: string,
+  opts: { textColumn: string; labelColumn: string; task: TaskKind; classes?: string[] },
+): Promise<LabelledFile> {
+  const spec = ZDatasetSpec.parse({
+    name: basename(path),
+    task: opts.task,
+    textColumn: opts.textColumn,
+    labelColumn: opts.labelColumn,
+    classes: opts.classes,
+  });
+  const data = await readDataset([await readFile(path)], path, spec);
+  return { examples: data.rows.map((r) => ({ text: r.text, label: r.label })), classes: data.classes };
+}
+
+/** Reads a JSONL file of objects; errors name the file and line. */
+export async function readJsonl(path: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path, 'utf8');
+  const out: Record<string, unknown>[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`${path}:${i + 1}: invalid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new Error(`${path}:${i + 1}: expected a JSON object`);
+    }
+    out.push(value as Record<string, unknown>);
+  });
+  return out;
+}
+
+/** The "text" field of a JSONL row, or an error naming the line. */
+export function textOf(row: Record<string, unknown>, path: string, index: number): string {
+  const t = row.text;
+  if (typeof t !== 'string') throw new Error(`${path}: row ${index + 1} has no string "text" field`);
+  return t;
+}
