@@ -73,7 +73,8 @@ export function parseHeaderJson(
   const tensors: TensorInfo[] = [];
   for (const [name, entry] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      if (entry === null) continue; // the reference implementation reads null as "no metadata"
+      if (typeof entry !== 'object' || Array.isArray(entry)) {
         throw new SafetensorsError(file, '__metadata__ is not an object of strings');
       }
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {

@@ -254,6 +254,9 @@ describe('header validation', () => {
     ));
   it('trailing bytes after the last tensor', () =>
     fails(build(ok, new Uint8Array(12)), /4 trailing bytes after the last tensor/));
+  it('null metadata reads as none', () => {
+    expect(parseSafetensorsHeader(build({ __metadata__: null, ...ok }, data8)).metadata).toEqual({});
+  });
   it('metadata values must be strings', () =>
     fails(build({ __metadata__: { epoch: 3 }, ...ok }, data8), /__metadata__ value for "epoch" is number/));
 

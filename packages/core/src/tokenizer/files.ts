@@ -12,6 +12,8 @@ export function parseVocabText(text: string): string[] {
 }
 
 /** A special token in tokenizer_config.json is a string or an AddedToken object. */
+const ZAddedToken = z.object({ id: z.number().int().nonnegative(), content: z.string() }).loose();
+
 const ZTokenRef = z.union([z.string(), z.object({ content: z.string() }).loose()]);
 const tokenText = (t: z.infer<typeof ZTokenRef> | undefined): string | undefined =>
   t === undefined ? undefined : typeof t === 'string' ? t : t.content;
@@ -33,6 +35,7 @@ export type TTokenizerConfig = z.infer<typeof ZTokenizerConfig>;
 
 export const ZTokenizerJson = z
   .object({
+    added_tokens: z.array(ZAddedToken).nullable().optional(),
     normalizer: z
       .object({
         type: z.string(),
@@ -86,7 +89,7 @@ export function tokenizerFromJson(
 ): WordPieceTokenizer {
   const parsed = ZTokenizerJson.safeParse(json);
   if (!parsed.success) throw new TokenizerError(`${source}: ${describe(parsed.error)}`);
-  const { model, normalizer } = parsed.data;
+  const { model, normalizer, added_tokens: added } = parsed.data;
   if (model.type !== 'WordPiece') {
     throw new TokenizerError(`${source}: model.type is "${model.type}"; only WordPiece (BERT) is supported`);
   }
@@ -97,10 +100,20 @@ export function tokenizerFromJson(
     }
     vocab[id] = token;
   }
+  // Added tokens may sit beyond the WordPiece vocabulary; they take their own ids.
+  for (const t of added ?? []) {
+    const existing = vocab[t.id];
+    if (existing === undefined) vocab[t.id] = t.content;
+    else if (existing !== t.content) {
+      throw new TokenizerError(
+        `${source}: added token "${t.content}" has id ${t.id}, which model.vocab gives to "${existing}"`,
+      );
+    }
+  }
   for (let i = 0; i < vocab.length; i++) {
     if (vocab[i] === undefined) throw new TokenizerError(`${source}: model.vocab has no token with id ${i}`);
   }
-  const options: Partial<WordPieceOptions> = {};
+  const options: Partial<WordPieceOptions> = { addedTokens: (added ?? []).map((t) => t.content) };
   if (model.unk_token !== undefined) options.unkToken = model.unk_token;
   if (model.continuing_subword_prefix !== undefined) {
     options.continuingSubwordPrefix = model.continuing_subword_prefix;
@@ -216,7 +229,7 @@ export function tokenizerJson(tokenizer: WordPieceTokenizer): Record<string, unk
   const special = (token: string, typeId: number) => ({ SpecialToken: { id: token, type_id: typeId } });
   const sequence = (id: 'A' | 'B', typeId: number) => ({ Sequence: { id, type_id: typeId } });
   const specialEntry = (token: string) => ({ id: token, ids: [tokenizer.idOf(token)], tokens: [token] });
-  const added = [o.padToken, o.unkToken, o.clsToken, o.sepToken, o.maskToken]
+  const added = [...new Set([o.padToken, o.unkToken, o.clsToken, o.sepToken, o.maskToken, ...o.addedTokens])]
     .filter((t) => tokenizer.idOf(t) !== undefined)
     .map((t) => ({
       id: tokenizer.idOf(t),
@@ -225,7 +238,7 @@ export function tokenizerJson(tokenizer: WordPieceTokenizer): Record<string, unk
       lstrip: false,
       rstrip: false,
       normalized: false,
-      special: true,
+      special: [o.padToken, o.unkToken, o.clsToken, o.sepToken, o.maskToken].includes(t),
     }))
     .sort((a, b) => (a.id as number) - (b.id as number));
   return {

@@ -176,6 +176,28 @@ describe('WordPiece', () => {
   });
 });
 
+describe('decode and added tokens', () => {
+  it('decode glues ## pieces and cleans up spaces before punctuation', () => {
+    const tok = new WordPieceTokenizer(fixtureVocab);
+    const ids = reference.input_ids[1] as number[];
+    expect(tok.decode(ids)).toBe('[CLS] sleeping better, mood is good! [SEP]');
+    expect(tok.decode(reference.input_ids[2] as number[], { skipSpecialTokens: true })).toBe(
+      'cafe resume : naive scores ( playing, walked, hopeless )?',
+    );
+  });
+  it('tokenizer.json added_tokens beyond the vocabulary get their ids and are matched verbatim', () => {
+    const json = tokenizerJson(new WordPieceTokenizer(VOCAB)) as { added_tokens: unknown[] };
+    json.added_tokens.push({ id: VOCAB.length, content: '<ITEM>', special: false });
+    const tok = tokenizerFromJson(json);
+    expect(tok.idOf('<ITEM>')).toBe(VOCAB.length);
+    expect(tok.tokenize('hi<ITEM>playing')).toEqual(['hi', '<ITEM>', 'play', '##ing']);
+    json.added_tokens.push({ id: 5, content: '<X>' });
+    expect(() => tokenizerFromJson(json)).toThrow(
+      /added token "<X>" has id 5, which model.vocab gives to "play"/,
+    );
+  });
+});
+
 describe('tokenizer files', () => {
   it('tokenizer_config.json flags win over tokenizer.json, as in BertTokenizerFast', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tok-'));

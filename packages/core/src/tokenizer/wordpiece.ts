@@ -21,6 +21,8 @@ export interface WordPieceOptions {
   /** Longer words become a single unknown token. */
   maxInputCharsPerWord: number;
   continuingSubwordPrefix: string;
+  /** Further tokens matched verbatim in the raw text before basic tokenization (tokenizer.json added_tokens). */
+  addedTokens: readonly string[];
 }
 
 export const DEFAULT_WORDPIECE_OPTIONS: Readonly<WordPieceOptions> = Object.freeze({
@@ -34,6 +36,7 @@ export const DEFAULT_WORDPIECE_OPTIONS: Readonly<WordPieceOptions> = Object.free
   maskToken: '[MASK]',
   maxInputCharsPerWord: 100,
   continuingSubwordPrefix: '##',
+  addedTokens: [],
 });
 
 /** One encoded text: [CLS] tokens… [SEP], unpadded. */
@@ -96,8 +99,10 @@ export class WordPieceTokenizer {
     this.sepId = required(o.sepToken, 'separator');
     this.padId = required(o.padToken, 'padding');
     this.maskId = this.tokenToId.get(o.maskToken);
-    this.specials = [o.unkToken, o.clsToken, o.sepToken, o.padToken, o.maskToken]
-      .filter((t) => this.tokenToId.has(t))
+    this.specials = [
+      ...new Set([o.unkToken, o.clsToken, o.sepToken, o.padToken, o.maskToken, ...o.addedTokens]),
+    ]
+      .filter((t) => t.length > 0 && this.tokenToId.has(t))
       .sort((a, b) => b.length - a.length);
   }
 
@@ -186,6 +191,38 @@ export class WordPieceTokenizer {
         throw new TokenizerError(`id ${id} is outside the vocabulary (size ${this.vocabSize})`);
       return token;
     });
+  }
+
+  /**
+   * Ids back to text: WordPiece continuations are glued to the previous piece and BERT's
+   * detokenizer cleanup removes the space before punctuation like " ." and " 's".
+   */
+  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
+    const prefix = this.options.continuingSubwordPrefix;
+    const pad = new Set([
+      this.options.padToken,
+      this.options.clsToken,
+      this.options.sepToken,
+      this.options.maskToken,
+    ]);
+    let text = '';
+    for (const token of this.convertIdsToTokens(ids)) {
+      if (options.skipSpecialTokens && pad.has(token)) continue;
+      if (token.startsWith(prefix) && text.length > 0) text += token.slice(prefix.length);
+      else text += text.length > 0 ? ` ${token}` : token;
+    }
+    // transformers' clean_up_tokenization
+    return text
+      .replaceAll(' .', '.')
+      .replaceAll(' ?', '?')
+      .replaceAll(' !', '!')
+      .replaceAll(' ,', ',')
+      .replaceAll(" ' ", "'")
+      .replaceAll(" n't", "n't")
+      .replaceAll(" 'm", "'m")
+      .replaceAll(" 's", "'s")
+      .replaceAll(" 've", "'ve")
+      .replaceAll(" 're", "'re");
   }
 
   /** [CLS] tokens… [SEP], the tokens truncated so the whole fits in maxLength (≥ 2). */
