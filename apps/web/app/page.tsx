@@ -1,3 +1,4 @@
-export default function Home() {
-  return <h1>TuneLab</h1>;
-}
+import { HomePage } from '@/features/shell/home-page.tsx';
+
+export const dynamic = 'force-dynamic';
+export default HomePage;

@@ -1,0 +1,146 @@
+import { ZRunSummary } from '@tunelab/core/dashboard';
+import { prisma } from '@tunelab/db';
+import { StatusBadge } from '../runs/components/status-badge.tsx';
+import { fmtNum, fmtPct, runLabel } from '../runs/lib/format.ts';
+import { CompareCurves } from './compare-curves.tsx';
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** Metric columns and which direction is better. */
+const COLUMNS = [
+  { key: 'mae', label: 'MAE', better: 'min', fmt: fmtNum },
+  { key: 'rmse', label: 'RMSE', better: 'min', fmt: fmtNum },
+  { key: 'accuracy', label: 'Accuracy', better: 'max', fmt: fmtPct },
+  { key: 'flexibleAccuracy', label: 'Flexible acc.', better: 'max', fmt: fmtPct },
+  { key: 'macroF1', label: 'Macro F1', better: 'max', fmt: fmtNum },
+  { key: 'errorReduction', label: 'Err. red. (MAE)', better: 'max', fmt: fmtPct },
+] as const;
+
+export async function ComparePage({ searchParams }: { searchParams: SearchParams }) {
+  const sp = await searchParams;
+  const ids = (typeof sp.ids === 'string' ? sp.ids : '').split(',').filter(Boolean).slice(0, 12);
+  if (ids.length === 0) {
+    return (
+      <>
+        <h1>Compare runs</h1>
+        <div className="card empty">
+          Select two or more runs in the <a href="/runs">runs table</a> and press Compare.
+        </div>
+      </>
+    );
+  }
+  const found = await prisma.run.findMany({
+    where: { id: { in: ids } },
+    include: { dataset: { select: { name: true } }, model: { select: { name: true } } },
+  });
+  const runs = ids.flatMap((id) => found.filter((r) => r.id === id));
+  const missing = ids.filter((id) => !found.some((r) => r.id === id));
+  const values = runs.map((r) => {
+    const s = ZRunSummary.safeParse(r.summary);
+    const m: Record<string, number | undefined> = s.success
+      ? ({ ...s.data.metrics } as Record<string, number | undefined>)
+      : {};
+    m.errorReduction = s.success ? (s.data.errorReduction?.mae ?? undefined) : undefined;
+    return m;
+  });
+  const best = Object.fromEntries(
+    COLUMNS.map((c) => {
+      const vs = values
+        .map((v) => v[c.key])
+        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      return [c.key, vs.length ? (c.better === 'min' ? Math.min(...vs) : Math.max(...vs)) : undefined];
+    }),
+  );
+  const shown = COLUMNS.filter((c) => values.some((v) => typeof v[c.key] === 'number'));
+  const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params as object)))].sort();
+  const context = (r: (typeof runs)[number]) => ({
+    dataset: r.dataset?.name ?? '—',
+    'base model': r.model?.name ?? '—',
+  });
+  const rowsForParams = [
+    ...['dataset', 'base model'].map((k) => ({
+      key: k,
+      vals: runs.map((r) => String(context(r)[k as 'dataset'])),
+    })),
+    ...paramKeys.map((k) => ({
+      key: k,
+      vals: runs.map((r) => JSON.stringify((r.params as Record<string, unknown>)[k])),
+    })),
+  ];
+  const label = (r: (typeof runs)[number]) => runLabel(r);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Compare {runs.length} runs</h1>
+      </div>
+      {missing.length > 0 && <div className="error-box">Runs not found: {missing.join(', ')}</div>}
+      <div className="card">
+        <h2>Final metrics (best per column in green)</h2>
+        <table className="data" data-testid="compare-metrics">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Status</th>
+              {shown.map((c) => (
+                <th key={c.key} className="num">
+                  {c.label} {c.better === 'min' ? '↓' : '↑'}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r, i) => (
+              <tr key={r.id}>
+                <td>
+                  <a href={`/runs/${r.id}`}>{label(r)}</a>
+                </td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                {shown.map((c) => {
+                  const v = values[i]?.[c.key];
+                  const isBest = typeof v === 'number' && v === best[c.key] && runs.length > 1;
+                  return (
+                    <td key={c.key} className={`num ${isBest ? 'best' : ''}`} data-best={isBest || undefined}>
+                      {c.fmt(v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <CompareCurves runs={runs.map((r) => ({ id: r.id, label: label(r) }))} />
+      <div className="card">
+        <h2>Parameters (differences highlighted)</h2>
+        <table className="data" data-testid="compare-params">
+          <thead>
+            <tr>
+              <th>Parameter</th>
+              {runs.map((r) => (
+                <th key={r.id}>{label(r)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rowsForParams.map((row) => {
+              const differs = new Set(row.vals).size > 1;
+              return (
+                <tr key={row.key} data-differs={differs || undefined}>
+                  <td className="mono">{row.key}</td>
+                  {row.vals.map((v, i) => (
+                    <td key={runs[i]?.id} className={`mono ${differs ? 'diff' : ''}`}>
+                      {v ?? '—'}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
