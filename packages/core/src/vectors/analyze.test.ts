@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeSafetensorsFile } from '../safetensors/index.ts';
+import { analyzeTuningVectors } from './analyze.ts';
+import { groupTensor } from './tensor-groups.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const work = await mkdtemp(join(tmpdir(), 'tunelab-vectors-'));
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const Q = 'bert.encoder.layer.0.attention.self.query.weight';
+const LN = 'bert.embeddings.LayerNorm.weight';
+
+/** A two-tensor model: a 2×2 query matrix and a 2-entry LayerNorm weight. */
+async function model(name: string, query: number[], norm: number[]): Promise<string> {
+  const dir = join(work, name);
+  await mkdir(dir, { recursive: true });
+  await writeSafetensorsFile(
+    join(dir, 'model.safetensors'),
+    new Map([
+      [Q, { shape: [2, 2], data: Float32Array.from(query) }],
+      [LN, { shape: [2], data: Float32Array.from(norm) }],
+    ]),
+  );
+  return dir;
+}
+
+describe('analyzeTuningVectors', () => {
+  it('computes norms, changed shares, spectra and similarities by hand', async () => {
+    const base = await model('base', [1, 0, 0, 1], [1, 1]);
+    const a = await model('a', [4, 0, 0, 5], [1, 1.5]); // ΔQ = diag(3, 4), ΔLN = [0, 0.5]
+    const b = await model('b', [7, 0, 0, 9], [1, 1]); // ΔQ = 2·ΔQa, ΔLN = 0
+    const c = await model('c', [-2, 0, 0, -3], [1, 0.5]); // ΔQ = −ΔQa, ΔLN = −ΔLNa
+    const report = await analyzeTuningVectors(base, [a, b, c]);
+    const q = report.tensors.find((t) => t.name === Q);
+    expect(q?.changes[0]).toEqual({
+      norm: 5,
+      relative: Number((5 / Math.SQRT2).toPrecision(6)),
+      changedShare: 0.5,
+      singularValues: [4, 3],
+      effectiveRank: 2, // 16/25 < 90%
+    });
+    expect(q?.changes[1]?.singularValues).toEqual([8, 6]);
+    expect(q?.similarity).toEqual([
+      [1, 1, -1],
+      [1, 1, -1],
+      [-1, -1, 1],
+    ]);
+    const ln = report.tensors.find((t) => t.name === LN);
+    expect(ln?.changes.map((c) => c.norm)).toEqual([0.5, 0, 0.5]);
+    expect(ln?.changes[0]?.singularValues).toBeUndefined();
+    // Overall for model a: ‖Δ‖ = √(25 + 0.25), over ‖θ_base‖ = √(2 + 2); b has no LN change.
+    expect(report.overall.changes[0]?.norm).toBeCloseTo(Math.sqrt(25.25), 5);
+    expect(report.overall.changes[0]?.relative).toBeCloseTo(Math.sqrt(25.25) / 2, 5);
+    expect(report.overall.changes[0]?.changedShare).toBeCloseTo(3 / 6, 6);
+    // ⟨Δa, Δb⟩ = 2·25 + 0 over √25.25 · √100.
+    expect(report.overall.similarity?.[0]?.[1]).toBeCloseTo(50 / (Math.sqrt(25.25) * 10), 5);
+    expect(report.groups.map((g) => `${g.layer}/${g.module}`)).toEqual([
+      'embeddings/layernorm',
+      'layer 0/attention.query',
+    ]);
+    expect(report.layers.map((g) => g.layer)).toEqual(['embeddings', 'layer 0']);
+    expect(report.groups[1]?.changes[0]?.effectiveRank).toBe(2);
+  });
+
+  it('runs on the merge fixtures and finds what fine-tuning changed', async () => {
+    const report = await analyzeTuningVectors(
+      join(FIXTURES, 'base'),
+      [join(FIXTURES, 'tuned_a'), join(FIXTURES, 'tuned_b')],
+      {
+        spectra: true,
+      },
+    );
+    expect(report.tensors).toHaveLength(41);
+    const layers = report.layers.map((l) => l.layer);
+    expect(layers).toEqual(['embeddings', 'layer 0', 'layer 1', 'pooler', 'head']);
+    for (const tensor of report.tensors) {
+      if (tensor.shape.length === 2) {
+        const sigma = tensor.changes[0]?.singularValues ?? [];
+        expect(sigma.length).toBe(Math.min(...tensor.shape));
+        // Σσ² = ‖Δ‖²_F
+        expect(sigma.reduce((s, x) => s + x * x, 0)).toBeCloseTo((tensor.changes[0]?.norm ?? 0) ** 2, 4);
+      }
+    }
+    expect(report.overall.changes[0]?.relative).toBeGreaterThan(0);
+    expect(report.overall.similarity?.[0]?.[0]).toBe(1);
+  });
+});
+
+describe('groupTensor', () => {
+  it('names layer and module of BERT tensors', () => {
+    expect(groupTensor('bert.encoder.layer.11.intermediate.dense.weight')).toEqual({
+      layer: 'layer 11',
+      layerIndex: 11,
+      module: 'mlp.in',
+    });
+    expect(groupTensor('encoder.layer.2.output.dense.bias').module).toBe('mlp.out');
+    expect(groupTensor('bert.encoder.layer.0.attention.output.dense.weight').module).toBe('attention.output');
+    expect(groupTensor('bert.encoder.layer.0.attention.output.LayerNorm.bias').module).toBe('layernorm');
+    expect(groupTensor('bert.embeddings.word_embeddings.weight')).toMatchObject({
+      layer: 'embeddings',
+      module: 'embeddings',
+    });
+    expect(groupTensor('bert.pooler.dense.weight')).toMatchObject({ layer: 'pooler', module: 'pooler' });
+    expect(groupTensor('classifier.weight')).toMatchObject({ layer: 'head', module: 'head' });
+  });
+});
