@@ -8,3 +8,11 @@ export { type TMetricPoint, writeMetrics, ZMetricPoint } from './metrics.ts';
 export { applyMigrations, generateClient } from './migrate.ts';
 export { redactUrl } from './pg-adapter.ts';
 export { queuePrefix } from './redis-prefix.ts';
+export {
+  appendRunLog,
+  FINISHED_RUN_STATUSES,
+  finishRun,
+  isCancelRequested,
+  markRunRunning,
+  requestRunCancel,
+} from './runs.ts';

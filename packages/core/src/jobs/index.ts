@@ -95,3 +95,14 @@ export function parseJobPayload<N extends TJobName>(name: N, data: unknown): TJo
   }
   return result.data as TJobPayload<N>;
 }
+
+/**
+ * Thrown by a processor that noticed its run's cancel flag between steps. The worker runtime marks
+ * the run cancelled and completes the job (no retry, not a failure).
+ */
+export class CancelledError extends Error {
+  constructor(readonly runId: string) {
+    super(`Run ${runId} was cancelled`);
+    this.name = 'CancelledError';
+  }
+}

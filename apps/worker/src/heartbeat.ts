@@ -1,0 +1,69 @@
+import os from 'node:os';
+import { getPrisma } from '@tunelab/db';
+
+export interface TActiveJob {
+  jobId: string;
+  name: string;
+  queue: string;
+  runId?: string;
+  startedAt: string;
+}
+
+/**
+ * Writes a WorkerHeartbeat row every `intervalMs` so the dashboard (and /api/health) can tell which
+ * workers are alive: a row whose lastSeen is older than a few intervals is a dead worker.
+ */
+export class Heartbeat {
+  readonly active = new Map<string, TActiveJob>();
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: { workerId: string; backend: string; concurrency: number; intervalMs: number },
+    private readonly log: Pick<Console, 'error'> = console,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => {
+      this.beating = this.beat().catch((error: Error) =>
+        this.log.error(`[worker:heartbeat] ${error.message}`),
+      );
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  jobStarted(job: TActiveJob): void {
+    this.active.set(`${job.queue}/${job.jobId}`, job);
+  }
+
+  jobEnded(queue: string, jobId: string | undefined): void {
+    this.active.delete(`${queue}/${jobId}`);
+  }
+
+  async beat(): Promise<void> {
+    const data = {
+      host: os.hostname(),
+      backend: this.options.backend,
+      pid: process.pid,
+      concurrency: this.options.concurrency,
+      activeJobs: [...this.active.values()] as object[],
+      lastSeen: new Date(),
+    };
+    await getPrisma().workerHeartbeat.upsert({
+      where: { id: this.options.workerId },
+      create: { id: this.options.workerId, ...data },
+      update: data,
+    });
+  }
+
+  /** Stops beating and removes the row: a cleanly stopped worker is not shown as alive. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.beating;
+    await getPrisma()
+      .workerHeartbeat.deleteMany({ where: { id: this.options.workerId } })
+      .catch((error: Error) => this.log.error(`[worker:heartbeat] ${error.message}`));
+  }
+}

@@ -1,0 +1,13 @@
+// Every job processor, by job name. To add one: create processors/<name>.ts exporting a
+// defineProcessor(...) value and add it to this list (one line). Both the in-process control worker
+// and the sandboxed compute children read this table.
+import type { TJobName } from '@tunelab/core/jobs';
+import { datasetProfileProcessor } from './dataset-profile.ts';
+import { buildProcessorTable } from './run-job.ts';
+import type { TProcessorDefinition } from './types.ts';
+
+export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
+  datasetProfileProcessor as TProcessorDefinition<TJobName>,
+];
+
+export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);
