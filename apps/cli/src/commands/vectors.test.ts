@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { VectorsReport } from '@tunelab/core/vectors';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../bin/tunelab.mjs');
+const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const work = await mkdtemp(join(tmpdir(), 'tunelab-cli-vectors-'));
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe('tunelab vectors', () => {
+  it('writes a report for two tuned fixtures with a similarity matrix', async () => {
+    const out = join(work, 'report.json');
+    const args = ['vectors', '--base', join(FIXTURES, 'base'), '--tuned', join(FIXTURES, 'tuned_a')];
+    const { stdout } = await run('node', [
+      CLI,
+      ...args,
+      '--tuned',
+      join(FIXTURES, 'tuned_b'),
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ out, tensors: 41 });
+    const report = JSON.parse(await readFile(out, 'utf8')) as VectorsReport;
+    expect(report.tuned).toHaveLength(2);
+    expect(report.overall.similarity?.[0]?.[0]).toBe(1);
+    const similarity = report.overall.similarity?.[0]?.[1] ?? 2;
+    expect(similarity).toBeGreaterThanOrEqual(-1);
+    expect(similarity).toBeLessThan(1);
+    const query = report.tensors.find((t) => t.name === 'bert.encoder.layer.0.attention.self.query.weight');
+    expect(query?.changes[0]?.singularValues).toHaveLength(32);
+    expect(query?.module).toBe('attention.query');
+  });
+
+  it('refuses a tuned model that is missing a tensor file', async () => {
+    await expect(
+      run('node', [
+        CLI,
+        'vectors',
+        '--base',
+        join(FIXTURES, 'base'),
+        '--tuned',
+        join(work, 'nowhere'),
+        '--out',
+        join(work, 'x.json'),
+      ]),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('nowhere/model.safetensors') });
+  });
+});
