@@ -4,10 +4,12 @@
 import type { TJobName } from '@tunelab/core/jobs';
 import { datasetProfileProcessor } from './dataset-profile.ts';
 import { buildProcessorTable } from './run-job.ts';
+import { trainProcessor } from './train.ts';
 import type { TProcessorDefinition } from './types.ts';
 
 export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   datasetProfileProcessor as TProcessorDefinition<TJobName>,
+  trainProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

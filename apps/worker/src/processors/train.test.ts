@@ -26,7 +26,23 @@ afterAll(async () => {
   if (artifacts) await rm(artifacts, { recursive: true, force: true });
 });
 
-async function seed(params: Record<string, unknown>, cancel = false) {
+/** Runs the job the way the worker does: through runJob and the registry's lifecycle handling. */
+async function processTrain(runId: string): Promise<unknown> {
+  const { runJob, buildProcessorTable } = await import('./run-job.ts');
+  const { trainProcessor } = await import('./train.ts');
+  const job = {
+    id: `t-${runId}`,
+    name: 'run.train',
+    data: { runId },
+    attemptsMade: 0,
+    opts: { attempts: 1 },
+    updateProgress: async () => undefined,
+    log: () => undefined,
+  };
+  return runJob(job, buildProcessorTable([trainProcessor as never]), { workerId: 'test:1', backend: 'wasm' });
+}
+
+async function seed(params: Record<string, number>, cancel = false) {
   const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
   const dataset = await prisma.dataset.create({
     data: {
@@ -67,9 +83,8 @@ async function seed(params: Record<string, unknown>, cancel = false) {
 
 describe('run.train processor', () => {
   it('fine-tunes, writes curves, stores the result model, predictions and summary', async () => {
-    const { processTrain } = await import('./train.ts');
     const run = await seed({ epochs: 2, batchSize: 8, maxLength: 16, lr: 1e-3, evalFraction: 0.25 });
-    const out = await processTrain({ data: { runId: run.id } });
+    const out = (await processTrain(run.id)) as { status: string };
     expect(out.status).toBe('succeeded');
     const after = await prisma.run.findUniqueOrThrow({
       where: { id: run.id },
@@ -94,14 +109,13 @@ describe('run.train processor', () => {
     expect((ev.predictions as unknown[]).length).toBe(10);
 
     // retrying a succeeded run changes nothing (idempotent)
-    await processTrain({ data: { runId: run.id } });
+    await processTrain(run.id);
     expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss' } })).toBe(8);
   }, 300_000);
 
   it('stops a run whose cancellation was requested', async () => {
-    const { processTrain } = await import('./train.ts');
     const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16 }, true);
-    expect((await processTrain({ data: { runId: run.id } })).status).toBe('cancelled');
+    expect(await processTrain(run.id)).toEqual({ cancelled: true });
     expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('cancelled');
   }, 120_000);
 });

@@ -1,0 +1,310 @@
+// run.train: fine-tunes a base model on a dataset for one Run row. CPU-heavy: runs in the compute
+// queue's sandboxed process. Idempotent on retry: metrics are upserted, training resumes from the
+// last per-epoch checkpoint, and the result model is keyed by the run (parentRunId).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { initBackend } from '@tunelab/core/backend';
+import { modelRowFacts, type TRunSummary, ZTrainParams } from '@tunelab/core/dashboard';
+import { importHfModel } from '@tunelab/core/hf';
+import { CancelledError } from '@tunelab/core/jobs';
+import {
+  classificationScores,
+  type EpochEvent,
+  fineTune,
+  loadModel,
+  predict,
+  regressionScores,
+  saveModel,
+} from '@tunelab/core/train';
+import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { CheckpointStore } from './checkpoint-store.ts';
+import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
+import { RunReporter } from './run-reporter.ts';
+import { splitRows } from './split-rows.ts';
+
+/** Metric names written per epoch (engine keys) and the split they go under. */
+const EPOCH_METRICS = ['mae', 'rmse', 'accuracy', 'flexible_accuracy', 'macro_f1'] as const;
+
+/**
+ * Trains one Run. Throws CancelledError when cancel was requested (runJob marks it cancelled);
+ * other errors propagate so BullMQ retries (resuming from the last epoch checkpoint).
+ */
+export async function trainRun(
+  runId: string,
+  ctx: { attempt: number; workerId?: string },
+): Promise<{ runId: string; status: string; modelId?: string }> {
+  const run = await prisma.run.findUnique({ where: { id: runId }, include: { dataset: true, model: true } });
+  if (!run) throw new Error(`run.train: run ${runId} does not exist`);
+  const reporter = new RunReporter(runId);
+  if (run.status === 'succeeded') return { runId, status: 'succeeded' };
+  if (run.cancelRequested) throw new CancelledError(runId);
+  if (!run.dataset) throw new Error(`run ${runId}: its dataset was deleted`);
+  if (!run.model) throw new Error(`run ${runId}: its base model was deleted`);
+  const params = ZTrainParams.parse(run.params);
+  const dataset = run.dataset;
+  const baseModel = run.model;
+  const task = dataset.task;
+
+  const backend = await initBackend();
+  await prisma.run.update({
+    where: { id: runId },
+    data: {
+      status: 'running',
+      startedAt: run.startedAt ?? new Date(),
+      backend,
+      workerId: ctx.workerId ?? process.env.TUNELAB_WORKER_ID ?? `${hostname()}:${process.pid}`,
+      error: null,
+    },
+  });
+  await reporter.log(
+    `Attempt ${ctx.attempt}: fine-tuning ${baseModel.name} on ${dataset.name} (${task}) with backend ${backend}`,
+  );
+
+  try {
+    const rows = await prisma.datasetRow.findMany({
+      where: { datasetId: dataset.id },
+      select: { index: true, text: true, label: true, split: true },
+      orderBy: { index: 'asc' },
+    });
+    const { train, eval: evalRows } = splitRows(
+      rows.filter((r) => r.split !== 'test'),
+      params,
+    );
+    const labels = [...train, ...evalRows].map((r) => r.label);
+    const labelRange: [number, number] =
+      dataset.labelMin !== null && dataset.labelMax !== null
+        ? [dataset.labelMin, dataset.labelMax]
+        : [Math.min(...labels), Math.max(...labels)];
+    const classes = Array.isArray(dataset.classes) ? dataset.classes.length : undefined;
+    await reporter.log(
+      `${train.length} train rows, ${evalRows.length} eval rows; label range ${labelRange.join('…')}`,
+    );
+
+    const store = getArtifactStore();
+    const loaded = await loadModel(store.resolve(baseModel.artifactPath), {
+      task,
+      numLabels: task === 'classification' ? classes : undefined,
+      seed: params.seed,
+    });
+    const checkpoints = new CheckpointStore(runId);
+    let stepLimitHit = false;
+    const started = Date.now();
+    let result: Awaited<ReturnType<typeof fineTune>>;
+    try {
+      result = await fineTune(
+        loaded.model,
+        loaded.tokenizer,
+        { train, eval: evalRows },
+        {
+          task,
+          epochs: params.epochs,
+          batchSize: params.batchSize,
+          maxLength: params.maxLength,
+          learningRate: params.lr,
+          weightDecay: params.weightDecay,
+          warmupRatio: params.warmupRatio,
+          dropout: params.dropout,
+          seed: params.seed,
+          freezeLayers: params.freezeLayers,
+          tolerance: params.tolerance,
+          labelRange,
+          numLabels: task === 'classification' ? classes : undefined,
+          earlyStopping:
+            params.earlyStoppingPatience > 0
+              ? task === 'regression'
+                ? { metric: 'mae', patience: params.earlyStoppingPatience, mode: 'min' }
+                : { metric: 'accuracy', patience: params.earlyStoppingPatience, mode: 'max' }
+              : undefined,
+        },
+        {
+          onStep: async (e) => {
+            const wallTime = new Date();
+            await reporter.point({
+              name: 'loss',
+              split: 'train',
+              step: e.step,
+              value: e.loss,
+              epoch: e.epoch,
+              wallTime,
+            });
+            await reporter.point({
+              name: 'lr',
+              split: 'train',
+              step: e.step,
+              value: e.lr,
+              epoch: e.epoch,
+              wallTime,
+            });
+            const total = params.maxSteps > 0 ? Math.min(params.maxSteps, e.totalSteps) : e.totalSteps;
+            reporter.setProgress(e.step / total, e.etaSeconds * (total / e.totalSteps));
+          },
+          onEpoch: async (e: EpochEvent) => {
+            const wallTime = new Date();
+            for (const name of EPOCH_METRICS) {
+              const value = e.metrics[name];
+              if (value !== undefined && Number.isFinite(value)) {
+                await reporter.point({ name, split: 'eval', step: e.step, value, epoch: e.epoch, wallTime });
+              }
+            }
+            await reporter.flush();
+            const shown = EPOCH_METRICS.filter((n) => e.metrics[n] !== undefined)
+              .map((n) => `${n} ${(e.metrics[n] as number).toFixed(4)}`)
+              .join(', ');
+            await reporter.log(`Epoch ${e.epoch} done at step ${e.step}: ${shown}`);
+          },
+          shouldStop: async () => {
+            if (params.maxSteps > 0 && reporter.stepsSeen >= params.maxSteps) {
+              stepLimitHit = true;
+              return true;
+            }
+            return reporter.cancelRequested();
+          },
+          saveCheckpoint: (c) => checkpoints.save(c),
+          loadCheckpoint: async () => {
+            const c = await checkpoints.load();
+            if (c) await reporter.log(`Resuming from the checkpoint after epoch ${c.epoch} (step ${c.step})`);
+            return c;
+          },
+        },
+      );
+      await reporter.flush();
+    } catch (e) {
+      loaded.model.dispose();
+      throw e;
+    }
+
+    if (result.status === 'cancelled' && !stepLimitHit) {
+      loaded.model.dispose();
+      await reporter.log(`Cancelled at step ${result.steps}`, 'warn');
+      throw new CancelledError(runId);
+    }
+
+    // Final predictions on the eval set (also gives metrics when the step limit cut an epoch short).
+    const preds = predict(
+      loaded.model,
+      loaded.tokenizer,
+      evalRows.map((r) => r.text),
+      { maxLength: params.maxLength },
+    );
+    const evalLabels = evalRows.map((r) => r.label);
+    const finalMetrics =
+      task === 'regression'
+        ? regressionScores(
+            preds.map((p) => p.prediction),
+            evalLabels,
+            params.tolerance,
+            labelRange,
+          )
+        : classificationScores(
+            preds.map((p) => p.prediction),
+            evalLabels,
+          );
+    const reference = referenceScores(
+      task,
+      train.map((r) => r.label),
+      evalLabels,
+      params.tolerance,
+      labelRange,
+    );
+
+    const modelId = await saveResultModel(
+      runId,
+      run.modelId as string,
+      baseModel.name,
+      dataset.name,
+      params.seed,
+      loaded,
+    );
+    loaded.model.dispose();
+
+    const summary: TRunSummary = {
+      metrics: toSummaryMetrics(finalMetrics),
+      reference: { kind: reference.kind, metrics: toSummaryMetrics(reference.metrics) },
+      errorReduction: summaryReduction(task, finalMetrics, reference.metrics),
+      trainRows: train.length,
+      evalRows: evalRows.length,
+      steps: result.steps,
+      epochs: result.epochs,
+      seconds: (Date.now() - started) / 1000,
+      stoppedEarly: result.status === 'stopped-early' || stepLimitHit,
+    };
+    await prisma.evaluation.deleteMany({ where: { runId } });
+    await prisma.evaluation.create({
+      data: {
+        modelId,
+        datasetId: dataset.id,
+        runId,
+        split: 'eval',
+        metrics: finalMetrics,
+        predictions: evalRows.map((r, i) => ({
+          index: r.index,
+          text: r.text.slice(0, 300),
+          label: r.label,
+          prediction: preds[i]?.prediction ?? null,
+        })) as Prisma.InputJsonValue,
+      },
+    });
+    await prisma.run.update({
+      where: { id: runId },
+      data: {
+        status: 'succeeded',
+        progress: 1,
+        etaSeconds: 0,
+        finishedAt: new Date(),
+        summary: summary as Prisma.InputJsonValue,
+      },
+    });
+    await checkpoints.remove();
+    await reporter.log(
+      `Succeeded: ${Object.entries(summary.metrics)
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
+        .join(', ')}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'}`,
+    );
+    return { runId, status: 'succeeded', modelId };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await reporter.flush().catch(() => undefined);
+    await reporter.log(`Failed: ${message}`, 'error').catch(() => undefined);
+    await prisma.run.update({
+      where: { id: runId },
+      data: { status: 'failed', error: message, finishedAt: new Date() },
+    });
+    throw e;
+  }
+}
+
+/** Exports the fine-tuned weights as an HF folder in the artifact store and records its Model row. */
+async function saveResultModel(
+  runId: string,
+  baseModelId: string,
+  baseName: string,
+  datasetName: string,
+  seed: number,
+  loaded: Awaited<ReturnType<typeof loadModel>>,
+): Promise<string> {
+  const existing = await prisma.model.findUnique({ where: { parentRunId: runId } });
+  const modelId = existing?.id ?? `m${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  const store = getArtifactStore();
+  const rel = store.modelPath(modelId);
+  const dir = await store.ensureDir(rel);
+  await saveModel(dir, loaded.model, loaded.tokenizer);
+  const imported = await importHfModel(dir);
+  const facts = modelRowFacts(imported);
+  const data = {
+    name: `${baseName} → ${datasetName} (seed ${seed})`.slice(0, 120),
+    kind: 'finetuned' as const,
+    config: facts.config as Prisma.InputJsonValue,
+    tokenizer: facts.tokenizer as Prisma.InputJsonValue,
+    artifactPath: rel,
+    paramCount: facts.paramCount,
+    source: `run:${runId}`,
+    task: facts.task,
+    numLabels: facts.numLabels,
+    baseModelId,
+    parentRunId: runId,
+  };
+  if (existing) await prisma.model.update({ where: { id: modelId }, data });
+  else await prisma.model.create({ data: { id: modelId, ...data } });
+  return modelId;
+}
