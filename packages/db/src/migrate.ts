@@ -15,7 +15,7 @@ function prismaCli(): string {
  * A child, not an in-process call: the CLI reads its config from the working directory and calls
  * process.exit.
  */
-function runPrisma(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+function runPrisma(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

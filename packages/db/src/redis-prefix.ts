@@ -13,7 +13,13 @@ export function createTestRedisPrefix(label = 'test'): string {
 
 /** The subset of ioredis used here (so packages/db does not depend on ioredis). */
 export interface TRedisKeys {
-  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[string, string[]]>;
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>;
   del(...keys: string[]): Promise<number>;
 }
 

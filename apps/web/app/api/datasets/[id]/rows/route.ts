@@ -1,0 +1,2 @@
+export { GET_ROWS as GET } from '@/features/datasets/api/dataset-route.ts';
+export const dynamic = 'force-dynamic';

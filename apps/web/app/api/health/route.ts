@@ -1,0 +1,2 @@
+export { GET } from '@/server/health.ts';
+export const dynamic = 'force-dynamic';

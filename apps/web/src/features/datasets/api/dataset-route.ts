@@ -1,0 +1,42 @@
+import { getPrisma } from '@tunelab/db';
+import { z } from 'zod';
+
+type TContext = { params: Promise<{ id: string }> };
+
+/** GET /api/datasets/:id → the dataset with its profile (stats) once the worker computed it. */
+export async function GET(_request: Request, { params }: TContext): Promise<Response> {
+  const { id } = await params;
+  const dataset = await getPrisma().dataset.findUnique({ where: { id } });
+  if (!dataset) return Response.json({ error: `Dataset ${id} not found` }, { status: 404 });
+  return Response.json({ dataset }, { headers: { 'cache-control': 'no-store' } });
+}
+
+const ZRowsQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  split: z.enum(['train', 'eval', 'test']).optional(),
+});
+
+/** GET /api/datasets/:id/rows?page=1&pageSize=50&split=eval → one page of rows in file order. */
+export async function GET_ROWS(request: Request, { params }: TContext): Promise<Response> {
+  const { id } = await params;
+  const parsed = ZRowsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return Response.json({ error: `${issue?.path.join('.')}: ${issue?.message}` }, { status: 400 });
+  }
+  const { page, pageSize, split } = parsed.data;
+  const prisma = getPrisma();
+  const where = { datasetId: id, ...(split ? { split } : {}) };
+  const [total, rows] = await Promise.all([
+    prisma.datasetRow.count({ where }),
+    prisma.datasetRow.findMany({
+      where,
+      orderBy: { index: 'asc' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: { index: true, text: true, label: true, labelText: true, split: true, source: true },
+    }),
+  ]);
+  return Response.json({ total, page, pageSize, rows }, { headers: { 'cache-control': 'no-store' } });
+}

@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import {
+  DatasetError,
+  inspectDataset,
+  readDataset,
+  type TDatasetSpec,
+  type TInspection,
+  ZDatasetFormat,
+  ZDatasetSpec,
+} from '@tunelab/core/datasets';
+import { JOB_NAMES } from '@tunelab/core/jobs';
+import { createDataset, getPrisma } from '@tunelab/db';
+import { z } from 'zod';
+import { enqueueJob } from '../../../server/queue.ts';
+import { deleteUpload, type TStoredUpload, UploadError } from './upload-store.ts';
+
+/** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */
+export const ZCreateDatasetRequest = z.object({
+  uploadId: z.string().optional(),
+  format: ZDatasetFormat.optional(),
+  spec: ZDatasetSpec,
+});
+export type TCreateDatasetRequest = z.infer<typeof ZCreateDatasetRequest>;
+
+export async function inspectUpload(
+  upload: TStoredUpload,
+  format?: z.infer<typeof ZDatasetFormat>,
+): Promise<TInspection> {
+  return inspectDataset(createReadStream(upload.path, { highWaterMark: 256 * 1024 }), upload.fileName, {
+    format,
+  });
+}
+
+/**
+ * Validates the whole file against the spec, stores Dataset + rows atomically, then enqueues the
+ * profile job. Any DatasetError is thrown before anything is written; if the queue is unreachable
+ * the stored dataset is removed again, so a failed request never leaves a half-made dataset.
+ */
+export async function createFromUpload(
+  upload: TStoredUpload,
+  spec: TDatasetSpec,
+  format?: z.infer<typeof ZDatasetFormat>,
+): Promise<{ id: string; rowCount: number }> {
+  const data = await readDataset(
+    createReadStream(upload.path, { highWaterMark: 256 * 1024 }),
+    upload.fileName,
+    spec,
+    {
+      format,
+    },
+  );
+  const created = await createDataset(spec, data, { fileName: upload.fileName });
+  try {
+    await enqueueJob(JOB_NAMES.datasetProfile, { datasetId: created.id });
+  } catch (error) {
+    await getPrisma().dataset.delete({ where: { id: created.id } });
+    throw new UploadError(503, 'queue_unavailable', `Dataset not saved: ${(error as Error).message}`);
+  }
+  await deleteUpload(upload.uploadId);
+  return created;
+}
+
+/** Maps known errors to a JSON response; anything else is a 500 with its message. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof DatasetError) {
+    return Response.json(
+      { error: error.message, code: error.code, issues: error.issues, totalIssues: error.totalIssues },
+      { status: 400 },
+    );
+  }
+  if (error instanceof UploadError) {
+    return Response.json({ error: error.message, code: error.code }, { status: error.status });
+  }
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return Response.json(
+      { error: `${where}${issue?.message}`, code: 'invalid_request', issues: error.issues },
+      { status: 400 },
+    );
+  }
+  console.error('[web:datasets]', error);
+  return Response.json(
+    { error: error instanceof Error ? error.message : String(error), code: 'internal' },
+    { status: 500 },
+  );
+}
