@@ -63,7 +63,11 @@ afterAll(async () => {
   await rm(artifacts, { recursive: true, force: true });
 });
 
-function form(fileName: string, content: string | Uint8Array<ArrayBuffer>, fields: Record<string, string> = {}): Request {
+function form(
+  fileName: string,
+  content: string | Uint8Array<ArrayBuffer>,
+  fields: Record<string, string> = {},
+): Request {
   const body = new FormData();
   body.set('file', new Blob([content]), fileName);
   for (const [name, value] of Object.entries(fields)) body.set(name, value);
