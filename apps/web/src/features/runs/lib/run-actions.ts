@@ -1,6 +1,6 @@
 import { JOB_NAMES, jobIdFor } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
-import { enqueueJob, removeQueuedJob } from './enqueue.ts';
+import { cancelRunJob, enqueueJob } from './enqueue.ts';
 
 const JOB_OF_KIND = { train: JOB_NAMES.runTrain, pretrain: JOB_NAMES.runPretrain } as const;
 
@@ -34,19 +34,15 @@ export async function cancelRun(id: string): Promise<string> {
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new RunActionError(409, `Run ${id} is ${run.status}: only queued or running runs can be cancelled`);
   }
-  await prisma.run.update({ where: { id }, data: { cancelRequested: true } });
-  if (run.status === 'queued' && run.queueJobId) {
-    const removed = await removeQueuedJob(jobNameOf(run.kind), run.queueJobId).catch(() => false);
-    if (removed) {
-      await prisma.run.update({ where: { id }, data: { status: 'cancelled', finishedAt: new Date() } });
-      await prisma.runLog.create({
-        data: { runId: id, level: 'warn', message: 'Cancelled before it started' },
-      });
-      return 'cancelled';
-    }
-  }
-  await prisma.runLog.create({ data: { runId: id, level: 'warn', message: 'Cancellation requested' } });
-  return 'cancel-requested';
+  const { status } = await cancelRunJob(id);
+  await prisma.runLog.create({
+    data: {
+      runId: id,
+      level: 'warn',
+      message: status === 'cancelled' ? 'Cancelled before it started' : 'Cancellation requested',
+    },
+  });
+  return status === 'cancelled' ? 'cancelled' : 'cancel-requested';
 }
 
 /** Retries a failed or cancelled run in place: same id, metrics kept (writes are idempotent), resumes from its last checkpoint. */

@@ -1,0 +1,4 @@
+import { ModelPage } from '@/features/models/model-page.tsx';
+
+export const dynamic = 'force-dynamic';
+export default ModelPage;

@@ -1,0 +1,4 @@
+import { ModelsPage } from '@/features/models/models-page.tsx';
+
+export const dynamic = 'force-dynamic';
+export default ModelsPage;

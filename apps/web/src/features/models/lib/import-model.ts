@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { rename } from 'node:fs/promises';
+import { modelRowFacts } from '@tunelab/core/dashboard';
+import { HfModelError, importHfModel } from '@tunelab/core/hf';
+import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { receiveUpload, UploadError } from './receive-upload.ts';
+
+export class ModelImportError extends Error {}
+
+/**
+ * Receives a Hugging Face BERT folder (files, or one .zip), validates it with importHfModel (config,
+ * every expected tensor and its shape, tokenizer) and stores it as a base model. Validation errors
+ * name the file and tensor; nothing is stored when validation fails.
+ */
+export async function importUploadedModel(req: Request): Promise<{ id: string; name: string }> {
+  const upload = await receiveUpload(req).catch((e) => {
+    throw e instanceof UploadError ? new ModelImportError(e.message) : e;
+  });
+  const store = getArtifactStore();
+  try {
+    let imported: Awaited<ReturnType<typeof importHfModel>>;
+    try {
+      imported = await importHfModel(upload.dir);
+    } catch (e) {
+      const msg = (e instanceof Error ? e.message : String(e))
+        .replaceAll(`${upload.dir}/`, '')
+        .replaceAll(upload.dir, 'upload');
+      throw new ModelImportError(
+        `${e instanceof HfModelError ? '' : 'Could not read the model: '}${msg} (files received: ${upload.files.join(', ')})`,
+      );
+    }
+    const facts = modelRowFacts(imported);
+    const id = `m${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+    const rel = store.modelPath(id);
+    await rename(upload.dir, store.resolve(rel));
+    const name =
+      (upload.fields.name ?? '').trim() ||
+      `bert-${facts.config.hidden_size ?? '?'}x${facts.config.num_hidden_layers ?? '?'}`;
+    await prisma.model.create({
+      data: {
+        id,
+        name: name.slice(0, 120),
+        kind: 'base',
+        config: facts.config as Prisma.InputJsonValue,
+        tokenizer: facts.tokenizer as Prisma.InputJsonValue,
+        artifactPath: rel,
+        paramCount: facts.paramCount,
+        source: (upload.fields.source ?? '').trim() || 'upload',
+        task: facts.task,
+        numLabels: facts.numLabels,
+      },
+    });
+    return { id, name };
+  } finally {
+    await store.remove(upload.rel);
+  }
+}

@@ -1,0 +1,60 @@
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { ZPretrainParams } from '@tunelab/core/dashboard';
+import { JOB_NAMES } from '@tunelab/core/jobs';
+import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { z } from 'zod';
+import { enqueueJob } from '../../runs/lib/enqueue.ts';
+import { receiveUpload, UploadError } from './receive-upload.ts';
+
+export class PretrainRequestError extends Error {}
+
+const ZForm = ZPretrainParams.extend({ modelName: z.string().max(120).optional() });
+
+/** POST /api/models/pretrain: stores the corpus under runs/<id>/corpus.txt and queues run.pretrain. */
+export async function queuePretrain(req: Request): Promise<string> {
+  const upload = await receiveUpload(req).catch((e) => {
+    throw e instanceof UploadError ? new PretrainRequestError(e.message) : e;
+  });
+  const store = getArtifactStore();
+  try {
+    const corpus = upload.files.find((f) => /\.(txt|text)$/i.test(f));
+    if (!corpus) throw new PretrainRequestError(`Upload a .txt corpus (got ${upload.files.join(', ')})`);
+    const numeric = Object.fromEntries(
+      Object.entries(upload.fields)
+        .filter(([k, v]) => k !== 'modelName' && v !== '')
+        .map(([k, v]) => [k, Number(v)]),
+    );
+    const parsed = ZForm.safeParse({ ...numeric, modelName: upload.fields.modelName || undefined });
+    if (!parsed.success) {
+      throw new PretrainRequestError(
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    }
+    if (parsed.data.hiddenSize % parsed.data.heads !== 0) {
+      throw new PretrainRequestError(
+        `Hidden size ${parsed.data.hiddenSize} must be divisible by the ${parsed.data.heads} heads`,
+      );
+    }
+    const run = await prisma.run.create({ data: { kind: 'pretrain', params: {} } });
+    const rel = path.posix.join(store.runPath(run.id), 'corpus.txt');
+    await store.ensureDir(store.runPath(run.id));
+    await rename(path.join(upload.dir, corpus), store.resolve(rel));
+    const { modelName, ...params } = parsed.data;
+    await prisma.run.update({
+      where: { id: run.id },
+      data: {
+        params: {
+          ...params,
+          corpus: { kind: 'file', path: rel, name: corpus },
+          modelName: modelName || corpus.replace(/\.\w+$/, ''),
+        } as Prisma.InputJsonValue,
+      },
+    });
+    const jobId = await enqueueJob(JOB_NAMES.runPretrain, { runId: run.id });
+    await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
+    return run.id;
+  } finally {
+    await store.remove(upload.rel);
+  }
+}
