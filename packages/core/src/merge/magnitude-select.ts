@@ -1,13 +1,38 @@
 /**
- * Magnitude trimming without a sort: a two-pass radix select on the bit patterns of |x|.
+ * Magnitude trimming without a sort: a radix select on the bit patterns of |x|.
  *
  * For finite float32 values, clearing the sign bit gives a uint32 key that orders exactly like |x|,
- * so the k-th largest magnitude is the k-th largest key. One histogram over the top 16 bits finds the
- * bucket holding it, a second over the low 16 bits of that bucket finds the exact key: O(n), no
- * allocation proportional to n, against O(n log n) for the argsort mergekit uses.
+ * so the k-th largest magnitude is the k-th largest key. A histogram of the top 16 bits finds the
+ * bucket holding it; one more pass keeps every entry above that bucket, zeroes every entry below
+ * it and collects the few entries inside it, among which a histogram of the low 16 bits finds the
+ * exact threshold. O(n) in two passes over the data (the first can be fused with computing the
+ * delta, see {@link subtractWithHistogram}), against O(n log n) for the argsort mergekit uses.
  */
 
-const HIGH_BINS = 65536;
+const BINS = 65536;
+
+/** Histogram of the top 16 bits of |x|'s bit pattern. */
+export function magnitudeHistogram(values: Float32Array): Uint32Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const high = new Uint32Array(BINS);
+  for (let i = 0; i < bits.length; i++) {
+    const bucket = ((bits[i] as number) & 0x7fffffff) >>> 16;
+    high[bucket] = (high[bucket] as number) + 1;
+  }
+  return high;
+}
+
+/** tuned ← tuned − base (float32, as torch), returning the magnitude histogram of the result. */
+export function subtractWithHistogram(tuned: Float32Array, base: Float32Array): Uint32Array {
+  const bits = new Uint32Array(tuned.buffer, tuned.byteOffset, tuned.length);
+  const high = new Uint32Array(BINS);
+  for (let i = 0; i < tuned.length; i++) {
+    tuned[i] = (tuned[i] as number) - (base[i] as number);
+    const bucket = ((bits[i] as number) & 0x7fffffff) >>> 16;
+    high[bucket] = (high[bucket] as number) + 1;
+  }
+  return high;
+}
 
 export interface MagnitudeThreshold {
   /** The k-th largest |x| as its uint32 key (sign bit cleared). */
@@ -23,37 +48,19 @@ export interface MagnitudeThreshold {
 /** Finds the key of the k-th largest |x| (1 ≤ k ≤ n) and how many ties to keep. */
 export function magnitudeThreshold(values: Float32Array, k: number): MagnitudeThreshold {
   const n = values.length;
-  if (!Number.isInteger(k) || k < 1 || k > n) {
-    throw new RangeError(`magnitudeThreshold: k must be an integer in [1, ${n}], got ${k}`);
-  }
+  checkK(k, n);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  const high = new Uint32Array(HIGH_BINS);
-  for (let i = 0; i < n; i++) {
-    const key = (bits[i] as number) & 0x7fffffff;
-    high[key >>> 16] = (high[key >>> 16] as number) + 1;
-  }
-  let bucket = HIGH_BINS - 1;
-  let above = 0;
-  for (; bucket >= 0; bucket--) {
-    const count = high[bucket] as number;
-    if (above + count >= k) break;
-    above += count;
-  }
-  const low = new Uint32Array(HIGH_BINS);
+  const { bucket, above } = findBucket(magnitudeHistogram(values), k);
+  const low = new Uint32Array(BINS);
   for (let i = 0; i < n; i++) {
     const key = (bits[i] as number) & 0x7fffffff;
     if (key >>> 16 === bucket) low[key & 0xffff] = (low[key & 0xffff] as number) + 1;
   }
-  let slot = HIGH_BINS - 1;
-  for (; slot >= 0; slot--) {
-    const count = low[slot] as number;
-    if (above + count >= k) break;
-    above += count;
-  }
+  const { bucket: slot, above: total } = findBucket(low, k - above);
   return {
     key: ((bucket << 16) | slot) >>> 0,
-    above,
-    keepAtThreshold: k - above,
+    above: above + total,
+    keepAtThreshold: k - above - total,
     atThreshold: low[slot] as number,
   };
 }
@@ -62,33 +69,59 @@ export function magnitudeThreshold(values: Float32Array, k: number): MagnitudeTh
  * Keeps the `k` entries of largest magnitude and sets the rest to zero, in place. Ties at the
  * threshold are kept lowest index first, which is what a stable descending argsort followed by
  * `[:k]` (mergekit's `sparsify.magnitude`) keeps; exactly k entries survive either way.
+ * `highHistogram` is {@link magnitudeHistogram} of `values` when the caller already has it.
  */
-export function keepTopKMagnitude(values: Float32Array, k: number): void {
+export function keepTopKMagnitude(values: Float32Array, k: number, highHistogram?: Uint32Array): void {
   const n = values.length;
   if (k >= n) return;
   if (k <= 0) {
     values.fill(0);
     return;
   }
-  const { key: threshold, keepAtThreshold, atThreshold } = magnitudeThreshold(values, k);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  if (keepAtThreshold === atThreshold) {
-    // No tie to break: keep key ≥ threshold, branch-free (a data-dependent branch here mispredicts
-    // on most entries). (threshold − key − 1) >> 31 is all ones exactly when key ≥ threshold.
-    for (let i = 0; i < n; i++) {
-      const b = bits[i] as number;
-      bits[i] = b & ((threshold - (b & 0x7fffffff) - 1) >> 31);
-    }
-    return;
-  }
-  let tiesLeft = keepAtThreshold;
+  const high = highHistogram ?? magnitudeHistogram(values);
+  const { bucket, above } = findBucket(high, k);
+  // Entries in the threshold's bucket: their index and bit pattern, in index order.
+  const inBucket = high[bucket] as number;
+  const where = new Uint32Array(inBucket);
+  const pattern = new Uint32Array(inBucket);
+  let found = 0;
   for (let i = 0; i < n; i++) {
-    const key = (bits[i] as number) & 0x7fffffff;
-    if (key > threshold) continue;
-    if (key === threshold && tiesLeft > 0) {
-      tiesLeft--;
-      continue;
+    const b = bits[i] as number;
+    const h = (b & 0x7fffffff) >>> 16;
+    // Branch-free keep-or-zero: (bucket − h) >> 31 is all ones exactly when h > bucket.
+    bits[i] = b & ((bucket - h) >> 31);
+    if (h === bucket) {
+      where[found] = i;
+      pattern[found++] = b;
     }
-    bits[i] = 0;
+  }
+  if (found !== inBucket) throw new Error('keepTopKMagnitude: histogram does not match the values');
+  const low = new Uint32Array(BINS);
+  for (let c = 0; c < found; c++) {
+    const slot = (pattern[c] as number) & 0xffff;
+    low[slot] = (low[slot] as number) + 1;
+  }
+  const { bucket: slot, above: aboveSlot } = findBucket(low, k - above);
+  let tiesLeft = k - above - aboveSlot;
+  for (let c = 0; c < found; c++) {
+    const s = (pattern[c] as number) & 0xffff;
+    if (s > slot || (s === slot && tiesLeft-- > 0)) bits[where[c] as number] = pattern[c] as number;
+  }
+}
+
+function findBucket(histogram: Uint32Array, k: number): { bucket: number; above: number } {
+  let above = 0;
+  for (let bucket = histogram.length - 1; bucket >= 0; bucket--) {
+    const count = histogram[bucket] as number;
+    if (above + count >= k) return { bucket, above };
+    above += count;
+  }
+  return { bucket: 0, above };
+}
+
+function checkK(k: number, n: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    throw new RangeError(`magnitudeThreshold: k must be an integer in [1, ${n}], got ${k}`);
   }
 }

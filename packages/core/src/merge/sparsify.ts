@@ -13,6 +13,8 @@ export interface SparsifyOptions {
   seed?: number;
   /** Names the tensor and model in errors. */
   label?: string;
+  /** The magnitude histogram of `delta` when already computed (magnitude only). */
+  highHistogram?: Uint32Array;
 }
 
 const RESCALE_EPS = 1e-7;
@@ -43,7 +45,7 @@ export function sparsify(delta: Float32Array, options: SparsifyOptions): void {
     // k = 0 (a tiny tensor such as a 1-entry bias at density < 1) drops the whole delta, so the
     // tensor keeps its base value; mergekit's `assert k > 0` would stop the merge instead, and the
     // reference fixtures (expected_ties) keep the base, as here.
-    keepTopKMagnitude(delta, Math.floor(density * n));
+    keepTopKMagnitude(delta, Math.floor(density * n), options.highHistogram);
   } else {
     dropRandom(delta, density, options.seed ?? 0);
   }

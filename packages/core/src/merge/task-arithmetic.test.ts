@@ -12,10 +12,9 @@ function merge(
 ): number[] {
   const def = MERGE_METHODS[method];
   const defaults = Object.fromEntries(def.parameters.map((p) => [p.name, p.defaultValue]));
-  const deltas = tuned.map((t) => Float32Array.from(t.map((x, i) => x - (base[i] as number))));
   const out = mergeTaskVectors(
     Float32Array.from(base),
-    deltas,
+    tuned.map((t) => Float32Array.from(t)),
     params.map((p) => ({ weight: 1, density: 1, ...p })),
     {
       ...(def.recipe ?? { sparsification: null, consensus: null }),

@@ -1,3 +1,4 @@
+import { subtractWithHistogram } from './magnitude-select.ts';
 import { type SparsificationMethod, sparsify } from './sparsify.ts';
 
 export type ConsensusMethod = 'sum' | 'count';
@@ -44,17 +45,18 @@ export interface TaskVectorParameters {
  * Worked example (ties, density 1, λ 1, normalize): base 0, models +2 (w 1) and −1 (w 1):
  * Σ τ = 1 ≥ 0 so s = +, only +2 agrees: θ = 2 / 1 = 2. Task arithmetic would give 1 (δ = 1).
  *
- * `deltas` are overwritten (sparsified and weighted in place). All arithmetic rounds to float32 at
- * the same steps as mergekit's torch code, so the sign election sees the same sums.
+ * `tuned` tensors are overwritten with their sparsified deltas. All arithmetic rounds to float32
+ * at the same steps as mergekit's torch code, so the sign election sees the same sums.
  */
 export function mergeTaskVectors(
   base: Float32Array,
-  deltas: Float32Array[],
+  tuned: Float32Array[],
   parameters: TaskVectorParameters[],
   options: TaskArithmeticOptions,
   out: Float32Array = new Float32Array(base.length),
 ): Float32Array {
   const n = base.length;
+  const deltas = tuned;
   const models = deltas.length;
   if (parameters.length !== models) throw new Error('mergeTaskVectors: one parameter set per task vector');
   if (models === 0) {
@@ -67,6 +69,11 @@ export function mergeTaskVectors(
     const p = parameters[m] as TaskVectorParameters;
     if (delta.length !== n)
       throw new Error(`${p.label ?? `task vector ${m}`}: ${delta.length} entries, base has ${n}`);
+    weights[m] = p.weight;
+    const trims = options.sparsification === 'magnitude' && p.density < 1 && !options.rescale;
+    // Δ = θ − θ_base; when trimming by magnitude, the same pass histograms |Δ| for the selection.
+    const highHistogram = trims ? subtractWithHistogram(delta, base) : undefined;
+    if (!trims) for (let i = 0; i < n; i++) delta[i] = (delta[i] as number) - (base[i] as number);
     if (options.sparsification) {
       sparsify(delta, {
         method: options.sparsification,
@@ -74,11 +81,9 @@ export function mergeTaskVectors(
         rescaleL1: options.rescale,
         seed: p.seed ?? 0,
         label: p.label,
+        highHistogram,
       });
     }
-    weights[m] = p.weight;
-    const w = weights[m] as number;
-    if (w !== 1) for (let i = 0; i < n; i++) delta[i] = (delta[i] as number) * w;
   }
   const lambda = Math.fround(options.lambda);
   if (options.consensus) {
@@ -90,8 +95,11 @@ export function mergeTaskVectors(
     const scale = options.normalize ? divisor : 1;
     for (let i = 0; i < n; i++) {
       let mixed = 0;
-      for (let m = 0; m < models; m++)
-        mixed = Math.fround(mixed + ((deltas[m] as Float32Array)[i] as number));
+      for (let m = 0; m < models; m++) {
+        mixed = Math.fround(
+          mixed + Math.fround(((deltas[m] as Float32Array)[i] as number) * (weights[m] as number)),
+        );
+      }
       if (options.normalize) mixed = Math.fround(mixed / scale);
       if (lambda !== 1) mixed = Math.fround(mixed * lambda);
       out[i] = (base[i] as number) + mixed;
@@ -102,7 +110,7 @@ export function mergeTaskVectors(
 
 function mixWithConsensus(
   base: Float32Array,
-  weighted: Float32Array[],
+  deltas: Float32Array[],
   weights: Float32Array,
   consensus: ConsensusMethod,
   normalize: boolean,
@@ -110,11 +118,11 @@ function mixWithConsensus(
   out: Float32Array,
 ): void {
   const n = base.length;
-  const models = weighted.length;
+  const models = deltas.length;
   if (models === 3 && consensus === 'sum') {
     mixSumOfThree(
       base,
-      weighted as [Float32Array, Float32Array, Float32Array],
+      deltas as [Float32Array, Float32Array, Float32Array],
       weights,
       normalize,
       lambda,
@@ -123,19 +131,21 @@ function mixWithConsensus(
     return;
   }
   const bySum = consensus === 'sum';
+  const t = new Float64Array(models);
   for (let i = 0; i < n; i++) {
     let vote = 0;
     for (let m = 0; m < models; m++) {
-      const t = (weighted[m] as Float32Array)[i] as number;
-      vote = bySum ? Math.fround(vote + t) : vote + Math.sign(t);
+      const x = Math.fround(((deltas[m] as Float32Array)[i] as number) * (weights[m] as number));
+      t[m] = x;
+      vote = bySum ? Math.fround(vote + x) : vote + Math.sign(x);
     }
     const positive = vote >= 0;
     let mixed = 0;
     let divisor = 0;
     for (let m = 0; m < models; m++) {
-      const t = (weighted[m] as Float32Array)[i] as number;
-      if (positive ? t > 0 : t < 0) {
-        mixed = Math.fround(mixed + t);
+      const x = t[m] as number;
+      if (positive ? x > 0 : x < 0) {
+        mixed = Math.fround(mixed + x);
         divisor = Math.fround(divisor + (weights[m] as number));
       }
     }
@@ -162,9 +172,9 @@ function mixSumOfThree(
   const wc = weights[2] as number;
   const n = base.length;
   for (let i = 0; i < n; i++) {
-    const ta = a[i] as number;
-    const tb = b[i] as number;
-    const tc = c[i] as number;
+    const ta = Math.fround((a[i] as number) * wa);
+    const tb = Math.fround((b[i] as number) * wb);
+    const tc = Math.fround((c[i] as number) * wc);
     const vote = Math.fround(Math.fround(ta + tb) + tc);
     let mixed = 0;
     let divisor = 0;

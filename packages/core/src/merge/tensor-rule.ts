@@ -41,15 +41,12 @@ export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, F
   const recipe = MERGE_METHODS[plan.method].recipe;
   if (!recipe) throw new Error(`merge method ${plan.method} has no tensor rule`);
   const stream = hashString(name);
-  const deltas: Float32Array[] = [];
+  const tuned: Float32Array[] = [];
   const parameters: TaskVectorParameters[] = [];
   for (const [m, model] of plan.models.entries()) {
-    // The delta overwrites the tuned tensor, unless that model is listed twice (one shared buffer).
-    const tuned = get(model);
-    const shared = plan.models.filter((other) => other.path === model.path).length > 1;
-    const delta = shared ? new Float32Array(tuned.length) : tuned;
-    for (let i = 0; i < delta.length; i++) delta[i] = (tuned[i] as number) - (baseData[i] as number);
-    deltas.push(delta);
+    // mergeTaskVectors overwrites each tuned tensor with its delta: copy one listed twice.
+    const data = get(model);
+    tuned.push(tuned.includes(data) ? Float32Array.from(data) : data);
     parameters.push({
       weight: model.parameters.weight as number,
       density: model.parameters.density ?? 1,
@@ -57,7 +54,7 @@ export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, F
       label: `tensor ${name} of '${model.name}'`,
     });
   }
-  return mergeTaskVectors(baseData, deltas, parameters, {
+  return mergeTaskVectors(baseData, tuned, parameters, {
     ...recipe,
     normalize: plan.parameters.normalize as boolean,
     lambda: plan.parameters.lambda as number,
