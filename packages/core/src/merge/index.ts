@@ -39,3 +39,4 @@ export async function loadMergeConfig(file: string): Promise<MergePlan> {
   });
   return parseMergeConfig(text, file);
 }
+export { listModelRefs, rewriteModelRefs } from './model-refs.ts';
