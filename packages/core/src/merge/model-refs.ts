@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
 
 /**
  * The model references of a mergekit YAML config (`base_model`, `models[].model`,
@@ -38,7 +38,7 @@ export function rewriteModelRefs(text: string, map: (ref: string) => string): st
     for (const item of models.items) {
       if (!isMap(item)) continue;
       const node = item.get('model', true);
-      if (isScalar(node) && typeof node.value === 'string') item.set('model', map(node.value));
+      if (isScalar(node) && typeof node.value === 'string') (node as Scalar<string>).value = map(node.value);
     }
   }
   return doc.toString();
