@@ -3,6 +3,7 @@
 // and the sandboxed compute children read this table.
 import type { TJobName } from '@tunelab/core/jobs';
 import { datasetProfileProcessor } from './dataset-profile.ts';
+import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
 import { trainProcessor } from './train.ts';
 import type { TProcessorDefinition } from './types.ts';
@@ -10,6 +11,7 @@ import type { TProcessorDefinition } from './types.ts';
 export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   datasetProfileProcessor as TProcessorDefinition<TJobName>,
   trainProcessor as TProcessorDefinition<TJobName>,
+  pretrainProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);
