@@ -30,7 +30,7 @@ export function rewriteModelRefs(text: string, map: (ref: string) => string): st
       typeof node.value === 'string' &&
       !(field === 'tokenizer_source' && node.value === 'base')
     ) {
-      root.set(field, map(node.value));
+      (node as Scalar<string>).value = map(node.value);
     }
   }
   const models = root.get('models', true);
