@@ -128,3 +128,45 @@ describe('wasm kernels match cpu', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('row-wise wasm kernels match cpu', () => {
+  beforeAll(async () => {
+    await initBackend('wasm', () => {});
+  });
+  const both = (f: () => tf.Tensor) => {
+    tf.setBackend('cpu');
+    const cpu = tf.tidy(() => f().dataSync() as Float32Array);
+    tf.setBackend('wasm');
+    const wasm = tf.tidy(() => f().dataSync() as Float32Array);
+    return { cpu, wasm };
+  };
+  it.each([
+    { shape: [7, 5], axis: 0, keep: false },
+    { shape: [3, 4, 5], axis: [0, 1], keep: true },
+    { shape: [3, 4, 5], axis: 1, keep: false },
+    { shape: [3, 4, 5], axis: -1, keep: false },
+  ])('sum %o', ({ shape, axis, keep }) => {
+    const { cpu, wasm } = both(() => tf.sum(tf.tensor(filled(shape, 9), shape), axis, keep));
+    expect(relL2(wasm, cpu)).toBeLessThan(1e-6);
+  });
+  it('gather rows and its error for a bad index', () => {
+    const { cpu, wasm } = both(() =>
+      tf.gather(
+        tf.tensor(filled([6, 3], 8), [6, 3]),
+        tf.tensor2d(
+          [
+            [5, 0],
+            [2, 2],
+          ],
+          [2, 2],
+          'int32',
+        ),
+      ),
+    );
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+    tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32')).dataSync())).toThrow(
+      /index 3/,
+    );
+  });
+});

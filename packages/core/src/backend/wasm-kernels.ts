@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcast_util, util } from '@tensorflow/tfjs-core';
+import { registerRowKernels } from './wasm-rows.ts';
 
 // The wasm backend's private surface that the kernels below use. tfjs does not export a type for
 // it, so the shape is declared here and checked at run time in `wasmOf`.
@@ -186,6 +187,7 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  registerRowKernels();
   if (tf.getKernel('BatchMatMul', 'wasm') !== undefined) tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({
     kernelName: 'BatchMatMul',
