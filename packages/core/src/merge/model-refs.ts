@@ -30,7 +30,7 @@ export function rewriteModelRefs(text: string, map: (ref: string) => string): st
       typeof node.value === 'string' &&
       !(field === 'tokenizer_source' && node.value === 'base')
     ) {
-      (node as Scalar<string>).value = map(node.value);
+      (node as unknown as Scalar<string>).value = map(node.value);
     }
   }
   const models = root.get('models', true);
@@ -38,7 +38,8 @@ export function rewriteModelRefs(text: string, map: (ref: string) => string): st
     for (const item of models.items) {
       if (!isMap(item)) continue;
       const node = item.get('model', true);
-      if (isScalar(node) && typeof node.value === 'string') (node as Scalar<string>).value = map(node.value);
+      if (isScalar(node) && typeof node.value === 'string')
+        (node as unknown as Scalar<string>).value = map(node.value);
     }
   }
   return doc.toString();
