@@ -1,0 +1,98 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+
+interface TRow {
+  index: number;
+  text: string;
+  label: number;
+  labelText: string | null;
+  split: string;
+  source: string;
+}
+
+const PAGE_SIZE = 25;
+
+/** Pages through stored rows (GET /api/datasets/:id/rows), optionally one split only. */
+export function RowsBrowser({ datasetId }: { datasetId: string }) {
+  const [page, setPage] = useState(1);
+  const [split, setSplit] = useState('');
+  const [data, setData] = useState<{ total: number; rows: TRow[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const query = new URLSearchParams({
+      page: String(page),
+      pageSize: String(PAGE_SIZE),
+      ...(split ? { split } : {}),
+    });
+    let live = true;
+    fetch(`/api/datasets/${datasetId}/rows?${query}`)
+      .then(async (response) => {
+        const body = await response.json();
+        if (!live) return;
+        if (response.ok) setData(body as { total: number; rows: TRow[] });
+        else setError((body as { error: string }).error);
+      })
+      .catch((caught: Error) => live && setError(caught.message));
+    return () => {
+      live = false;
+    };
+  }, [datasetId, page, split]);
+
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  return (
+    <div className="card" data-testid="rows-browser">
+      <div className="row" style={{ marginBottom: 8 }}>
+        <h2 style={{ margin: 0 }}>Rows</h2>
+        <span className="spacer" style={{ flex: 1 }} />
+        <select
+          value={split}
+          onChange={(event) => {
+            setSplit(event.target.value);
+            setPage(1);
+          }}
+        >
+          <option value="">all splits</option>
+          <option value="train">train</option>
+          <option value="eval">eval</option>
+          <option value="test">test</option>
+        </select>
+      </div>
+      {error && <div className="error-box">{error}</div>}
+      <table className="data">
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>text</th>
+            <th className="num">label</th>
+            <th>split</th>
+            <th>source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.rows.map((row) => (
+            <tr key={row.index}>
+              <td className="num mono">{row.index + 1}</td>
+              <td className="ds-text-cell">{row.text}</td>
+              <td className="num">{row.labelText ?? row.label}</td>
+              <td>{row.split}</td>
+              <td>{row.source}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="pager row" style={{ marginTop: 8 }}>
+        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+          Previous
+        </button>
+        <span className="muted small" data-testid="rows-page">
+          page {page} of {pages} · {data?.total ?? '…'} rows
+        </span>
+        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+          Next
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+import { ZDatasetProfile } from '@tunelab/core/datasets';
+import { getPrisma } from '@tunelab/db';
+import { notFound } from 'next/navigation';
+import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';
+import { RowsBrowser } from './components/rows-browser.tsx';
+import { StatusRefresher } from './components/status-refresher.tsx';
+import './datasets.css';
+
+const fmt = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+export async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const dataset = await getPrisma().dataset.findUnique({ where: { id } });
+  if (!dataset) notFound();
+  const parsed = dataset.stats ? ZDatasetProfile.safeParse(dataset.stats) : null;
+  const profile = parsed?.success ? parsed.data : null;
+  const busy = dataset.status === 'pending' || dataset.status === 'profiling';
+  const classes = Array.isArray(dataset.classes) ? dataset.classes.map(String) : null;
+
+  return (
+    <>
+      <StatusRefresher active={busy} />
+      <div className="page-head">
+        <h1>{dataset.name}</h1>
+        <span
+          className={`badge ${dataset.status === 'ready' ? 'succeeded' : dataset.status === 'failed' ? 'failed' : 'running'}`}
+          data-testid="dataset-status"
+        >
+          {dataset.status}
+        </span>
+        <span className="spacer" />
+        <a className="button" href={`/runs/new?datasetId=${dataset.id}`}>
+          Train on it
+        </a>
+      </div>
+      {dataset.error && <div className="error-box">{dataset.error}</div>}
+      <div className="grid three" style={{ marginBottom: 14 }}>
+        <div className="card">
+          <h3>Rows</h3>
+          <div className="ds-stat" data-testid="dataset-rows">
+            {dataset.rowCount.toLocaleString('en-US')}
+          </div>
+          {profile && (
+            <div className="muted small">
+              train {profile.splits.train} · eval {profile.splits.eval} · test {profile.splits.test}
+            </div>
+          )}
+        </div>
+        <div className="card">
+          <h3>Task</h3>
+          <div className="ds-stat">{dataset.task}</div>
+          <div className="muted small">
+            {dataset.task === 'regression'
+              ? `labels ${dataset.labelMin} – ${dataset.labelMax}, tolerance k = ${dataset.tolerance}`
+              : `${classes?.length ?? 0} classes: ${classes?.join(', ')}`}
+          </div>
+        </div>
+        <div className="card">
+          <h3>Source</h3>
+          <div className="ds-stat">{dataset.origin}</div>
+          <div className="muted small">
+            {dataset.fileName} · text “{dataset.textColumn}”, label “{dataset.labelColumn}”
+            {profile && ` · real ${profile.sources.real}, synthetic ${profile.sources.synthetic}`}
+          </div>
+        </div>
+      </div>
+      {busy && <div className="card muted">The worker is computing the profile…</div>}
+      {profile && (
+        <div className="grid two" style={{ marginBottom: 14 }} data-testid="dataset-profile">
+          <div className="card">
+            <h2>Labels</h2>
+            <LabelHistogram bins={profile.label.histogram} bySplit={profile.labelBySplit} />
+            <p className="muted small">
+              mean {fmt(profile.label.mean, 3)} · std {fmt(profile.label.std, 3)} · min{' '}
+              {fmt(profile.label.min, 3)} · max {fmt(profile.label.max, 3)}
+            </p>
+          </div>
+          <div className="card">
+            <h2>Text length</h2>
+            <LengthHistogram bins={profile.textLength.histogram} />
+            <p className="muted small">
+              words: median {fmt(profile.textLength.words.p50)}, p90 {fmt(profile.textLength.words.p90)}, max{' '}
+              {fmt(profile.textLength.words.max)} · characters: median {fmt(profile.textLength.chars.p50)},
+              max {fmt(profile.textLength.chars.max)}
+            </p>
+          </div>
+          <div className="card">
+            <h2>Duplicates</h2>
+            <p>
+              {profile.duplicates.rows} duplicate rows · {profile.duplicates.distinctTexts} distinct texts ·{' '}
+              {profile.duplicates.conflicting} duplicated texts with conflicting labels
+            </p>
+            {profile.duplicates.examples.length > 0 && (
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>text</th>
+                    <th className="num">times</th>
+                    <th>rows</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {profile.duplicates.examples.map((example) => (
+                    <tr key={example.text}>
+                      <td className="ds-text-cell">{example.text}</td>
+                      <td className="num">{example.count}</td>
+                      <td className="small mono">{example.rows.map((row) => row + 1).join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="card">
+            <h2>Length quantiles (words)</h2>
+            <dl className="kv">
+              {(['min', 'p10', 'p25', 'p50', 'p75', 'p90', 'max', 'mean'] as const).map((key) => (
+                <div key={key} style={{ display: 'contents' }}>
+                  <dt>{key}</dt>
+                  <dd>{fmt(profile.textLength.words[key])}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        </div>
+      )}
+      <RowsBrowser datasetId={dataset.id} />
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { getPrisma, readEnv } from '@tunelab/db';
+import { UploadWizard } from './components/upload-wizard.tsx';
+import './datasets.css';
+
+export async function DatasetsPage() {
+  const datasets = await getPrisma().dataset.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+    select: {
+      id: true,
+      name: true,
+      task: true,
+      rowCount: true,
+      status: true,
+      origin: true,
+      labelMin: true,
+      labelMax: true,
+      classes: true,
+      createdAt: true,
+    },
+  });
+  return (
+    <>
+      <div className="page-head">
+        <h1>Datasets</h1>
+      </div>
+      <div className="grid two">
+        <UploadWizard maxMb={readEnv().TUNELAB_MAX_UPLOAD_MB} />
+        <div className="card">
+          <h2>All datasets</h2>
+          {datasets.length === 0 ? (
+            <p className="empty">No datasets yet: upload one.</p>
+          ) : (
+            <table className="data" data-testid="datasets-table">
+              <thead>
+                <tr>
+                  <th>name</th>
+                  <th>task</th>
+                  <th>labels</th>
+                  <th className="num">rows</th>
+                  <th>status</th>
+                  <th>created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {datasets.map((dataset) => (
+                  <tr key={dataset.id}>
+                    <td>
+                      <a href={`/datasets/${dataset.id}`}>{dataset.name}</a>
+                    </td>
+                    <td>{dataset.task}</td>
+                    <td className="small">
+                      {dataset.task === 'classification'
+                        ? `${Array.isArray(dataset.classes) ? dataset.classes.length : '?'} classes`
+                        : `${dataset.labelMin ?? '?'} – ${dataset.labelMax ?? '?'}`}
+                    </td>
+                    <td className="num">{dataset.rowCount.toLocaleString('en-US')}</td>
+                    <td>
+                      <span
+                        className={`badge ${dataset.status === 'ready' ? 'succeeded' : dataset.status === 'failed' ? 'failed' : 'running'}`}
+                      >
+                        {dataset.status}
+                      </span>
+                    </td>
+                    <td className="small muted">
+                      {dataset.createdAt.toISOString().slice(0, 16).replace('T', ' ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,147 @@
+// `npm test`: finds (or starts) PostgreSQL and Redis, creates a database for this run, generates the
+// Prisma client, migrates, runs every workspace's tests through turbo (then the web e2e tests if
+// apps/web has a test:e2e script), and always cleans up: database, Redis keys, temp artifacts.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './lib/processes.ts';
+import { dropDatabase, ensureDatabase, ensurePostgres, ensureRedis, type TService } from './lib/services.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line: string) => console.log(`[tunelab:test] ${line}`);
+const runId = randomBytes(4).toString('hex');
+
+/** Runs a command, echoing its output while keeping a copy to count vitest's results. */
+function runTee(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['inherit', 'pipe', 'pipe'] });
+    let output = '';
+    const forward = (target: NodeJS.WriteStream) => (chunk: Buffer) => {
+      target.write(chunk);
+      output += chunk.toString();
+    };
+    child.stdout.on('data', forward(process.stdout));
+    child.stderr.on('data', forward(process.stderr));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+/** Sums vitest's "Tests  N failed | M passed" lines (ANSI colours removed). */
+export function countResults(output: string): { passed: number; failed: number } {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escape codes
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  let passed = 0;
+  let failed = 0;
+  for (const line of plain.split('\n')) {
+    const match = /^\s*(?:\S+:test:\s*)?Tests\s+(.*)$/.exec(line);
+    if (!match?.[1] || !/\(\d+\)/.test(match[1])) continue;
+    passed += Number(/(\d+) passed/.exec(match[1])?.[1] ?? 0);
+    failed += Number(/(\d+) failed/.exec(match[1])?.[1] ?? 0);
+  }
+  return { passed, failed };
+}
+
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function main(): Promise<number> {
+  const stateDir = path.join(root, '.tunelab', 'test');
+  const services: TService[] = [];
+  let databaseUrl: string | undefined;
+  let redisUrl: string | undefined;
+  const prefix = `tunelab-test-${runId}`;
+  const artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-test-artifacts-'));
+  let code = 1;
+  let output = '';
+  try {
+    const postgres = await ensurePostgres({ stateDir, tryLocal: true, database: 'postgres' });
+    services.push(postgres);
+    const redis = await ensureRedis({ stateDir, tryLocal: true });
+    services.push(redis);
+    redisUrl = redis.url;
+    const url = new URL(postgres.url);
+    url.pathname = `/tunelab_test_run_${runId}`;
+    databaseUrl = url.toString();
+    await ensureDatabase(databaseUrl);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      TUNELAB_REDIS_PREFIX: prefix,
+      TUNELAB_ARTIFACTS_DIR: artifacts,
+      NEXT_TELEMETRY_DISABLED: '1',
+      TURBO_TELEMETRY_DISABLED: '1',
+      CI: process.env.CI ?? '1',
+    };
+
+    log('generating the Prisma client and migrating the test database');
+    if ((await run('npm', ['run', '--silent', 'generate', '-w', '@tunelab/db'], { cwd: root, env })) !== 0) {
+      throw new Error('prisma generate failed');
+    }
+    const { applyMigrations } = await import('../packages/db/src/migrate.ts');
+    await applyMigrations(databaseUrl);
+
+    // Two cores are shared: run one workspace's tests at a time, each with vitest's own parallelism.
+    const turbo = await runTee(
+      'npx',
+      ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full', '--log-prefix=task'],
+      env,
+    );
+    code = turbo.code;
+    output += turbo.output;
+
+    const webPackage = JSON.parse(await readFile(path.join(root, 'apps/web/package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    if (webPackage.scripts?.['test:e2e']) {
+      log('running the web end-to-end tests (apps/web test:e2e)');
+      const e2e = await runTee('npm', ['run', 'test:e2e', '-w', '@tunelab/web'], env);
+      output += e2e.output;
+      if (e2e.code !== 0) code = code || e2e.code;
+    }
+  } catch (error) {
+    console.error(`[tunelab:test] ${(error as Error).message}`);
+    code = 1;
+  } finally {
+    if (databaseUrl)
+      await dropDatabase(databaseUrl).catch((error: Error) => log(`drop failed: ${error.message}`));
+    if (redisUrl)
+      await deleteRedisKeys(redisUrl, prefix).catch((error: Error) =>
+        log(`redis cleanup failed: ${error.message}`),
+      );
+    await rm(artifacts, { recursive: true, force: true });
+    for (const service of services.reverse()) await service.stop().catch(() => undefined);
+  }
+  const { passed, failed } = countResults(output);
+  if (passed + failed > 0) console.log(`${passed} passed, ${failed} failed`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
