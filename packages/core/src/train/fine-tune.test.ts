@@ -101,6 +101,20 @@ describe('fineTune on tiny-bert', () => {
     expect([...part.losses.slice(0, 3), ...rest.losses]).toEqual(reference.losses);
   });
 
+  it('accumulates micro-batches to the same step as one full batch', async () => {
+    const run = async (microBatchSize: number) => {
+      const model = fresh();
+      const r = await losses(model, {}, { epochs: 1, dropout: 0, microBatchSize });
+      model.dispose();
+      return r.losses;
+    };
+    const whole = await run(8);
+    const parts = await run(3);
+    parts.forEach((l, i) => {
+      expect(l).toBeCloseTo(whole[i] as number, 4);
+    });
+  });
+
   it('freezes embeddings and the first layer when asked', async () => {
     const model = fresh();
     const snap = (n: string) => Array.from(model.param(n).dataSync().slice(0, 16));

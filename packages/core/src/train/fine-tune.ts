@@ -81,7 +81,11 @@ export async function fineTune(
   ];
 
   const encodings: Encoding[] = data.train.map((e) => tokenizer.encode(e.text, o.maxLength));
-  const microBatch = fitBatchToHeap(model.config, o.batchSize, o.maxLength);
+  const microBatch = fitBatchToHeap(
+    model.config,
+    Math.min(o.batchSize, o.microBatchSize ?? o.batchSize),
+    o.maxLength,
+  );
   const stepsPerEpoch = Math.ceil(data.train.length / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const warmup = Math.round(o.warmupRatio * totalSteps);

@@ -41,6 +41,11 @@ export const ZTrainOptions = z.object({
       mode: z.enum(['min', 'max']).default('min'),
     })
     .optional(),
+  /**
+   * Examples per forward/backward pass; a step accumulates gradients over ceil(batchSize /
+   * microBatchSize) passes. Default: the whole batch, or the largest part that fits the wasm heap.
+   */
+  microBatchSize: z.number().int().positive().optional(),
   /** Keep the best epoch's weights (by earlyStopping.metric) as the result. */
   restoreBest: z.boolean().default(true),
 });
