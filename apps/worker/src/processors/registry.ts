@@ -3,14 +3,18 @@
 // and the sandboxed compute children read this table.
 import type { TJobName } from '@tunelab/core/jobs';
 import { datasetProfileProcessor } from './dataset-profile.ts';
+import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
 import { trainProcessor } from './train.ts';
 import type { TProcessorDefinition } from './types.ts';
+import { vectorsProcessor } from './vectors.ts';
 
 export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   datasetProfileProcessor as TProcessorDefinition<TJobName>,
   trainProcessor as TProcessorDefinition<TJobName>,
+  mergeProcessor as TProcessorDefinition<TJobName>,
+  vectorsProcessor as TProcessorDefinition<TJobName>,
   pretrainProcessor as TProcessorDefinition<TJobName>,
 ];
 

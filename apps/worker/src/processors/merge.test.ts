@@ -1,0 +1,202 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readSafetensorsFile } from '@tunelab/core/safetensors';
+import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/merge');
+
+let db: TTestDatabase;
+let artifacts: string;
+let prisma: typeof import('@tunelab/db').prisma;
+
+beforeAll(async () => {
+  db = await createTestDatabase('worker_merge');
+  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-merge-'));
+  process.env.DATABASE_URL = db.databaseUrl;
+  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  process.env.TUNELAB_BACKEND ??= 'cpu';
+  ({ prisma } = await import('@tunelab/db'));
+  for (const name of ['base', 'tuned_a', 'tuned_b', 'tuned_c']) {
+    await cp(path.join(FIXTURES, name), path.join(artifacts, 'models', name), { recursive: true });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  const { disconnectPrisma } = await import('@tunelab/db');
+  await disconnectPrisma();
+  await db?.drop();
+  if (artifacts) await rm(artifacts, { recursive: true, force: true });
+});
+
+function fakeJob(name: string, data: unknown) {
+  return {
+    id: `t-${name}`,
+    name,
+    data,
+    attemptsMade: 0,
+    opts: { attempts: 1 },
+    updateProgress: async () => undefined,
+    log: () => undefined,
+  };
+}
+
+async function runProcessor(name: 'merge.run' | 'analysis.vectors', data: unknown): Promise<unknown> {
+  const { runJob, buildProcessorTable } = await import('./run-job.ts');
+  const { mergeProcessor } = await import('./merge.ts');
+  const { vectorsProcessor } = await import('./vectors.ts');
+  const table = buildProcessorTable([mergeProcessor as never, vectorsProcessor as never]);
+  return runJob(fakeJob(name, data), table, { workerId: 'test:1', backend: 'cpu' });
+}
+
+/** Base model, two regression datasets, and three fine-tuned models from runs on them. */
+async function seed() {
+  const config = JSON.parse(await readFile(path.join(FIXTURES, 'base/config.json'), 'utf8'));
+  const model = (id: string, kind: 'base' | 'finetuned', parentRunId?: string) =>
+    prisma.model.create({
+      data: {
+        id,
+        name: id,
+        kind,
+        config,
+        artifactPath: `models/${id}`,
+        task: 'regression',
+        numLabels: 1,
+        parentRunId,
+      },
+    });
+  await model('base', 'base');
+  const dataset = (name: string) =>
+    prisma.dataset.create({
+      data: {
+        name,
+        task: 'regression',
+        labelMin: 0,
+        labelMax: 6,
+        textColumn: 'text',
+        labelColumn: 'label',
+        rowCount: 20,
+        status: 'ready',
+        rows: {
+          create: Array.from({ length: 20 }, (_, i) => ({
+            index: i,
+            text: `${name} text ${i}`,
+            label: i % 7,
+            split: 'train' as const,
+          })),
+        },
+      },
+    });
+  const clinic = await dataset('clinic');
+  const forum = await dataset('forum');
+  for (const [id, ds] of [
+    ['tuned_a', clinic],
+    ['tuned_b', forum],
+    ['tuned_c', clinic],
+  ] as const) {
+    const run = await prisma.run.create({
+      data: {
+        kind: 'train',
+        status: 'succeeded',
+        datasetId: ds.id,
+        modelId: 'base',
+        params: { evalFraction: 0.25 },
+      },
+    });
+    await model(id, 'finetuned', run.id);
+  }
+  return { clinic, forum };
+}
+
+describe('merge.run and analysis.vectors processors', () => {
+  it('merges by model id, stores the merged model and scores every model on each parent dataset', async () => {
+    const { clinic, forum } = await seed();
+    const config = (await readFile(path.join(FIXTURES, 'ties.json'), 'utf8')).replaceAll(
+      '"tuned_',
+      '"tuned_',
+    );
+    const merge = await prisma.merge.create({
+      data: {
+        name: 'clinic+forum',
+        method: 'ties',
+        config,
+        baseModelId: 'base',
+        parents: { create: ['tuned_a', 'tuned_b', 'tuned_c'].map((modelId, order) => ({ modelId, order })) },
+      },
+    });
+    const result = (await runProcessor('merge.run', { mergeId: merge.id })) as {
+      modelId: string;
+      evaluations: number;
+    };
+    const row = await prisma.merge.findUniqueOrThrow({
+      where: { id: merge.id },
+      include: { resultModel: true },
+    });
+    expect(row.status).toBe('succeeded');
+    expect(row.resultModel).toMatchObject({
+      id: result.modelId,
+      kind: 'merged',
+      paramCount: 26849,
+      baseModelId: 'base',
+      task: 'regression',
+    });
+    const merged = await readSafetensorsFile(
+      path.join(artifacts, row.resultModel?.artifactPath ?? '', 'model.safetensors'),
+    );
+    const expected = await readSafetensorsFile(path.join(FIXTURES, 'expected_ties.safetensors'));
+    const name = 'bert.encoder.layer.1.attention.self.query.weight';
+    const got = merged.get(name)?.data ?? new Float32Array();
+    expected.get(name)?.data.forEach((x, i) => {
+      if (Math.abs((got[i] as number) - x) > 1e-6 * Math.max(1, Math.abs(x)))
+        throw new Error(`${name}[${i}]`);
+    });
+    // merged, base, tuned_a, tuned_b, tuned_c × clinic, forum
+    expect(result.evaluations).toBe(10);
+    const evaluations = await prisma.evaluation.findMany({ where: { mergeId: merge.id } });
+    expect(new Set(evaluations.map((e) => e.datasetId))).toEqual(new Set([clinic.id, forum.id]));
+    expect(evaluations.find((e) => e.modelId === result.modelId)?.metrics).toHaveProperty('mae');
+
+    // A retry does not duplicate the model or the evaluations.
+    await prisma.merge.update({ where: { id: merge.id }, data: { status: 'queued' } });
+    await runProcessor('merge.run', { mergeId: merge.id });
+    expect(await prisma.evaluation.count({ where: { mergeId: merge.id } })).toBe(10);
+    expect(await prisma.model.count({ where: { kind: 'merged' } })).toBe(1);
+  }, 120_000);
+
+  it('fails a merge whose config cannot be merged, naming the problem', async () => {
+    const merge = await prisma.merge.create({
+      data: {
+        method: 'ties',
+        config:
+          'merge_method: ties\nbase_model: base\nmodels:\n  - model: nowhere\n    parameters: {weight: 1}\n',
+      },
+    });
+    await expect(runProcessor('merge.run', { mergeId: merge.id })).rejects.toThrow(
+      /model 'nowhere' in the config does not exist/,
+    );
+    expect((await prisma.merge.findUniqueOrThrow({ where: { id: merge.id } })).status).toBe('failed');
+  });
+
+  it('analyses tuning vectors into the row and the artifact store', async () => {
+    const analysis = await prisma.analysis.create({
+      data: { kind: 'vectors', modelIds: ['base', 'tuned_a', 'tuned_b'], params: { spectra: true } },
+    });
+    await runProcessor('analysis.vectors', { analysisId: analysis.id });
+    const row = await prisma.analysis.findUniqueOrThrow({ where: { id: analysis.id } });
+    expect(row.status).toBe('succeeded');
+    const result = row.result as {
+      tuned: string[];
+      tensors: { changes: { singularValues?: number[]; effectiveRank?: number }[] }[];
+    };
+    expect(result.tuned).toEqual(['tuned_a', 'tuned_b']);
+    expect(result.tensors).toHaveLength(41);
+    expect(result.tensors.some((t) => t.changes[0]?.singularValues)).toBe(false);
+    expect(result.tensors.some((t) => (t.changes[0]?.effectiveRank ?? 0) > 0)).toBe(true);
+    const full = JSON.parse(await readFile(path.join(artifacts, row.resultPath ?? ''), 'utf8'));
+    expect(
+      full.tensors.find((t: { name: string }) => t.name === 'bert.pooler.dense.weight').changes[0]
+        .singularValues,
+    ).toHaveLength(32);
+  });
+});
