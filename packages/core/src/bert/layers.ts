@@ -21,7 +21,7 @@ export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: tf.
 export function activation(x: tf.Tensor, name: string): tf.Tensor {
   switch (name) {
     case 'gelu':
-      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+      return geluExact(x);
     case 'gelu_new':
     case 'gelu_pytorch_tanh': {
       const cube = tf.mul(tf.mul(x, x), x);
@@ -34,6 +34,27 @@ export function activation(x: tf.Tensor, name: string): tf.Tensor {
       throw new Error(`activation "${name}" is not supported`);
   }
 }
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Exact GELU with a hand-written gradient: d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
+ * Autodiff through mul/add/erf builds about twice as many [tokens × intermediate] temporaries.
+ */
+const geluExact = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  save([x, cdf]);
+  return {
+    value: tf.mul(x, cdf),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, c] = saved as [tf.Tensor, tf.Tensor];
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
+      return [tf.mul(dy, tf.add(c, tf.mul(xs, pdf)))];
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** Inverted dropout with an explicit seed, so runs are reproducible; identity when rate is 0. */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number | undefined): T {

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/index.ts';
+import { activation } from './layers.ts';
+
+describe('activations', () => {
+  beforeAll(async () => {
+    await initBackend('cpu', () => {});
+  });
+  const xs = [-3, -1.5, -0.2, 0, 0.3, 1, 2.5];
+
+  it('exact gelu: values x·Φ(x) and gradient Φ(x) + x·φ(x) by hand', () => {
+    // Φ(1) = 0.841344746, φ(1) = 0.241970725 → gelu(1) = 0.841345, gelu'(1) = 1.083315.
+    const [value, grad] = tf.tidy(() => {
+      const x = tf.tensor1d([1]);
+      return [
+        activation(x, 'gelu').dataSync()[0],
+        tf
+          .grad((t: tf.Tensor) => tf.sum(activation(t, 'gelu')))(x)
+          .dataSync()[0],
+      ];
+    });
+    expect(value).toBeCloseTo(0.841345, 5);
+    expect(grad).toBeCloseTo(1.083315, 5);
+  });
+
+  it('exact gelu gradient equals autodiff of the same formula', () => {
+    const auto = (t: tf.Tensor) => tf.sum(tf.mul(tf.mul(t, 0.5), tf.add(1, tf.erf(tf.mul(t, Math.SQRT1_2)))));
+    const [mine, reference] = tf.tidy(() => {
+      const x = tf.tensor1d(xs);
+      return [
+        Array.from(
+          tf
+            .grad((t: tf.Tensor) => tf.sum(activation(t, 'gelu')))(x)
+            .dataSync(),
+        ),
+        Array.from(tf.grad(auto)(x).dataSync()),
+      ];
+    });
+    mine.forEach((g, i) => {
+      expect(g).toBeCloseTo(reference[i] as number, 5);
+    });
+  });
+
+  it('tanh gelu (gelu_new) matches its closed form', () => {
+    const got = tf.tidy(() => Array.from(activation(tf.tensor1d(xs), 'gelu_new').dataSync()));
+    xs.forEach((x, i) => {
+      const want = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+      expect(got[i]).toBeCloseTo(want, 5);
+    });
+  });
+});
