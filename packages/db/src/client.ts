@@ -1,8 +1,8 @@
-import { PrismaClient } from '../generated/client/index.js';
+import { PrismaClient } from '@prisma/client';
 import { createPgAdapter } from './pg-adapter.ts';
 
-export type * from '../generated/client/index.js';
-export { Prisma, PrismaClient } from '../generated/client/index.js';
+export type * from '@prisma/client';
+export { Prisma, PrismaClient } from '@prisma/client';
 
 /** A client bound to one database; tests make their own, apps use the singleton. */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
