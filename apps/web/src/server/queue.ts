@@ -120,6 +120,20 @@ const RUN_JOB: Partial<Record<string, TJobName>> = {
 export async function pingRedis(): Promise<void> {
   const connection = producerConnection();
   if (connection.status === 'wait') await connection.connect();
+  if (connection.status !== 'ready') {
+    // The producer has no offline queue: wait for the (re)connection instead of failing at once.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        connection.off('ready', onReady);
+        reject(new Error(`not connected to ${readEnv().REDIS_URL} (${connection.status})`));
+      }, 2_000);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      connection.once('ready', onReady);
+    });
+  }
   const reply = await Promise.race([
     connection.ping(),
     new Promise<never>((_, reject) =>
