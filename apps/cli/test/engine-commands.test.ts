@@ -50,7 +50,7 @@ beforeAll(() => {
   );
 });
 
-describe('tunelab engine commands', () => {
+describe('tunelab engine commands', { timeout: 120_000 }, () => {
   it('tokenize reproduces the reference tokens and ids', async () => {
     const out = join(dir, 'tokens.jsonl');
     await tunelab(

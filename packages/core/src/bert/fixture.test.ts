@@ -52,7 +52,7 @@ function maxRelErr(got: number[][], want: number[][]): number {
   return worst;
 }
 
-describe.each(['cpu', 'wasm'])('tiny-bert fixture on %s', (backend) => {
+describe.each(['cpu', 'wasm'])('tiny-bert fixture on %s', { timeout: 30_000 }, (backend) => {
   let model: BertModel;
   beforeAll(async () => {
     await initBackend(backend, () => {});

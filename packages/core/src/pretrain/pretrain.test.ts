@@ -70,7 +70,7 @@ const corpus = Array.from({ length: 96 }, (_, i) => {
   return `${s} ${v} ${o} .`;
 });
 
-describe('pretrainMlm', () => {
+describe('pretrainMlm', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend('wasm', () => {});
   });

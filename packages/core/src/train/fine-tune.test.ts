@@ -53,7 +53,7 @@ async function losses(
   return { losses: out, status: r.status };
 }
 
-describe('fineTune on tiny-bert', () => {
+describe('fineTune on tiny-bert', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend('wasm', () => {});
     imported = await importHfModel(DIR);
