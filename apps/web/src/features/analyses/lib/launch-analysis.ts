@@ -1,0 +1,50 @@
+// Server side of an analysis launch: checks the models, records the Analysis row, queues the job.
+import { JOB_NAMES } from '@tunelab/core/jobs';
+import { prisma } from '@tunelab/db';
+import { z } from 'zod';
+
+export const ZLaunchAnalysis = z.object({
+  baseModelId: z.string().min(1, 'choose a base model'),
+  tunedModelIds: z.array(z.string().min(1)).min(1, 'choose at least one fine-tuned model').max(8),
+  threshold: z.number().positive().max(1).default(1e-3),
+  spectra: z.boolean().default(true),
+});
+export type TLaunchAnalysis = z.input<typeof ZLaunchAnalysis>;
+
+export async function launchAnalysis(
+  input: TLaunchAnalysis,
+  enqueue?: (analysisId: string) => Promise<unknown>,
+): Promise<string> {
+  const parsed = ZLaunchAnalysis.safeParse(input);
+  if (!parsed.success)
+    throw new Error(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+    );
+  const { baseModelId, tunedModelIds, threshold, spectra } = parsed.data;
+  if (tunedModelIds.includes(baseModelId)) throw new Error('the base model cannot also be a tuned model');
+  const ids = [baseModelId, ...tunedModelIds];
+  const found = await prisma.model.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, config: true },
+  });
+  const missing = ids.filter((id) => !found.some((m) => m.id === id));
+  if (missing.length > 0) throw new Error(`models ${missing.join(', ')} do not exist`);
+  const shape = (config: unknown) => {
+    const c = (config ?? {}) as Record<string, unknown>;
+    return JSON.stringify([c.hidden_size, c.num_hidden_layers, c.intermediate_size, c.vocab_size]);
+  };
+  const baseShape = shape(found.find((m) => m.id === baseModelId)?.config);
+  const different = found.filter((m) => shape(m.config) !== baseShape).map((m) => m.id);
+  if (different.length > 0)
+    throw new Error(`models ${different.join(', ')} have another architecture than the base`);
+  const analysis = await prisma.analysis.create({
+    data: { kind: 'vectors', modelIds: ids, params: { threshold, spectra } },
+  });
+  if (enqueue) await enqueue(analysis.id);
+  else {
+    const { enqueueJob } = await import('../../../server/queue.ts');
+    const jobId = await enqueueJob(JOB_NAMES.analysisVectors, { analysisId: analysis.id });
+    await prisma.analysis.update({ where: { id: analysis.id }, data: { queueJobId: jobId } });
+  }
+  return analysis.id;
+}

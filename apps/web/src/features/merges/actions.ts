@@ -1,0 +1,13 @@
+'use server';
+import { launchMerges, type TLaunchMerge } from './lib/launch-merges.ts';
+
+/** Launches one merge per config (a grid gives several); returns the new ids or what is wrong. */
+export async function launchMergesAction(
+  configs: TLaunchMerge[],
+): Promise<{ ids?: string[]; error?: string }> {
+  try {
+    return { ids: await launchMerges(configs) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,0 +1,284 @@
+'use client';
+import { useMemo, useState } from 'react';
+import { launchMergesAction } from '../actions.ts';
+import {
+  describeForm,
+  expandGrid,
+  FORM_METHODS,
+  mergeFormToYaml,
+  parseValueList,
+  type TFormMethod,
+  type TMergeForm,
+  usesDensity,
+  usesLambda,
+} from '../lib/merge-yaml.ts';
+
+export interface TModelOption {
+  id: string;
+  label: string;
+  kind: string;
+}
+
+/**
+ * Merge launch form: pick a method, a base and parents with their weights and densities; the
+ * mergekit YAML it stands for is shown beside and can be exported or replaced by an imported one;
+ * lists of λ, density or t values launch a grid of merges at once.
+ */
+export function MergeForm({ models }: { models: TModelOption[] }) {
+  const tuned = models.filter((m) => m.kind === 'finetuned' || m.kind === 'merged');
+  const [form, setForm] = useState<TMergeForm>({
+    method: 'ties',
+    baseModelId: models.find((m) => m.kind !== 'finetuned')?.id ?? models[0]?.id ?? '',
+    parents: tuned.slice(0, 2).map((m) => ({ modelId: m.id, weight: 1, density: 0.5 })),
+    lambda: 1,
+    t: 0.5,
+    seed: 0,
+  });
+  const [grid, setGrid] = useState({ lambda: '', density: '', t: '' });
+  const [imported, setImported] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const variants = useMemo(() => {
+    try {
+      const forms = expandGrid(form, {
+        lambda: parseValueList(grid.lambda, 'λ values'),
+        density: parseValueList(grid.density, 'density values'),
+        t: parseValueList(grid.t, 't values'),
+      });
+      return { forms, error: null };
+    } catch (e) {
+      return { forms: [], error: (e as Error).message };
+    }
+  }, [form, grid]);
+  const yaml = imported ?? mergeFormToYaml(variants.forms[0] ?? form);
+  const set = (patch: Partial<TMergeForm>) => {
+    setImported(null);
+    setForm((f) => ({ ...f, ...patch }));
+  };
+  // Each model once (keys and MergeParent rows are per model): offer the first one not yet listed.
+  const nextParent = [...tuned, ...models].find((m) => !form.parents.some((p) => p.modelId === m.id));
+  const setParent = (i: number, patch: Partial<TMergeForm['parents'][number]>) =>
+    set({ parents: form.parents.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
+
+  const launch = async () => {
+    setBusy(true);
+    setMessage(null);
+    const configs =
+      imported !== null
+        ? [{ yaml: imported, name: name || undefined }]
+        : variants.forms.map((f) => ({
+            yaml: mergeFormToYaml(f),
+            name: `${name || 'merge'} · ${describeForm(f)}`,
+          }));
+    const result = await launchMergesAction(configs);
+    setBusy(false);
+    if (result.error) setMessage({ ok: false, text: result.error });
+    else if (result.ids?.length === 1) window.location.href = `/merges/${result.ids[0]}`;
+    else setMessage({ ok: true, text: `${result.ids?.length} merges queued` });
+  };
+  const exportYaml = () => {
+    const url = URL.createObjectURL(new Blob([yaml], { type: 'text/yaml' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: 'merge.yml' });
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const importYaml = async (file: File | undefined) => {
+    if (file) setImported(await file.text());
+  };
+
+  return (
+    <div className="grid two" data-testid="merge-form">
+      <div className="card">
+        <h2>New merge</h2>
+        <div className="form-grid">
+          <label>
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="clinic + forum" />
+          </label>
+          <label>
+            Method
+            <select value={form.method} onChange={(e) => set({ method: e.target.value as TFormMethod })}>
+              {FORM_METHODS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+          {form.method !== 'linear' && (
+            <label>
+              Base model
+              <select value={form.baseModelId} onChange={(e) => set({ baseModelId: e.target.value })}>
+                {models.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {usesLambda(form.method) && (
+            <label>
+              λ (scale of the merged delta)
+              <input
+                type="number"
+                step="any"
+                value={form.lambda}
+                onChange={(e) => set({ lambda: Number(e.target.value) })}
+              />
+            </label>
+          )}
+          {form.method === 'slerp' && (
+            <label>
+              t (0 = base, 1 = other)
+              <input
+                type="number"
+                step="any"
+                min={0}
+                max={1}
+                value={form.t}
+                onChange={(e) => set({ t: Number(e.target.value) })}
+              />
+            </label>
+          )}
+          {form.method.startsWith('dare') && (
+            <label>
+              Random seed
+              <input
+                type="number"
+                value={form.seed}
+                onChange={(e) => set({ seed: Number(e.target.value) })}
+              />
+            </label>
+          )}
+        </div>
+        <h3>Models</h3>
+        {form.parents.map((p, i) => (
+          <div className="row" key={p.modelId}>
+            <select value={p.modelId} onChange={(e) => setParent(i, { modelId: e.target.value })}>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+            {form.method !== 'slerp' && (
+              <label className="small">
+                weight{' '}
+                <input
+                  type="number"
+                  step="any"
+                  value={p.weight}
+                  onChange={(e) => setParent(i, { weight: Number(e.target.value) })}
+                />
+              </label>
+            )}
+            {usesDensity(form.method) && (
+              <label className="small">
+                density{' '}
+                <input
+                  type="number"
+                  step="any"
+                  min={0}
+                  max={1}
+                  value={p.density}
+                  onChange={(e) => setParent(i, { density: Number(e.target.value) })}
+                />
+              </label>
+            )}
+            <button
+              type="button"
+              className="button"
+              onClick={() => set({ parents: form.parents.filter((_, j) => j !== i) })}
+            >
+              Remove
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="button"
+          onClick={() =>
+            set({
+              parents: [
+                ...form.parents,
+                { modelId: tuned[0]?.id ?? models[0]?.id ?? '', weight: 1, density: 0.5 },
+              ],
+            })
+          }
+        >
+          Add model
+        </button>
+        <h3>Grid (optional)</h3>
+        <p className="muted small">Lists of values, e.g. “0.5, 1, 1.5”: one merge per combination.</p>
+        <div className="form-grid">
+          {usesLambda(form.method) && (
+            <label>
+              λ values{' '}
+              <input value={grid.lambda} onChange={(e) => setGrid({ ...grid, lambda: e.target.value })} />
+            </label>
+          )}
+          {usesDensity(form.method) && (
+            <label>
+              density values{' '}
+              <input value={grid.density} onChange={(e) => setGrid({ ...grid, density: e.target.value })} />
+            </label>
+          )}
+          {form.method === 'slerp' && (
+            <label>
+              t values <input value={grid.t} onChange={(e) => setGrid({ ...grid, t: e.target.value })} />
+            </label>
+          )}
+        </div>
+        {variants.error && <div className="error-box">{variants.error}</div>}
+        {message && <div className={message.ok ? 'ok-box' : 'error-box'}>{message.text}</div>}
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy || Boolean(variants.error)}
+          onClick={launch}
+          data-testid="merge-launch"
+        >
+          {imported !== null
+            ? 'Launch imported config'
+            : variants.forms.length > 1
+              ? `Launch ${variants.forms.length} merges`
+              : 'Launch merge'}
+        </button>
+      </div>
+      <div className="card">
+        <h2>mergekit YAML</h2>
+        <p className="muted small">
+          Models are named by TuneLab model id (names work too). Edit or import a config to launch it as is.
+        </p>
+        <textarea
+          className="mono"
+          rows={18}
+          style={{ width: '100%' }}
+          value={yaml}
+          onChange={(e) => setImported(e.target.value)}
+          data-testid="merge-yaml"
+        />
+        <div className="row">
+          <button type="button" className="button" onClick={exportYaml}>
+            Export YAML
+          </button>
+          <label className="button">
+            Import YAML
+            <input
+              type="file"
+              accept=".yml,.yaml,.json"
+              hidden
+              onChange={(e) => importYaml(e.target.files?.[0])}
+            />
+          </label>
+          {imported !== null && (
+            <button type="button" className="button" onClick={() => setImported(null)}>
+              Back to the form
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
