@@ -198,13 +198,10 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
         <button
           type="button"
           className="button"
+          disabled={!nextParent}
           onClick={() =>
-            set({
-              parents: [
-                ...form.parents,
-                { modelId: tuned[0]?.id ?? models[0]?.id ?? '', weight: 1, density: 0.5 },
-              ],
-            })
+            nextParent &&
+            set({ parents: [...form.parents, { modelId: nextParent.id, weight: 1, density: 0.5 }] })
           }
         >
           Add model
