@@ -129,7 +129,7 @@ describe('wasm kernels match cpu', () => {
   });
 });
 
-describe('row-wise wasm kernels match cpu', () => {
+describe('wasm reductions and row gather match cpu', () => {
   beforeAll(async () => {
     await initBackend('wasm', () => {});
   });

@@ -117,21 +117,7 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   if (!(batchA === batchB || batchA === 1 || batchB === 1)) {
     throw new Error(`BatchMatMul (wasm): batch broadcast of [${a.shape}] with [${b.shape}] is not supported`);
   }
-  let raw = rawMatMuls.get(backend.wasm);
-  if (raw === undefined) {
-    raw = backend.wasm.cwrap('BatchMatMul', null, [
-      'number',
-      'array',
-      'number',
-      'number',
-      'array',
-      'number',
-      'number',
-      'number',
-      'number',
-    ]) as unknown as RawMatMul;
-    rawMatMuls.set(backend.wasm, raw);
-  }
+  const raw = rawMatMulOf(backend);
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
   if (transposeKernel === undefined) throw new Error('BatchMatMul (wasm): Transpose kernel missing');
   const temps: tf.TensorInfo[] = [];
@@ -179,6 +165,25 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   }
   for (const t of temps) backend.disposeData(t.dataId);
   return { dataId: out.dataId, shape: [...outOuter, m, n], dtype: out.dtype };
+}
+
+function rawMatMulOf(backend: WasmBackend): RawMatMul {
+  let raw = rawMatMuls.get(backend.wasm);
+  if (raw === undefined) {
+    raw = backend.wasm.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]) as unknown as RawMatMul;
+    rawMatMuls.set(backend.wasm, raw);
+  }
+  return raw;
 }
 
 let registered = false;

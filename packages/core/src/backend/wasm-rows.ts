@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 
-// Row-wise kernels for wasm written in plain JS over the wasm heap. The stock kernels transpose
-// first (Sum over leading axes: every bias and LayerNorm gradient) or copy element by element
-// (GatherV2: embedding lookups); a tight loop over contiguous rows is 5–10× faster here.
+// Row-wise gather for wasm in plain JS over the wasm heap: the stock GatherV2 copies element by
+// element; copying whole contiguous rows with TypedArray.set is ~14× faster for embedding lookups.
 
 interface HeapBackend {
   wasm: { HEAPU8: Uint8Array };
@@ -14,34 +13,6 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.N
 
 function view(backend: HeapBackend, t: tf.TensorInfo, size: number): Float32Array {
   return new Float32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(t.dataId).memoryOffset, size);
-}
-
-/** Sum over the leading axes [0, k) of a float32 tensor: out[j] = Σ_i x[i, j]; else the stock kernel. */
-function makeSum(fallback: tf.KernelFunc) {
-  return (args: KernelArgs) => {
-    const x = args.inputs.x as tf.TensorInfo;
-    const rank = x.shape.length;
-    const raw = args.attrs.axis as number | number[];
-    const axes = util.parseAxisParam(raw, x.shape).sort((a, b) => a - b);
-    const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
-    if (x.dtype !== 'float32' || !leading) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
-    const backend = args.backend as HeapBackend;
-    const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
-    const inner = util.sizeFromShape(x.shape.slice(axes.length));
-    const keep = args.attrs.keepDims === true;
-    const outShape = keep
-      ? [...axes.map(() => 1), ...x.shape.slice(axes.length)]
-      : x.shape.slice(axes.length);
-    const out = backend.makeOutput(outShape, 'float32');
-    const xv = view(backend, x, rows * inner);
-    const acc = new Float64Array(inner);
-    for (let r = 0; r < rows; r++) {
-      const base = r * inner;
-      for (let j = 0; j < inner; j++) acc[j] = (acc[j] as number) + (xv[base + j] as number);
-    }
-    view(backend, out, inner).set(acc);
-    return out;
-  };
 }
 
 /** Gather whole rows (axis 0, no batch dims) of a float32 table; else the stock kernel. */
@@ -77,12 +48,9 @@ function makeGather(fallback: tf.KernelFunc) {
   };
 }
 
-/** Replaces wasm's Sum and GatherV2 with the row-wise versions above (keeping the stock ones as fallback). */
+/** Replaces wasm's GatherV2 with the row-wise version above (keeping the stock one as fallback). */
 export function registerRowKernels(): void {
-  for (const [name, make] of [
-    ['Sum', makeSum],
-    ['GatherV2', makeGather],
-  ] as const) {
+  for (const [name, make] of [['GatherV2', makeGather]] as const) {
     const stock = tf.getKernel(name, 'wasm');
     if (stock === undefined) continue;
     tf.unregisterKernel(name, 'wasm');
