@@ -1,0 +1,215 @@
+'use client';
+import type { VectorsReport } from '@tunelab/core/vectors';
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { PALETTE } from '../../charts/metric-chart.tsx';
+import {
+  buildHeatmap,
+  cellColor,
+  HEATMAP_FIGURES,
+  similarityColor,
+  type THeatmapFigure,
+} from '../lib/heatmap.ts';
+
+interface Props {
+  report: VectorsReport;
+  /** Model id → display name. */
+  names: Record<string, string>;
+  /** 2-D tensor name → singular values per tuned model (from the full report). */
+  spectra: Record<string, number[][]>;
+}
+
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
+    ? v.toExponential(2)
+    : Number(v.toPrecision(3)).toString();
+
+/** Heatmap (layer × module), singular-value spectrum of any matrix, similarity matrix, definitions. */
+export function AnalysisView({ report, names, spectra }: Props) {
+  const [model, setModel] = useState(0);
+  const [figure, setFigure] = useState<THeatmapFigure>('relative');
+  const matrices = Object.keys(spectra);
+  const [matrix, setMatrix] = useState(matrices[0] ?? '');
+  const [scope, setScope] = useState('overall');
+  const heatmap = useMemo(() => buildHeatmap(report.groups, model, figure), [report, model, figure]);
+  const label = (id: string) => names[id] ?? id;
+  const spectrum = (spectra[matrix] ?? [[]])[0]?.map((_, i) => {
+    const row: Record<string, number> = { index: i + 1 };
+    (spectra[matrix] ?? []).forEach((values, k) => {
+      const v = values[i];
+      if (v !== undefined && v > 0) row[`m${k}`] = v;
+    });
+    return row;
+  });
+  const similarity =
+    scope === 'overall'
+      ? report.overall.similarity
+      : report.layers.find((l) => l.layer === scope)?.similarity;
+
+  return (
+    <>
+      <div className="card" data-testid="analysis-heatmap">
+        <h2>Where fine-tuning changed the model</h2>
+        <div className="row chart-controls">
+          <select value={model} onChange={(e) => setModel(Number(e.target.value))}>
+            {report.tuned.map((id, k) => (
+              <option key={id} value={k}>
+                {label(id)}
+              </option>
+            ))}
+          </select>
+          <select value={figure} onChange={(e) => setFigure(e.target.value as THeatmapFigure)}>
+            {Object.entries(HEATMAP_FIGURES).map(([key, text]) => (
+              <option key={key} value={key}>
+                {text}
+              </option>
+            ))}
+          </select>
+          <span className="muted small">
+            overall: relative {fmt(report.overall.changes[model]?.relative ?? 0)}, changed{' '}
+            {fmt(100 * (report.overall.changes[model]?.changedShare ?? 0))}%
+          </span>
+        </div>
+        <table className="heatmap">
+          <thead>
+            <tr>
+              <th />
+              {heatmap.modules.map((m) => (
+                <th key={m} className="small">
+                  {m}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {heatmap.layers.map((layer, i) => (
+              <tr key={layer}>
+                <th className="small">{layer}</th>
+                {heatmap.modules.map((module, j) => {
+                  const v = heatmap.values[i]?.[j] ?? null;
+                  return (
+                    <td
+                      key={module}
+                      className="mono small"
+                      title={`${layer} · ${module}`}
+                      style={{
+                        background: v === null ? undefined : cellColor(v, heatmap.min, heatmap.max),
+                        textAlign: 'center',
+                      }}
+                    >
+                      {v === null ? '' : fmt(v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="grid two">
+        <div className="card" data-testid="analysis-spectrum">
+          <h2>Singular values of Δ</h2>
+          {matrices.length === 0 ? (
+            <p className="muted">This analysis ran without singular values.</p>
+          ) : (
+            <>
+              <select value={matrix} onChange={(e) => setMatrix(e.target.value)} className="mono small">
+                {matrices.map((name) => (
+                  <option key={name}>{name}</option>
+                ))}
+              </select>
+              <ResponsiveContainer width="100%" height={280}>
+                <LineChart data={spectrum}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="index" />
+                  <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={fmt} allowDataOverflow />
+                  <Tooltip formatter={(v) => fmt(Number(v))} />
+                  <Legend />
+                  {report.tuned.map((id, k) => (
+                    <Line
+                      key={id}
+                      dataKey={`m${k}`}
+                      name={label(id)}
+                      dot={false}
+                      stroke={PALETTE[k % PALETTE.length]}
+                    />
+                  ))}
+                </LineChart>
+              </ResponsiveContainer>
+              <p className="muted small">
+                Effective rank:{' '}
+                {report.tuned
+                  .map(
+                    (id, k) =>
+                      `${label(id)} ${report.tensors.find((t) => t.name === matrix)?.changes[k]?.effectiveRank ?? '—'}`,
+                  )
+                  .join(', ')}
+              </p>
+            </>
+          )}
+        </div>
+        <div className="card" data-testid="analysis-similarity">
+          <h2>Similarity of tuning vectors</h2>
+          {report.tuned.length < 2 ? (
+            <p className="muted">Analyse two or more fine-tuned models to compare their tuning vectors.</p>
+          ) : (
+            <>
+              <select value={scope} onChange={(e) => setScope(e.target.value)}>
+                <option value="overall">whole model</option>
+                {report.layers.map((l) => (
+                  <option key={l.layer} value={l.layer}>
+                    {l.layer}
+                  </option>
+                ))}
+              </select>
+              <table>
+                <thead>
+                  <tr>
+                    <th />
+                    {report.tuned.map((id) => (
+                      <th key={id} className="small">
+                        {label(id)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.tuned.map((id, a) => (
+                    <tr key={id}>
+                      <th className="small">{label(id)}</th>
+                      {report.tuned.map((other, b) => {
+                        const v = similarity?.[a]?.[b] ?? 0;
+                        return (
+                          <td
+                            key={other}
+                            className="mono small"
+                            style={{ background: similarityColor(v), textAlign: 'center' }}
+                          >
+                            {v.toFixed(3)}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </div>
+      </div>
+      <div className="card">
+        <h2>Definitions</h2>
+        <dl className="kv small">
+          {Object.entries(report.definitions).map(([key, text]) => (
+            <div key={key} style={{ display: 'contents' }}>
+              <dt className="mono">{key}</dt>
+              <dd>{text}</dd>
+            </div>
+          ))}
+          <dt className="mono">threshold</dt>
+          <dd>{report.options.threshold} × RMS(θ_base) of each tensor</dd>
+        </dl>
+      </div>
+    </>
+  );
+}
