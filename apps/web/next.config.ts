@@ -1,6 +1,8 @@
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
+  // Browser tests and benchmarks build into their own folder so they never race a developer's build.
+  distDir: process.env.TUNELAB_NEXT_DIST_DIR || '.next',
   transpilePackages: ['@tunelab/core', '@tunelab/db'],
   serverExternalPackages: [
     '@tensorflow/tfjs-core',

@@ -262,15 +262,8 @@ export async function trainRun(
         .join(', ')}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'}`,
     );
     return { runId, status: 'succeeded', modelId };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+  } finally {
     await reporter.flush().catch(() => undefined);
-    await reporter.log(`Failed: ${message}`, 'error').catch(() => undefined);
-    await prisma.run.update({
-      where: { id: runId },
-      data: { status: 'failed', error: message, finishedAt: new Date() },
-    });
-    throw e;
   }
 }
 

@@ -133,7 +133,7 @@ export function MetricChart({ title, series, smooth = true, height = 240, fileNa
                 labelFormatter={(v) => `${xAxisLabel(x)} ${typeof v === 'number' ? fmt(v) : v}`}
                 contentStyle={{ fontSize: 12 }}
               />
-              {drawn.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
+              {drawn.length > 1 && <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />}
               {drawn.map((s) =>
                 s.smoothed
                   ? [

