@@ -22,6 +22,8 @@ export interface TWorkerRuntimeOptions {
   log?: Pick<Console, 'info' | 'error'>;
   /** Job lock of the compute queue (tests shorten it to prove sandboxing keeps it renewed). */
   computeLockMs?: number;
+  /** Job lock of the control queue; a crashed worker's job is taken over after about this long. */
+  controlLockMs?: number;
 }
 
 export interface TWorkerRuntime {
@@ -89,6 +91,9 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
       connection: connect('worker'),
       prefix: config.prefix,
       concurrency: config.controlConcurrency,
+      ...(options.controlLockMs
+        ? { lockDuration: options.controlLockMs, stalledInterval: options.controlLockMs }
+        : {}),
     },
   );
   workers.push(control);
