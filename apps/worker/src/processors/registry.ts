@@ -6,6 +6,7 @@ import { datasetProfileProcessor } from './dataset-profile.ts';
 import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
+import { sweepProcessor } from './sweep.ts';
 import { trainProcessor } from './train.ts';
 import type { TProcessorDefinition } from './types.ts';
 import { vectorsProcessor } from './vectors.ts';
@@ -16,6 +17,7 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   mergeProcessor as TProcessorDefinition<TJobName>,
   vectorsProcessor as TProcessorDefinition<TJobName>,
   pretrainProcessor as TProcessorDefinition<TJobName>,
+  sweepProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

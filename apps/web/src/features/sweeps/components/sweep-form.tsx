@@ -1,0 +1,122 @@
+'use client';
+import { TRAIN_PARAM_DEFAULTS } from '@tunelab/core/dashboard';
+import { useState } from 'react';
+
+interface Option {
+  id: string;
+  label: string;
+}
+
+const parseList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
+
+/** Same recipe on growing fractions × seeds. */
+export function SweepForm({ models, datasets }: { models: Option[]; datasets: Option[] }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const num = (k: string) => Number(f.get(k));
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch('/api/sweeps', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: String(f.get('name') ?? ''),
+          modelId: String(f.get('modelId') ?? ''),
+          datasetId: String(f.get('datasetId') ?? ''),
+          fractions: parseList(String(f.get('fractions') ?? '')),
+          seeds: parseList(String(f.get('seeds') ?? '')),
+          recipe: {
+            ...TRAIN_PARAM_DEFAULTS,
+            epochs: num('epochs'),
+            lr: num('lr'),
+            batchSize: num('batchSize'),
+            maxLength: num('maxLength'),
+            tolerance: num('tolerance'),
+          },
+        }),
+      });
+      const body = (await res.json()) as { sweepId?: string; error?: string };
+      if (!res.ok || !body.sweepId) throw new Error(body.error ?? `The server answered ${res.status}`);
+      window.location.href = `/sweeps/${body.sweepId}`;
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={submit} data-testid="sweep-form">
+      <h2>New data-scaling sweep</h2>
+      <div className="form-grid">
+        <label className="field">
+          Name
+          <input name="name" placeholder="optional" />
+        </label>
+        <label className="field">
+          Base model
+          <select name="modelId">
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Dataset
+          <select name="datasetId">
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Fractions
+          <input name="fractions" defaultValue="0.1, 0.25, 0.5, 1" />
+          <span className="hint">Share of the training rows each run sees (eval rows stay the same).</span>
+        </label>
+        <label className="field">
+          Seeds
+          <input name="seeds" defaultValue="0, 1, 2" />
+          <span className="hint">One run per fraction and seed; the spread shows the noise.</span>
+        </label>
+        <label className="field">
+          Epochs
+          <input name="epochs" type="number" defaultValue={TRAIN_PARAM_DEFAULTS.epochs} />
+        </label>
+        <label className="field">
+          Learning rate
+          <input name="lr" type="number" step="any" defaultValue={TRAIN_PARAM_DEFAULTS.lr} />
+        </label>
+        <label className="field">
+          Batch size
+          <input name="batchSize" type="number" defaultValue={TRAIN_PARAM_DEFAULTS.batchSize} />
+        </label>
+        <label className="field">
+          Max length
+          <input name="maxLength" type="number" defaultValue={TRAIN_PARAM_DEFAULTS.maxLength} />
+        </label>
+        <label className="field">
+          Tolerance k
+          <input name="tolerance" type="number" step="any" defaultValue={1} />
+        </label>
+      </div>
+      <p>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Queueing…' : 'Launch sweep'}
+        </button>
+      </p>
+      {error && <div className="error-box">{error}</div>}
+    </form>
+  );
+}
