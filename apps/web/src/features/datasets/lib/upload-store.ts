@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -69,6 +69,7 @@ export async function receiveUpload(
   if (!request.body)
     throw new UploadError(400, 'no_file', 'The request has no body: attach a file in field "file"');
 
+  await pruneUploads();
   const uploadId = randomUUID();
   const dir = uploadDir(uploadId);
   await mkdir(dir, { recursive: true });
@@ -126,6 +127,22 @@ export async function findUpload(uploadId: string): Promise<TStoredUpload> {
     );
   }
   return ZStoredUpload.parse(JSON.parse(raw));
+}
+
+/** Inspected files nobody turned into a dataset are kept this long (the user may fix the options). */
+const UPLOAD_TTL_MS = 24 * 3600_000;
+
+/** Best-effort removal of abandoned uploads; never fails the request that triggered it. */
+export async function pruneUploads(now = Date.now()): Promise<void> {
+  const root = getArtifactStore().resolve(getArtifactStore().uploadsPath());
+  const entries = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(
+    entries.map(async (entry) => {
+      const info = await stat(path.join(root, entry)).catch(() => null);
+      if (info && now - info.mtimeMs > UPLOAD_TTL_MS)
+        await rm(path.join(root, entry), { recursive: true, force: true });
+    }),
+  );
 }
 
 export async function deleteUpload(uploadId: string): Promise<void> {
