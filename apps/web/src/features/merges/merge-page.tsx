@@ -1,57 +1,15 @@
-import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtAgo } from '../runs/lib/format.ts';
-import { MergeCharts, type TScoredModel } from './components/merge-charts.tsx';
-import { commonMetrics, sameParents, scoresOf } from './lib/merge-scores.ts';
+import { MergeCharts } from './components/merge-charts.tsx';
+import { loadMergeView } from './lib/merge-view.ts';
 
 /** /merges/[id]: the config, the result and how every model scores on every parent's dataset. */
 export async function MergePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const merge = await prisma.merge.findUnique({
-    where: { id },
-    include: {
-      parents: { include: { model: { select: { id: true, name: true } } }, orderBy: { order: 'asc' } },
-      baseModel: { select: { id: true, name: true } },
-      resultModel: { select: { id: true, name: true, paramCount: true } },
-      evaluations: { include: { dataset: { select: { id: true, name: true } } } },
-    },
-  });
-  if (!merge) notFound();
-  const parentIds = merge.parents.map((p) => p.modelId);
-  const candidates = await prisma.merge.findMany({
-    where: { status: 'succeeded', parents: { some: { modelId: { in: parentIds } } } },
-    include: {
-      parents: { select: { modelId: true } },
-      resultModel: { select: { id: true } },
-      evaluations: true,
-    },
-    take: 500,
-  });
-  const siblings: TScoredModel[] = candidates
-    .filter(
-      (c) =>
-        c.resultModel &&
-        sameParents(
-          c.parents.map((p) => p.modelId),
-          parentIds,
-        ),
-    )
-    .map((c) => ({
-      id: c.id,
-      label: c.name ?? `${c.method} ${c.id.slice(-6)}`,
-      role: 'sibling' as const,
-      scores: scoresOf(c.evaluations, c.resultModel?.id ?? ''),
-    }));
-  const datasets = [...new Map(merge.evaluations.map((e) => [e.dataset.id, e.dataset])).values()];
-  const models: TScoredModel[] = [
-    ...(merge.resultModel ? [{ id: merge.resultModel.id, label: 'merged', role: 'merged' as const }] : []),
-    ...(merge.baseModel
-      ? [{ id: merge.baseModel.id, label: `base: ${merge.baseModel.name}`, role: 'base' as const }]
-      : []),
-    ...merge.parents.map((p) => ({ id: p.model.id, label: p.model.name, role: 'parent' as const })),
-  ].map((m) => ({ ...m, scores: scoresOf(merge.evaluations, m.id) }));
-  const metrics = commonMetrics(models.map((m) => m.scores).filter((s) => Object.keys(s).length > 0));
+  const view = await loadMergeView(id);
+  if (!view) notFound();
+  const { merge, datasets, models, siblings, metrics } = view;
 
   return (
     <>

@@ -14,15 +14,8 @@ import {
   ZAxis,
 } from 'recharts';
 import { PALETTE } from '../../charts/metric-chart.tsx';
-import type { TScores } from '../lib/merge-scores.ts';
+import type { TScoredModel } from '../lib/merge-view.ts';
 import { lowerIsBetter, paretoFront } from '../lib/pareto.ts';
-
-export interface TScoredModel {
-  id: string;
-  label: string;
-  role: 'merged' | 'base' | 'parent' | 'sibling';
-  scores: TScores;
-}
 
 interface Props {
   datasets: { id: string; name: string }[];

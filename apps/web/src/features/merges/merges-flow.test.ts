@@ -1,0 +1,185 @@
+// Integration: real PostgreSQL, Redis and worker. Launch a merge from the form's YAML and a
+// tuning-vector analysis, let the worker run both, then load what their pages show.
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { disconnectPrisma } from '@tunelab/db';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  deleteRedisPrefix,
+  type TTestDatabase,
+} from '@tunelab/db/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkerRuntime, type TWorkerRuntime } from '../../../../worker/src/runtime.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../../../shared/fixtures/merge');
+
+let db: TTestDatabase;
+let prefix: string;
+let artifacts: string;
+let worker: TWorkerRuntime;
+let prisma: typeof import('@tunelab/db').prisma;
+
+beforeAll(async () => {
+  db = await createTestDatabase('web_merges');
+  prefix = createTestRedisPrefix('web-merges');
+  artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-merges-'));
+  Object.assign(process.env, {
+    DATABASE_URL: db.databaseUrl,
+    TUNELAB_REDIS_PREFIX: prefix,
+    TUNELAB_ARTIFACTS_DIR: artifacts,
+  });
+  process.env.TUNELAB_BACKEND ??= 'cpu';
+  ({ prisma } = await import('@tunelab/db'));
+  worker = await startWorkerRuntime({
+    config: {
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      prefix,
+      computeConcurrency: 1,
+      controlConcurrency: 1,
+      heartbeatMs: 60_000,
+      workerId: `web-test-${prefix}`,
+    },
+    backend: 'test',
+    log: { info: () => undefined, error: () => undefined },
+  });
+  const config = JSON.parse(await readFile(path.join(FIXTURES, 'base/config.json'), 'utf8'));
+  const dataset = await prisma.dataset.create({
+    data: {
+      name: 'clinic',
+      task: 'regression',
+      labelMin: 0,
+      labelMax: 6,
+      textColumn: 'text',
+      labelColumn: 'label',
+      rowCount: 12,
+      status: 'ready',
+      rows: {
+        create: Array.from({ length: 12 }, (_, i) => ({
+          index: i,
+          text: `note ${i}`,
+          label: i % 7,
+          split: 'train' as const,
+        })),
+      },
+    },
+  });
+  for (const name of ['base', 'tuned_a', 'tuned_b']) {
+    await cp(path.join(FIXTURES, name), path.join(artifacts, 'models', name), { recursive: true });
+    const run =
+      name === 'base'
+        ? null
+        : await prisma.run.create({
+            data: { kind: 'train', status: 'succeeded', datasetId: dataset.id, params: {} },
+          });
+    await prisma.model.create({
+      data: {
+        id: name,
+        name: `model ${name}`,
+        kind: name === 'base' ? 'base' : 'finetuned',
+        config,
+        artifactPath: `models/${name}`,
+        task: 'regression',
+        numLabels: 1,
+        parentRunId: run?.id,
+        baseModelId: name === 'base' ? null : 'base',
+      },
+    });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.close();
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  await deleteRedisPrefix(redis, prefix);
+  await redis.quit();
+  const { producerConnection } = await import('../../server/queue.ts');
+  await producerConnection().quit();
+  await disconnectPrisma();
+  await db?.drop();
+  await rm(artifacts, { recursive: true, force: true });
+});
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('merge and analysis flow', () => {
+  it('launches a TIES merge from the form YAML, runs it on the worker and loads its page data', async () => {
+    const { mergeFormToYaml } = await import('./lib/merge-yaml.ts');
+    const { launchMerges } = await import('./lib/launch-merges.ts');
+    const yaml = mergeFormToYaml({
+      method: 'ties',
+      baseModelId: 'base',
+      parents: [
+        { modelId: 'tuned_a', weight: 1, density: 0.5 },
+        { modelId: 'model tuned_b', weight: 0.5, density: 0.5 },
+      ],
+      lambda: 1,
+      t: 0.5,
+      seed: 0,
+    });
+    const [id] = await launchMerges([{ yaml, name: 'a+b' }]);
+    const merge = await until(
+      () =>
+        prisma.merge.findUniqueOrThrow({
+          where: { id: id as string },
+          include: { parents: true, resultModel: true },
+        }),
+      (m) => m.status === 'succeeded' || m.status === 'failed',
+      'the merge job',
+    );
+    expect(merge.error).toBeNull();
+    expect(merge.parents.map((p) => p.modelId).sort()).toEqual(['tuned_a', 'tuned_b']);
+    expect(merge.resultModel?.kind).toBe('merged');
+    // merged, base, tuned_a, tuned_b on the one parent dataset
+    expect(await prisma.evaluation.count({ where: { mergeId: merge.id } })).toBe(4);
+    const { loadMergeView } = await import('./lib/merge-view.ts');
+    const view = await loadMergeView(merge.id);
+    expect(view?.datasets.map((d) => d.name)).toEqual(['clinic']);
+    expect(view?.models.map((m) => m.role)).toEqual(['merged', 'base', 'parent', 'parent']);
+    expect(view?.metrics[0]).toBe('mae');
+    expect(view?.models.every((m) => typeof m.scores[view.datasets[0]?.id ?? '']?.mae === 'number')).toBe(
+      true,
+    );
+    expect(view?.siblings.map((s) => s.id)).toEqual([merge.id]);
+  }, 180_000);
+
+  it('refuses a config naming a model that does not exist, creating nothing', async () => {
+    const { launchMerges } = await import('./lib/launch-merges.ts');
+    const before = await prisma.merge.count();
+    await expect(
+      launchMerges([
+        { yaml: 'merge_method: linear\nmodels:\n  - model: ghost\n    parameters: {weight: 1}\n' },
+      ]),
+    ).rejects.toThrow("model 'ghost' does not exist");
+    expect(await prisma.merge.count()).toBe(before);
+  });
+
+  it('analyses two tuning vectors on the worker and loads the heatmap, spectra and similarity', async () => {
+    const { launchAnalysis } = await import('../analyses/lib/launch-analysis.ts');
+    const id = await launchAnalysis({ baseModelId: 'base', tunedModelIds: ['tuned_a', 'tuned_b'] });
+    const analysis = await until(
+      () => prisma.analysis.findUniqueOrThrow({ where: { id } }),
+      (a) => a.status === 'succeeded' || a.status === 'failed',
+      'the analysis job',
+    );
+    expect(analysis.error).toBeNull();
+    const { loadAnalysisView } = await import('../analyses/lib/analysis-view-data.ts');
+    const { buildHeatmap } = await import('../analyses/lib/heatmap.ts');
+    const view = await loadAnalysisView(id);
+    expect(view?.names).toMatchObject({ tuned_a: 'model tuned_a' });
+    const heatmap = buildHeatmap(view?.report?.groups ?? [], 0, 'relative');
+    expect(heatmap.layers).toEqual(['embeddings', 'layer 0', 'layer 1', 'pooler', 'head']);
+    expect(heatmap.max).toBeGreaterThan(0);
+    expect(view?.report?.overall.similarity).toHaveLength(2);
+    expect(view?.spectra['bert.encoder.layer.0.attention.self.query.weight']?.[1]).toHaveLength(32);
+  }, 180_000);
+});
