@@ -9,13 +9,20 @@ interface Row {
   wall: number;
 }
 
+const KNOWN_SPLITS = ['train', 'eval', 'test', 'mlm'];
+const CACHE_MAX = 200;
+
 /**
  * Downsampled series of one run from Metric rows.
  *
- * Small series are read whole. Large ones are reduced in Postgres first (M4: per step bucket keep
- * first, last, min and max, so no spike is lost; uses the (runId, name, split, step) index), then
- * LTTB brings the ≤ 4·points candidates down to `points`. Reading 100k rows through the driver costs
- * ~10× more than the bucket query, which is why the reduction happens in SQL.
+ * Series are located with index lookups (min/max step per (run, name, split)), never by scanning the
+ * run's metrics. Small series (step span ≤ 4·points) are read whole. Large ones are reduced in
+ * Postgres in one pass (M4: per step bucket keep the first, last, lowest and highest point, so no
+ * spike is lost), then LTTB brings the ≤ 4·points candidates down to `points`.
+ *
+ * Results are cached per (run, series, x, points, first and last step): metric writes are
+ * append-only and idempotent, so a series whose last step has not moved has not changed. A finished
+ * run is reduced once; a live run is recomputed only when new steps arrive.
  */
 export async function loadRunSeries(runId: string, q: TSeriesQuery): Promise<SeriesResult[]> {
   const run = await prisma.run.findUnique({
@@ -25,45 +32,62 @@ export async function loadRunSeries(runId: string, q: TSeriesQuery): Promise<Ser
   if (!run) throw new SeriesNotFound(`Run ${runId} does not exist`);
   const t0 = (run.startedAt ?? run.createdAt).getTime() / 1000;
 
-  const wanted = q.names.map(parseSeriesSelector);
-  const available = await prisma.metric.groupBy({
-    by: ['name', 'split'],
-    where: { runId, name: { in: [...new Set(wanted.map((w) => w.name))] } },
-    _count: { _all: true },
-    _min: { step: true },
-    _max: { step: true },
-  });
-  const out: SeriesResult[] = [];
-  for (const w of wanted) {
-    for (const a of available) {
-      if (a.name !== w.name || (w.split !== null && a.split !== w.split)) continue;
-      const key = `${a.split}/${a.name}`;
-      if (out.some((o) => o.key === key)) continue;
-      const rows = await readRows(
-        runId,
-        a.name,
-        a.split,
-        a._count._all,
-        a._min.step ?? 0,
-        a._max.step ?? 0,
-        q,
-      );
-      const pts: SeriesPoint[] = rows.map((r) => ({ x: xOf(r, q.x, t0), y: r.value }));
-      const reduced = pts.length > q.points ? lttb(pts, q.points) : pts;
-      out.push({
-        key,
-        name: a.name,
-        split: a.split,
-        total: a._count._all,
-        lastStep: a._max.step,
-        points: reduced.map((p) => [p.x, p.y]),
-      });
+  const wanted: { name: string; split: string }[] = [];
+  for (const w of q.names.map(parseSeriesSelector)) {
+    for (const split of w.split === null ? KNOWN_SPLITS : [w.split]) {
+      if (!wanted.some((x) => x.name === w.name && x.split === split)) wanted.push({ name: w.name, split });
     }
   }
-  return out;
+  const found = await Promise.all(wanted.map((w) => loadOne(runId, w.name, w.split, q, t0)));
+  return found.filter((s): s is SeriesResult => s !== null);
 }
 
 export class SeriesNotFound extends Error {}
+
+const cache = new Map<string, SeriesResult>();
+
+/** Drops cached reductions (benchmarks measure the uncached path with it). */
+export function clearSeriesCache(): void {
+  cache.clear();
+}
+
+async function loadOne(
+  runId: string,
+  name: string,
+  split: string,
+  q: TSeriesQuery,
+  t0: number,
+): Promise<SeriesResult | null> {
+  const bounds = await prisma.metric.aggregate({
+    where: { runId, name, split },
+    _min: { step: true },
+    _max: { step: true },
+  });
+  const lo = bounds._min.step;
+  const hi = bounds._max.step;
+  if (lo === null || hi === null) return null;
+  const key = `${runId}|${name}|${split}|${q.x}|${q.points}|${q.after ?? ''}|${lo}|${hi}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const { rows, total } = await readRows(runId, name, split, lo, hi, q);
+  const pts: SeriesPoint[] = rows.map((r) => ({ x: xOf(r, q.x, t0), y: r.value }));
+  const reduced = pts.length > q.points ? lttb(pts, q.points) : pts;
+  const result: SeriesResult = {
+    key: `${split}/${name}`,
+    name,
+    split,
+    total,
+    lastStep: hi,
+    points: reduced.map((p) => [p.x, p.y]),
+  };
+  cache.set(key, result);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  return result;
+}
 
 function xOf(r: Row, x: SeriesXAxis, t0: number): number {
   if (x === 'epoch') return r.epoch ?? r.step;
@@ -75,30 +99,45 @@ async function readRows(
   runId: string,
   name: string,
   split: string,
-  count: number,
   lo: number,
   hi: number,
   q: TSeriesQuery,
-): Promise<Row[]> {
-  const after = q.after ?? -2_147_483_648;
-  if (count <= q.points * 4 || q.after !== undefined) {
-    return prisma.$queryRaw<Row[]>`
+): Promise<{ rows: Row[]; total: number }> {
+  const span = hi - lo + 1;
+  if (span <= q.points * 4 || q.after !== undefined) {
+    const after = q.after ?? -2_147_483_648;
+    const rows = await prisma.$queryRaw<Row[]>`
       SELECT step, value, epoch, extract(epoch from "wallTime")::float8 AS wall
       FROM "Metric" WHERE "runId" = ${runId} AND name = ${name} AND split = ${split} AND step > ${after}
       ORDER BY step LIMIT ${q.points * 4}`;
+    return { rows, total: rows.length };
   }
-  const buckets = q.points;
-  const span = hi - lo + 1;
-  const picked = await prisma.$queryRaw<{ steps: number[] }[]>`
-    SELECT array_agg(DISTINCT s) AS steps FROM (
-      SELECT unnest(ARRAY[min(step), max(step),
-        (array_agg(step ORDER BY value))[1], (array_agg(step ORDER BY value DESC))[1]]) AS s
-      FROM "Metric" WHERE "runId" = ${runId} AND name = ${name} AND split = ${split}
-      GROUP BY floor((step - ${lo})::float8 * ${buckets} / ${span})
-    ) q`;
-  const steps = picked[0]?.steps ?? [];
-  return prisma.$queryRaw<Row[]>`
-    SELECT step, value, epoch, extract(epoch from "wallTime")::float8 AS wall
-    FROM "Metric" WHERE "runId" = ${runId} AND name = ${name} AND split = ${split} AND step = ANY(${steps})
-    ORDER BY step`;
+  // One pass, no sort: array min/max pick whole points ([step, value, epoch, wall] ordered by step
+  // for first/last, [value, step, …] for lowest/highest).
+  const buckets = await prisma.$queryRaw<
+    { n: bigint | number; f: number[]; l: number[]; mn: number[]; mx: number[] }[]
+  >`
+    SELECT count(*) AS n,
+      min(ARRAY[step::float8, value, coalesce(epoch, 'NaN'), extract(epoch from "wallTime")]) AS f,
+      max(ARRAY[step::float8, value, coalesce(epoch, 'NaN'), extract(epoch from "wallTime")]) AS l,
+      min(ARRAY[value, step::float8, coalesce(epoch, 'NaN'), extract(epoch from "wallTime")]) AS mn,
+      max(ARRAY[value, step::float8, coalesce(epoch, 'NaN'), extract(epoch from "wallTime")]) AS mx
+    FROM "Metric" WHERE "runId" = ${runId} AND name = ${name} AND split = ${split}
+    GROUP BY floor((step - ${lo})::float8 * ${q.points} / ${span})`;
+  const byStep = new Map<number, Row>();
+  let total = 0;
+  const put = (step: number, value: number, epoch: number, wall: number) =>
+    byStep.set(step, { step, value, epoch: Number.isNaN(epoch) ? null : epoch, wall });
+  for (const b of buckets) {
+    total += Number(b.n);
+    const [fs, fv, fe, fw] = b.f as [number, number, number, number];
+    const [ls, lv, le, lw] = b.l as [number, number, number, number];
+    const [nv, ns, ne, nw] = b.mn as [number, number, number, number];
+    const [xv, xs, xe, xw] = b.mx as [number, number, number, number];
+    put(fs, fv, fe, fw);
+    put(ls, lv, le, lw);
+    put(ns, nv, ne, nw);
+    put(xs, xv, xe, xw);
+  }
+  return { rows: [...byStep.values()].sort((a, b) => a.step - b.step), total };
 }

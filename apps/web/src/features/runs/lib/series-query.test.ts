@@ -1,0 +1,80 @@
+import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let db: TTestDatabase;
+let prisma: typeof import('@tunelab/db').prisma;
+let loadRunSeries: typeof import('./series-query.ts').loadRunSeries;
+let clearSeriesCache: typeof import('./series-query.ts').clearSeriesCache;
+let ZSeriesQuery: typeof import('./series-params.ts').ZSeriesQuery;
+
+beforeAll(async () => {
+  db = await createTestDatabase('web_series');
+  process.env.DATABASE_URL = db.databaseUrl;
+  ({ prisma } = await import('@tunelab/db'));
+  ({ loadRunSeries, clearSeriesCache } = await import('./series-query.ts'));
+  ({ ZSeriesQuery } = await import('./series-params.ts'));
+}, 120_000);
+
+afterAll(async () => {
+  const { disconnectPrisma } = await import('@tunelab/db');
+  await disconnectPrisma();
+  await db?.drop();
+});
+
+describe('loadRunSeries', () => {
+  it('downsamples a long series keeping first, last and both extremes, and reads short ones whole', async () => {
+    const run = await prisma.run.create({ data: { kind: 'train' } });
+    const n = 5000;
+    await prisma.metric.createMany({
+      data: Array.from({ length: n }, (_, i) => ({
+        runId: run.id,
+        name: 'loss',
+        split: 'train',
+        step: i + 1,
+        value: i === 3210 ? 99 : i === 4321 ? -7 : Math.sin(i / 50),
+        epoch: (i + 1) / 1000,
+      })),
+    });
+    await prisma.metric.createMany({
+      data: [1, 2, 3].map((e) => ({
+        runId: run.id,
+        name: 'mae',
+        split: 'eval',
+        step: e * 1000,
+        value: 3 - e,
+        epoch: e,
+      })),
+    });
+    const q = ZSeriesQuery.parse({ names: 'loss,eval_mae,missing', points: '100', x: 'epoch' });
+    const series = await loadRunSeries(run.id, q);
+    expect(series.map((s) => s.key)).toEqual(['train/loss', 'eval/mae']);
+    const loss = series[0];
+    expect(loss?.total).toBe(n);
+    expect(loss?.points).toHaveLength(100);
+    expect(loss?.points[0]).toEqual([0.001, Math.sin(0)]);
+    expect(loss?.points.at(-1)?.[0]).toBeCloseTo(5, 12);
+    const ys = loss?.points.map((p) => p[1]) ?? [];
+    expect(Math.max(...ys)).toBe(99);
+    expect(Math.min(...ys)).toBe(-7);
+    expect(loss?.points.find((p) => p[1] === 99)?.[0]).toBeCloseTo(3.211, 12);
+    expect(series[1]?.points).toEqual([
+      [1, 2],
+      [2, 1],
+      [3, 0],
+    ]);
+
+    // new steps invalidate the cached reduction
+    await prisma.metric.create({
+      data: { runId: run.id, name: 'mae', split: 'eval', step: 4000, value: -1, epoch: 4 },
+    });
+    const again = await loadRunSeries(run.id, ZSeriesQuery.parse({ names: 'eval/mae', x: 'step' }));
+    expect(again[0]?.points.at(-1)).toEqual([4000, -1]);
+    clearSeriesCache();
+  });
+
+  it('names a missing run', async () => {
+    await expect(loadRunSeries('nope', ZSeriesQuery.parse({ names: 'loss' }))).rejects.toThrow(
+      /Run nope does not exist/,
+    );
+  });
+});
