@@ -6,7 +6,11 @@ export { Prisma, PrismaClient } from '@prisma/client';
 
 /** A client bound to one database; tests make their own, apps use the singleton. */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: 10 }) });
+  // A bounded connect timeout so an unreachable server fails a request (and /api/health) instead of
+  // hanging it.
+  return new PrismaClient({
+    adapter: createPgAdapter(databaseUrl, { max: 10, connectionTimeoutMillis: 5_000 }),
+  });
 }
 
 // Kept on globalThis so Next.js dev-mode module reloads do not open a new pool each time.
