@@ -149,6 +149,16 @@ describe('wasm reductions and row gather match cpu', () => {
     const { cpu, wasm } = both(() => tf.sum(tf.tensor(filled(shape, 9), shape), axis, keep));
     expect(relL2(wasm, cpu)).toBeLessThan(1e-6);
   });
+  it.each([
+    { shape: [130, 70], perm: [1, 0] },
+    { shape: [1, 90, 65], perm: [0, 2, 1] },
+    { shape: [3, 40, 50], perm: [0, 2, 1] },
+    { shape: [4, 33, 2, 16], perm: [0, 2, 1, 3] },
+  ])('transpose %o', ({ shape, perm }) => {
+    const { cpu, wasm } = both(() => tf.transpose(tf.tensor(filled(shape, 7), shape), perm));
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+
   it('gather rows and its error for a bad index', () => {
     const { cpu, wasm } = both(() =>
       tf.gather(
