@@ -89,7 +89,37 @@ function makeTranspose(fallback: tf.KernelFunc) {
   };
 }
 
-/** Replaces wasm's GatherV2 and 2-D Transpose with the versions above (the stock kernels stay as fallback). */
+/**
+ * Sum over leading axes ([tokens, H] → [H]: every bias and LayerNorm gradient) as the blocked
+ * transpose above followed by the stock kernel's fast innermost-axis reduction; the stock kernel
+ * alone transposes with its own slow 2-D path. Other reductions go straight to the stock kernel.
+ */
+function makeSum(fallback: tf.KernelFunc, transpose: (args: KernelArgs) => tf.TensorInfo) {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const rank = x.shape.length;
+    const axes = util.parseAxisParam(args.attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.length < rank && axes.every((axis, i) => axis === i);
+    if (x.dtype !== 'float32' || !leading) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
+    const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
+    const inner = util.sizeFromShape(x.shape.slice(axes.length));
+    const backend = args.backend as HeapBackend & { disposeData: (dataId: object) => boolean };
+    const t = transpose({ inputs: { x: { ...x, shape: [rows, inner] } }, backend, attrs: { perm: [1, 0] } });
+    const summed = fallback({
+      inputs: { x: t },
+      backend: backend as unknown as tf.KernelBackend,
+      attrs: { axis: [1], keepDims: false },
+    }) as tf.TensorInfo;
+    backend.disposeData(t.dataId);
+    const keep = args.attrs.keepDims === true;
+    return {
+      ...summed,
+      shape: keep ? [...axes.map(() => 1), ...x.shape.slice(axes.length)] : x.shape.slice(axes.length),
+    };
+  };
+}
+
+/** Replaces wasm's GatherV2, 2-D Transpose and leading-axis Sum with the versions above (stock kernels as fallback). */
 export function registerRowKernels(): void {
   for (const [name, make] of [
     ['GatherV2', makeGather],
