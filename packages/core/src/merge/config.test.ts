@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMergeConfig } from './config.ts';
+import { parseMergeConfig, tensorParameters } from './config.ts';
 
 describe('parseMergeConfig', () => {
   it('fills mergekit defaults and resolves paths against the config folder', () => {
@@ -9,7 +9,12 @@ describe('parseMergeConfig', () => {
     );
     expect(plan.base?.path).toBe('/x/configs/base');
     expect(plan.models).toEqual([
-      { name: 'a', path: '/x/configs/a', parameters: { weight: 0.5, density: 0.4 } },
+      {
+        name: 'a',
+        path: '/x/configs/a',
+        parameters: { weight: 0.5, density: 0.4 },
+        settings: { weight: 0.5 },
+      },
     ]);
     expect(plan.parameters).toEqual({ normalize: true, rescale: false, lambda: 1, int8_mask: false });
     const dare = parseMergeConfig(
@@ -43,12 +48,31 @@ describe('parseMergeConfig', () => {
     ).toThrow(/models\.0\.parameters\.lamda: unknown parameter/);
   });
 
-  it('refuses per-layer gradients, slices and bad slerp setups with a reason', () => {
+  it('resolves gradients and filters per tensor, checking every value they can take', () => {
+    const plan = parseMergeConfig(
+      'merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters:\n      weight: 1\n      density: [{filter: attention, value: [0.2, 0.6]}, {value: 1}]\nparameters: {lambda: [1, 2]}\n',
+    );
+    const q = tensorParameters(plan, 'bert.encoder.layer.1.attention.self.query.weight', 0.5);
+    expect(q.models[0]).toEqual({ weight: 1, density: 0.4 });
+    expect(q.parameters.lambda).toBe(1.5);
+    const mlp = tensorParameters(plan, 'bert.encoder.layer.1.intermediate.dense.weight', 1);
+    expect(mlp.models[0]?.density).toBe(1);
+    expect(mlp.parameters.lambda).toBe(2);
     expect(() =>
       parseMergeConfig(
-        'merge_method: slerp\nbase_model: a\nmodels: [{model: a}, {model: b}]\nparameters:\n  t: [0, 0.5, 1]\n',
+        'merge_method: slerp\nbase_model: a\nmodels: [{model: a}, {model: b}]\nparameters:\n  t: [0, 1.5]\n',
+        'm.yml',
       ),
-    ).toThrow(/parameters\.t: per-layer values/);
+    ).toThrow('m.yml:5: parameters.t: t must be in [0, 1], got 1.5');
+    const filtered = parseMergeConfig(
+      'merge_method: linear\nmodels: [{model: a, parameters: {weight: [{filter: mlp, value: 1}]}}]\n',
+    );
+    expect(() => tensorParameters(filtered, 'bert.pooler.dense.weight', 0)).toThrow(
+      "model 'a': no value of weight applies to tensor bert.pooler.dense.weight",
+    );
+  });
+
+  it('refuses slices and bad slerp setups with a reason', () => {
     expect(() => parseMergeConfig('slices: []\nmerge_method: linear\n')).toThrow(
       /'slices' configs are not supported/,
     );

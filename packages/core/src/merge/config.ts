@@ -7,6 +7,12 @@ import {
   type MergeMethodName,
   type ParameterDefinition,
 } from './methods.ts';
+import {
+  evaluateSetting,
+  settingLeaves,
+  settingProblem,
+  type TParameterSetting,
+} from './parameter-settings.ts';
 
 const ZParameterValue = z.union([
   z.number(),
@@ -45,7 +51,10 @@ export interface MergeModelRef {
 }
 
 export interface PlannedModel extends MergeModelRef {
+  /** Values at the first layer (t = 0) for display; per-tensor values come from tensorParameters. */
   parameters: Record<string, number>;
+  /** This model's own settings as written (scalars, gradients or filters). */
+  settings: Record<string, TParameterSetting>;
 }
 
 /** A validated config with paths resolved and every parameter filled in. */
@@ -54,12 +63,21 @@ export interface MergePlan {
   base: MergeModelRef | null;
   /** Models in config order (for task arithmetic, the base is not among them). */
   models: PlannedModel[];
+  /** Values at t = 0 for display; per-tensor values come from tensorParameters. */
   parameters: Record<string, number | boolean>;
+  /** Top-level `parameters:` as written (also the fallback of per-model parameters). */
+  settings: Record<string, TParameterSetting>;
   tokenizerSource: MergeModelRef | null;
   headSource: MergeModelRef | null;
   seed: number;
   config: TMergeConfig;
 }
+
+/** Allowed values of range-limited parameters, checked on every value a setting can take. */
+const RANGES: Record<string, { ok: (x: number) => boolean; text: string }> = {
+  density: { ok: (x) => x > 0 && x <= 1, text: '(0, 1]' },
+  t: { ok: (x) => x >= 0 && x <= 1, text: '[0, 1]' },
+};
 
 export class MergeConfigError extends Error {
   override name = 'MergeConfigError';
@@ -109,19 +127,33 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
   };
 
   const global = config.parameters ?? {};
-  const scalar = (
+  /** Validates a setting (scalar, gradient or filters): shape, kind and range of every value. */
+  const setting = (
     value: unknown,
     def: ParameterDefinition,
     fieldPath: (string | number)[],
-  ): number | boolean => {
-    if (Array.isArray(value) || (value !== null && typeof value === 'object')) {
-      throw new MergeConfigError(
-        `${where(fieldPath)}: per-layer values (gradients or filters) are not supported yet; give one ${def.kind}`,
-      );
+  ): TParameterSetting => {
+    const problem = settingProblem(value);
+    if (problem) throw new MergeConfigError(`${where(fieldPath)}: ${problem}`);
+    for (const leaf of settingLeaves(value)) {
+      if (typeof leaf !== def.kind) {
+        throw new MergeConfigError(
+          `${where(fieldPath)}: expected ${def.kind} values, got ${JSON.stringify(leaf)}`,
+        );
+      }
+      const range = RANGES[def.name];
+      if (range && !range.ok(leaf as number)) {
+        throw new MergeConfigError(`${where(fieldPath)}: ${def.name} must be in ${range.text}, got ${leaf}`);
+      }
     }
-    if (typeof value !== def.kind)
-      throw new MergeConfigError(`${where(fieldPath)}: expected a ${def.kind}, got ${JSON.stringify(value)}`);
-    return value as number | boolean;
+    return value as TParameterSetting;
+  };
+  const firstValue = (settings: (TParameterSetting | undefined)[], def: ParameterDefinition) => {
+    for (const item of settings) {
+      const v = item === undefined ? undefined : evaluateSetting(item, '', 0);
+      if (v !== undefined) return v;
+    }
+    return def.defaultValue;
   };
 
   const known = new Set([...definition.parameters, ...definition.modelParameters].map((p) => p.name));
@@ -129,14 +161,22 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     if (!known.has(key))
       throw new MergeConfigError(`${where(['parameters', key])}: unknown parameter for ${definition.name}`);
   }
+  const settings: Record<string, TParameterSetting> = {};
+  for (const [key, value] of Object.entries(global)) {
+    const def = [...definition.parameters, ...definition.modelParameters].find(
+      (d) => d.name === key,
+    ) as ParameterDefinition;
+    settings[key] = setting(value, def, ['parameters', key]);
+  }
   const parameters: Record<string, number | boolean> = {};
   for (const def of definition.parameters) {
-    const value = global[def.name] ?? def.defaultValue;
-    if (value === undefined)
+    const value = firstValue([settings[def.name]], def);
+    if (value === undefined && settings[def.name] === undefined) {
       throw new MergeConfigError(
         `${where(['parameters', def.name])}: ${definition.name} requires parameters.${def.name}`,
       );
-    parameters[def.name] = scalar(value, def, ['parameters', def.name]);
+    }
+    if (value !== undefined) parameters[def.name] = value;
   }
 
   const base = config.base_model ? resolve(config.base_model) : null;
@@ -155,23 +195,21 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     }
     // The base of a task-arithmetic merge has no task vector; mergekit skips it too.
     if (definition.recipe && isBase(entry.model)) return;
+    const modelSettings: Record<string, TParameterSetting> = {};
     const modelParameters: Record<string, number> = {};
     for (const def of definition.modelParameters) {
-      const value = own[def.name] ?? global[def.name] ?? def.defaultValue;
-      if (value === undefined) {
+      if (own[def.name] !== undefined) {
+        modelSettings[def.name] = setting(own[def.name], def, ['models', index, 'parameters', def.name]);
+      }
+      const value = firstValue([modelSettings[def.name], settings[def.name]], def);
+      if (value === undefined && modelSettings[def.name] === undefined && settings[def.name] === undefined) {
         throw new MergeConfigError(
           `${where(['models', index])}: model '${entry.model}' needs parameters.${def.name}`,
         );
       }
-      modelParameters[def.name] = scalar(value, def, ['models', index, 'parameters', def.name]) as number;
+      if (value !== undefined) modelParameters[def.name] = value as number;
     }
-    const density = modelParameters.density;
-    if (density !== undefined && !(density > 0 && density <= 1)) {
-      throw new MergeConfigError(
-        `${where(['models', index, 'parameters', 'density'])}: density must be in (0, 1], got ${density}`,
-      );
-    }
-    models.push({ ...resolve(entry.model), parameters: modelParameters });
+    models.push({ ...resolve(entry.model), parameters: modelParameters, settings: modelSettings });
   });
 
   if (definition.name === 'slerp') {
@@ -180,9 +218,6 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
         `${where(['models'])}: slerp needs exactly two models, one of them base_model`,
       );
     }
-    const t = parameters.t as number;
-    if (!(t >= 0 && t <= 1))
-      throw new MergeConfigError(`${where(['parameters', 't'])}: t must be in [0, 1], got ${t}`);
   }
   if (definition.recipe && models.length === 0) {
     throw new MergeConfigError(
@@ -209,9 +244,46 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     base,
     models,
     parameters,
+    settings,
     tokenizerSource: tokenizerSource ? member(tokenizerSource, 'tokenizer_source') : null,
     headSource: config.head_source ? member(config.head_source, 'head_source') : null,
     seed: config.random_seed ?? 0,
     config,
   };
+}
+
+/**
+ * The parameters that apply to one tensor: each setting evaluated at the tensor's name and layer
+ * position t (see parameter-settings.ts); a model's own setting first, then the top-level one, then
+ * the method's default. mergekit resolves parameters per tensor the same way.
+ */
+export function tensorParameters(
+  plan: MergePlan,
+  tensorName: string,
+  t: number,
+): { parameters: Record<string, number | boolean>; models: Record<string, number>[] } {
+  const definition = MERGE_METHODS[plan.method];
+  const value = (settings: (TParameterSetting | undefined)[], def: ParameterDefinition, owner: string) => {
+    for (const item of settings) {
+      const v = item === undefined ? undefined : evaluateSetting(item, tensorName, t);
+      if (v !== undefined) return v;
+    }
+    if (def.defaultValue !== undefined) return def.defaultValue;
+    throw new MergeConfigError(`${owner}: no value of ${def.name} applies to tensor ${tensorName}`);
+  };
+  const parameters: Record<string, number | boolean> = {};
+  for (const def of definition.parameters)
+    parameters[def.name] = value([plan.settings[def.name]], def, 'parameters');
+  const models = plan.models.map((m) => {
+    const out: Record<string, number> = {};
+    for (const def of definition.modelParameters) {
+      out[def.name] = value(
+        [m.settings[def.name], plan.settings[def.name]],
+        def,
+        `model '${m.name}'`,
+      ) as number;
+    }
+    return out;
+  });
+  return { parameters, models };
 }

@@ -54,6 +54,24 @@ describe('runMerge on the shared fixtures', () => {
   }
 });
 
+describe('runMerge with a per-layer gradient', () => {
+  it('slerp t: [0, 1] keeps the base at layer 0 (and outside the layers) and takes the other model at the last layer', async () => {
+    const text = `merge_method: slerp\nbase_model: base\nmodels: [{model: base}, {model: tuned_c}]\nparameters: {t: [0, 1]}\n`;
+    const out = join(work, 'slerp-gradient');
+    await runMerge(parseMergeConfig(text, join(FIXTURES, 'gradient.yml')), out);
+    const got = await readSafetensorsFile(join(out, 'model.safetensors'));
+    const base = await readSafetensorsFile(join(FIXTURES, 'base/model.safetensors'));
+    const tuned = await readSafetensorsFile(join(FIXTURES, 'tuned_c/model.safetensors'));
+    const q = (layer: number) => `bert.encoder.layer.${layer}.attention.self.query.weight`;
+    expect(got.get(q(0))?.data).toEqual(base.get(q(0))?.data);
+    expect(got.get(q(1))?.data).toEqual(tuned.get(q(1))?.data);
+    expect(got.get('bert.embeddings.word_embeddings.weight')?.data).toEqual(
+      base.get('bert.embeddings.word_embeddings.weight')?.data,
+    );
+    expect(got.get(q(1))?.data).not.toEqual(base.get(q(1))?.data);
+  });
+});
+
 /** A copy of one fixture model whose config.json and tensors can be changed. */
 async function variant(
   name: string,

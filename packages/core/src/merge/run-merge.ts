@@ -68,6 +68,8 @@ export async function runMerge(
       readers.push(await openSafetensors(path.join(folder.dir, 'model.safetensors')));
     const headReader = headFolder ? (readers[folders.indexOf(headFolder)] as SafetensorsReader) : null;
     const fromHead = (name: string) => headReader !== null && isHeadTensor(name);
+    const numLayers =
+      typeof reference.config.num_hidden_layers === 'number' ? reference.config.num_hidden_layers : 1;
     const { layout, skipped } = planLayout(folders, readers, headReader, headsDiffer);
 
     await mkdir(outDir, { recursive: true });
@@ -97,7 +99,7 @@ export async function runMerge(
       next = following ? start(following.name) : null;
       const merged = fromHead(info.name)
         ? (values.get('head') as Float32Array)
-        : mergeTensor(plan, info.name, values);
+        : mergeTensor(plan, info.name, values, numLayers);
       await pendingWrite;
       pendingWrite = (writer as SafetensorsStreamWriter).write(info.name, merged);
       pendingWrite.catch(() => undefined);

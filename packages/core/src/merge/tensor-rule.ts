@@ -1,6 +1,7 @@
-import type { MergeModelRef, MergePlan } from './config.ts';
+import { type MergeModelRef, type MergePlan, tensorParameters } from './config.ts';
 import { linearMerge } from './linear.ts';
 import { MERGE_METHODS } from './methods.ts';
+import { layerPosition } from './parameter-settings.ts';
 import { hashString, mixSeed } from './seeded-random.ts';
 import { slerp } from './slerp.ts';
 import { mergeTaskVectors, type TaskVectorParameters } from './task-arithmetic.ts';
@@ -19,7 +20,18 @@ export function planInputs(plan: MergePlan): MergeModelRef[] {
  * apart from overwriting the tuned inputs with their deltas. DARE masks are seeded from
  * (random_seed, tensor name, model index), so they do not depend on the order tensors stream in.
  */
-export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, Float32Array>): Float32Array {
+export function mergeTensor(
+  plan: MergePlan,
+  name: string,
+  inputs: Map<string, Float32Array>,
+  numLayers = 1,
+): Float32Array {
+  // Gradients and filters resolve per tensor (a scalar setting gives the same value everywhere).
+  const { parameters: global, models: perModel } = tensorParameters(
+    plan,
+    name,
+    layerPosition(name, numLayers),
+  );
   const get = (ref: MergeModelRef): Float32Array => {
     const data = inputs.get(ref.path);
     if (!data) throw new Error(`tensor ${name}: no value read from '${ref.name}'`);
@@ -28,15 +40,15 @@ export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, F
   if (plan.method === 'linear') {
     return linearMerge(
       plan.models.map(get),
-      plan.models.map((m) => m.parameters.weight as number),
-      plan.parameters.normalize as boolean,
+      perModel.map((p) => p.weight as number),
+      global.normalize as boolean,
     );
   }
   const base = plan.base as MergeModelRef;
   const baseData = get(base);
   if (plan.method === 'slerp') {
     const other = plan.models.find((m) => m.path !== base.path) ?? base;
-    return slerp(plan.parameters.t as number, baseData, get(other));
+    return slerp(global.t as number, baseData, get(other));
   }
   const recipe = MERGE_METHODS[plan.method].recipe;
   if (!recipe) throw new Error(`merge method ${plan.method} has no tensor rule`);
@@ -48,16 +60,16 @@ export function mergeTensor(plan: MergePlan, name: string, inputs: Map<string, F
     const data = get(model);
     tuned.push(tuned.includes(data) ? Float32Array.from(data) : data);
     parameters.push({
-      weight: model.parameters.weight as number,
-      density: model.parameters.density ?? 1,
+      weight: perModel[m]?.weight as number,
+      density: perModel[m]?.density ?? 1,
       seed: mixSeed(plan.seed, stream, m),
       label: `tensor ${name} of '${model.name}'`,
     });
   }
   return mergeTaskVectors(baseData, tuned, parameters, {
     ...recipe,
-    normalize: plan.parameters.normalize as boolean,
-    lambda: plan.parameters.lambda as number,
-    rescale: plan.parameters.rescale as boolean,
+    normalize: global.normalize as boolean,
+    lambda: global.lambda as number,
+    rescale: global.rescale as boolean,
   });
 }
