@@ -121,12 +121,9 @@ function makeSum(fallback: tf.KernelFunc, transpose: (args: KernelArgs) => tf.Te
 
 /** Replaces wasm's GatherV2, 2-D Transpose and leading-axis Sum with the versions above (stock kernels as fallback). */
 export function registerRowKernels(): void {
-  for (const [name, make] of [
-    ['GatherV2', makeGather],
-    ['Transpose', makeTranspose],
-  ] as const) {
+  const replace = (name: string, make: (stock: tf.KernelFunc) => (args: KernelArgs) => tf.TensorInfo) => {
     const stock = tf.getKernel(name, 'wasm');
-    if (stock === undefined) continue;
+    if (stock === undefined) return;
     tf.unregisterKernel(name, 'wasm');
     // The stock kernel's setup (its cwrap) already ran when the backend initialised.
     tf.registerKernel({
@@ -134,5 +131,11 @@ export function registerRowKernels(): void {
       backendName: 'wasm',
       kernelFunc: make(stock.kernelFunc) as unknown as tf.KernelFunc,
     });
-  }
+  };
+  replace('GatherV2', (stock) => makeGather(stock) as (args: KernelArgs) => tf.TensorInfo);
+  const stockTranspose = tf.getKernel('Transpose', 'wasm');
+  if (stockTranspose === undefined) return;
+  const transpose = makeTranspose(stockTranspose.kernelFunc) as (args: KernelArgs) => tf.TensorInfo;
+  replace('Transpose', () => transpose);
+  replace('Sum', (stock) => makeSum(stock, transpose) as (args: KernelArgs) => tf.TensorInfo);
 }
