@@ -3,6 +3,7 @@
 // returns one result object or a list of them (each with at least `name`); results are merged by
 // name into bench/results/latest.json (other entries are kept) and printed as a short table.
 // NAME selects benchmarks by file name ("train") or by benchmark name prefix ("merge-ties").
+// Modules exporting `manual = true` (long ones, like afinn) run only when named.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
@@ -12,6 +13,8 @@ export type BenchResult = { name: string } & Record<string, number | string | bo
 export interface Benchmark {
   name: string;
   run: () => Promise<BenchResult | BenchResult[] | Record<string, unknown>>;
+  /** Only run when named on the command line (long benchmarks). */
+  manual?: boolean;
 }
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -37,7 +40,11 @@ async function discover(): Promise<{ file: string; bench: Benchmark }[]> {
     if (typeof candidate.run === 'function') {
       out.push({
         file: basename(f, '.ts'),
-        bench: { name: candidate.name ?? basename(f, '.ts'), run: candidate.run },
+        bench: {
+          name: candidate.name ?? basename(f, '.ts'),
+          run: candidate.run,
+          manual: candidate.manual === true,
+        },
       });
     }
   }
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
   const all = await discover();
   const selected =
     wanted.length === 0
-      ? all
+      ? all.filter((b) => !b.bench.manual)
       : all.filter((b) => wanted.some((w) => b.file === w || b.bench.name.startsWith(w)));
   if (selected.length === 0) {
     throw new Error(
