@@ -66,9 +66,11 @@ export function magnitudeThreshold(values: Float32Array, k: number): MagnitudeTh
 }
 
 /**
- * Keeps the `k` entries of largest magnitude and sets the rest to zero, in place. Ties at the
- * threshold are kept lowest index first, which is what a stable descending argsort followed by
- * `[:k]` (mergekit's `sparsify.magnitude`) keeps; exactly k entries survive either way.
+ * Keeps the `k` entries of largest magnitude and sets the rest to zero, in place; exactly k
+ * survive, as with mergekit's `argsort(|Δ|, descending=True)[:k]`. Among entries tied at the
+ * threshold the lowest indices are kept: what `argsort(..., stable=True)` gives. (mergekit's call
+ * is not stable: on CPU torch then uses std::sort, which leaves the choice among ties unspecified;
+ * any choice keeps the same count and the same values.)
  * `highHistogram` is {@link magnitudeHistogram} of `values` when the caller already has it.
  */
 export function keepTopKMagnitude(values: Float32Array, k: number, highHistogram?: Uint32Array): void {
