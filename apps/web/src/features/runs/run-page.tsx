@@ -14,6 +14,7 @@ const METRIC_LABELS: [string, string, (v: unknown) => string][] = [
   ['accuracy', 'Accuracy', fmtPct],
   ['flexibleAccuracy', 'Flexible accuracy', fmtPct],
   ['macroF1', 'Macro F1', fmtNum],
+  ['loss', 'Loss', fmtNum],
 ];
 
 export async function RunPage({ params }: { params: Promise<{ id: string }> }) {

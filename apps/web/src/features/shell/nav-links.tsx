@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/sweeps', label: 'Sweeps' },
   { href: '/compare', label: 'Compare' },
   { href: '/merges', label: 'Merges' },
+  { href: '/analyses', label: 'Analyses' },
 ] as const;
 
 export function NavLinks() {

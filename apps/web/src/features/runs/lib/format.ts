@@ -35,11 +35,16 @@ export function runDurationSeconds(run: { startedAt: Date | null; finishedAt: Da
 /** Short readable run label: dataset · model · seed. */
 export function runLabel(run: {
   id: string;
+  kind?: string;
+  params?: unknown;
   dataset?: { name: string } | null;
   model?: { name: string } | null;
   seed?: number | null;
   fraction?: number | null;
 }): string {
+  const modelName = (run.params as { modelName?: unknown } | undefined)?.modelName;
+  if (run.kind === 'pretrain')
+    return `pretrain · ${typeof modelName === 'string' ? modelName : run.id.slice(-8)}`;
   const parts = [run.dataset?.name, run.model?.name].filter(Boolean);
   if (run.fraction != null && run.fraction < 1) parts.push(`${Math.round(run.fraction * 100)}%`);
   if (run.seed != null) parts.push(`seed ${run.seed}`);
