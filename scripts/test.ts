@@ -74,9 +74,15 @@ async function main(): Promise<number> {
   let code = 1;
   let output = '';
   try {
-    const postgres = await ensurePostgres({ stateDir, tryLocal: true, database: 'postgres' });
+    // TUNELAB_TEST_EMBEDDED=1 skips the local servers (to check the fallback CI may need).
+    const tryLocal = process.env.TUNELAB_TEST_EMBEDDED !== '1';
+    if (!tryLocal) {
+      delete process.env.DATABASE_URL;
+      delete process.env.REDIS_URL;
+    }
+    const postgres = await ensurePostgres({ stateDir, tryLocal, database: 'postgres' });
     services.push(postgres);
-    const redis = await ensureRedis({ stateDir, tryLocal: true });
+    const redis = await ensureRedis({ stateDir, tryLocal });
     services.push(redis);
     redisUrl = redis.url;
     const url = new URL(postgres.url);
