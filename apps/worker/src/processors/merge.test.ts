@@ -170,9 +170,12 @@ describe('merge.run and analysis.vectors processors', () => {
           'merge_method: ties\nbase_model: base\nmodels:\n  - model: nowhere\n    parameters: {weight: 1}\n',
       },
     });
-    await expect(runProcessor('merge.run', { mergeId: merge.id })).rejects.toThrow(
-      /model 'nowhere' in the config does not exist/,
-    );
+    const failure = runProcessor('merge.run', { mergeId: merge.id });
+    // A missing model cannot appear by retrying: the job is not retried.
+    await expect(failure).rejects.toMatchObject({
+      name: 'UnrecoverableError',
+      message: expect.stringContaining("model 'nowhere' in the config does not exist"),
+    });
     expect((await prisma.merge.findUniqueOrThrow({ where: { id: merge.id } })).status).toBe('failed');
   });
 

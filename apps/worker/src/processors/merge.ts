@@ -4,10 +4,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
-import { listModelRefs, parseMergeConfig, rewriteModelRefs, runMerge } from '@tunelab/core/merge';
+import {
+  listModelRefs,
+  MergeConfigError,
+  MergeRefusedError,
+  parseMergeConfig,
+  rewriteModelRefs,
+  runMerge,
+} from '@tunelab/core/merge';
 import { getArtifactStore, getPrisma, type Prisma } from '@tunelab/db';
 import { UnrecoverableError } from 'bullmq';
 import { defineProcessor, type TJobLike } from './types.ts';
+
+class MissingModelError extends Error {
+  override name = 'MissingModelError';
+}
 
 /** Id of the Model row a merge produces (stable, so a retried job overwrites rather than duplicates). */
 export function mergedModelId(mergeId: string): string {
@@ -32,7 +43,11 @@ export const mergeProcessor = defineProcessor({
       const message = error instanceof Error ? error.message : String(error);
       await prisma.merge.update({ where: { id: mergeId }, data: { status: 'failed', error: message } });
       // A config or compatibility problem will fail the same way again.
-      if (/config|cannot merge|label spaces|shape|requires|not supported|does not exist/i.test(message)) {
+      if (
+        error instanceof MergeConfigError ||
+        error instanceof MergeRefusedError ||
+        error instanceof MissingModelError
+      ) {
         throw new UnrecoverableError(message);
       }
       throw error;
@@ -54,7 +69,7 @@ async function mergeModels(
     const model =
       (await prisma.model.findUnique({ where: { id: ref } })) ??
       (await prisma.model.findFirst({ where: { name: ref }, orderBy: { createdAt: 'desc' } }));
-    if (!model) throw new Error(`merge ${merge.id}: model '${ref}' in the config does not exist`);
+    if (!model) throw new MissingModelError(`merge ${merge.id}: model '${ref}' in the config does not exist`);
     folders.set(ref, store.resolve(model.artifactPath));
   }
   const text = rewriteModelRefs(merge.config, (ref) => folders.get(ref) ?? ref);

@@ -10,6 +10,7 @@ export {
   type PlannedModel,
   parseMergeConfig,
   type TMergeConfig,
+  tensorParameters,
   ZMergeConfig,
 } from './config.ts';
 export { linearMerge } from './linear.ts';
@@ -20,7 +21,7 @@ export {
   type MergeMethodDefinition,
   type MergeMethodName,
 } from './methods.ts';
-export { checkMergeable, isHeadTensor, TOKENIZER_FILES } from './model-folder.ts';
+export { checkMergeable, isHeadTensor, MergeRefusedError, TOKENIZER_FILES } from './model-folder.ts';
 export { type MergeProgress, type MergeResult, type RunMergeOptions, runMerge } from './run-merge.ts';
 export { slerp } from './slerp.ts';
 export { dropRandom, type SparsificationMethod, sparsify } from './sparsify.ts';

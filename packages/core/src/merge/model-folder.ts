@@ -30,6 +30,14 @@ const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type'] as c
 /** Prefixes of task-head tensors (BertFor*): their meaning depends on the label space. */
 export const HEAD_PREFIXES = ['classifier.', 'cls.'] as const;
 
+/**
+ * The inputs cannot be merged as given (another architecture, vocabulary, label space, tensor set or
+ * shape, unreadable model folder): retrying will not help, the config or the models must change.
+ */
+export class MergeRefusedError extends Error {
+  override name = 'MergeRefusedError';
+}
+
 export function isHeadTensor(name: string): boolean {
   return HEAD_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
@@ -48,7 +56,7 @@ export async function loadModelFolder(name: string, dir: string): Promise<ModelF
   try {
     config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(
+    throw new MergeRefusedError(
       `model '${name}': cannot read ${configPath}: ${error instanceof Error ? error.message : error}`,
     );
   }
@@ -84,7 +92,7 @@ export function checkMergeable(
       const a = JSON.stringify(reference.config[field] ?? null);
       const b = JSON.stringify(other.config[field] ?? null);
       if (a !== b) {
-        throw new Error(
+        throw new MergeRefusedError(
           `cannot merge '${other.name}' with '${reference.name}': config.json ${field} is ${b} vs ${a}`,
         );
       }
@@ -95,7 +103,7 @@ export function checkMergeable(
       const a = reference.tokenizer.get(file);
       const b = other.tokenizer.get(file);
       if (a && b && !a.equals(b)) {
-        throw new Error(
+        throw new MergeRefusedError(
           `cannot merge '${other.name}' with '${reference.name}': their ${file} differ (different vocabularies)`,
         );
       }
@@ -103,7 +111,7 @@ export function checkMergeable(
     if (labelSpace(reference.config) !== labelSpace(other.config)) {
       headsDiffer = true;
       if (!headSource) {
-        throw new Error(
+        throw new MergeRefusedError(
           `'${other.name}' and '${reference.name}' have different label spaces (${labelSpace(other.config)} vs ` +
             `${labelSpace(reference.config)}); set head_source: <model> to keep that model's head`,
         );

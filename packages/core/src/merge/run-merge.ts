@@ -13,6 +13,7 @@ import {
   isHeadTensor,
   labelFieldsOf,
   loadModelFolder,
+  MergeRefusedError,
   type ModelFolder,
 } from './model-folder.ts';
 import { mergeTensor, planInputs } from './tensor-rule.ts';
@@ -53,7 +54,7 @@ export async function runMerge(
 ): Promise<MergeResult> {
   const dtype = plan.config.out_dtype ?? plan.config.dtype ?? 'float32';
   if (dtype !== 'float32')
-    throw new Error(`dtype ${dtype} is not supported yet: merges compute and write float32`);
+    throw new MergeRefusedError(`dtype ${dtype} is not supported yet: merges compute and write float32`);
   const inputs = planInputs(plan);
   const folders = await Promise.all(inputs.map((ref) => loadModelFolder(ref.name, ref.path)));
   const reference = folders[0] as ModelFolder;
@@ -149,10 +150,11 @@ function planLayout(
     for (const [i, reader] of readers.entries()) {
       const other = reader.info(info.name);
       const name = folders[i]?.name;
-      if (!other) throw new Error(`tensor ${info.name} is missing from '${name}' (${reader.path})`);
+      if (!other)
+        throw new MergeRefusedError(`tensor ${info.name} is missing from '${name}' (${reader.path})`);
       if (other.shape.join('x') !== info.shape.join('x')) {
         const hint = headsDiffer || isHeadTensor(info.name) ? '; set head_source to keep one head' : '';
-        throw new Error(
+        throw new MergeRefusedError(
           `tensor ${info.name} has shape [${other.shape}] in '${name}' but [${info.shape}] in '${folders[0]?.name}'${hint}`,
         );
       }
@@ -162,7 +164,9 @@ function planLayout(
   for (const [i, reader] of readers.entries()) {
     for (const info of reader.tensors) {
       if (!reference.info(info.name) && !(headReader && isHeadTensor(info.name))) {
-        throw new Error(`tensor ${info.name} is in '${folders[i]?.name}' but not in '${folders[0]?.name}'`);
+        throw new MergeRefusedError(
+          `tensor ${info.name} is in '${folders[i]?.name}' but not in '${folders[0]?.name}'`,
+        );
       }
     }
   }
