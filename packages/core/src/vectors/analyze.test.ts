@@ -65,6 +65,23 @@ describe('analyzeTuningVectors', () => {
     expect(report.groups[1]?.changes[0]?.effectiveRank).toBe(2);
   });
 
+  it('leaves out (and lists) tensors of another shape than the base, such as a different head', async () => {
+    const base = await model('base2', [1, 0, 0, 1], [1, 1]);
+    const dir = join(work, 'other-head');
+    await mkdir(dir, { recursive: true });
+    await writeSafetensorsFile(
+      join(dir, 'model.safetensors'),
+      new Map([
+        [Q, { shape: [2, 2], data: Float32Array.from([2, 0, 0, 1]) }],
+        [LN, { shape: [1, 2], data: Float32Array.from([1, 1]) }],
+      ]),
+    );
+    const report = await analyzeTuningVectors(base, [dir]);
+    expect(report.tensors.map((t) => t.name)).toEqual([Q]);
+    expect(report.skipped).toEqual([{ model: dir, tensor: LN, reason: 'shape [1,2] vs base [2]' }]);
+    await expect(analyzeTuningVectors(base, [])).rejects.toThrow('at least one tuned model');
+  });
+
   it('runs on the merge fixtures and finds what fine-tuning changed', async () => {
     const report = await analyzeTuningVectors(
       join(FIXTURES, 'base'),
