@@ -110,6 +110,21 @@ async function main() {
     step('upload a dataset');
     const datasetId = await uploadDataset(baseUrl, tmp);
 
+    step('an incomplete model upload is refused with the reason');
+    await page.goto(`${baseUrl}/models`);
+    await page.setInputFiles('[data-testid=import-model-files]', [
+      path.join(TINY_BERT, 'config.json'),
+      path.join(TINY_BERT, 'vocab.txt'),
+    ]);
+    await page.click('[data-testid=import-model-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=import-model-error]', { timeout: 30_000 });
+    const importError = (await page.textContent('[data-testid=import-model-error]')) ?? '';
+    assert.match(
+      importError,
+      /safetensors/i,
+      `the import error does not name the missing weights file: ${importError}`,
+    );
+
     step('import a model through the UI');
     await page.goto(`${baseUrl}/models`);
     await page.setInputFiles(

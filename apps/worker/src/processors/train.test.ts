@@ -42,7 +42,7 @@ async function processTrain(runId: string): Promise<unknown> {
   return runJob(job, buildProcessorTable([trainProcessor as never]), { workerId: 'test:1', backend: 'wasm' });
 }
 
-async function seed(params: Record<string, number>, cancel = false) {
+async function seed(params: Record<string, number>, cancel = false, rows = 40) {
   const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
   const dataset = await prisma.dataset.create({
     data: {
@@ -52,10 +52,10 @@ async function seed(params: Record<string, number>, cancel = false) {
       labelMax: 2,
       textColumn: 'text',
       labelColumn: 'label',
-      rowCount: 40,
+      rowCount: rows,
       status: 'ready',
       rows: {
-        create: Array.from({ length: 40 }, (_, i) => ({
+        create: Array.from({ length: rows }, (_, i) => ({
           index: i,
           text: `${words[i % 8]} thing ${i}`,
           label: (i % 8) % 2 === 0 ? 2 : -2,
@@ -118,4 +118,35 @@ describe('run.train processor', () => {
     expect(await processTrain(run.id)).toEqual({ cancelled: true });
     expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('cancelled');
   }, 120_000);
+
+  it('resumes a cancelled run from its last epoch checkpoint when retried', async () => {
+    const run = await seed(
+      { epochs: 8, batchSize: 10, maxLength: 16, lr: 1e-3, evalFraction: 0.2 },
+      false,
+      125,
+    );
+    const first = processTrain(run.id);
+    // cancel once the first epoch's checkpoint exists
+    for (;;) {
+      if ((await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })) >= 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await prisma.run.update({ where: { id: run.id }, data: { cancelRequested: true } });
+    expect(await first).toEqual({ cancelled: true });
+    const cancelled = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(cancelled.status).toBe('cancelled');
+    const epochsDone = await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } });
+    expect(epochsDone).toBeLessThan(8);
+
+    await prisma.run.update({
+      where: { id: run.id },
+      data: { status: 'queued', cancelRequested: false, finishedAt: null },
+    });
+    expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
+    const logs = await prisma.runLog.findMany({ where: { runId: run.id }, orderBy: { ts: 'asc' } });
+    expect(logs.some((l) => /Resuming from the checkpoint after epoch \d+/.test(l.message))).toBe(true);
+    // 100 train rows / batch 10 = 10 steps per epoch; each step stored once across both attempts
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(80);
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(8);
+  }, 300_000);
 });
