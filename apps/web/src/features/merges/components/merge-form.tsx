@@ -141,6 +141,23 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
               />
             </label>
           )}
+          <label>
+            Classification head
+            <select
+              value={form.headSource ?? ''}
+              onChange={(e) => set({ headSource: e.target.value || undefined })}
+              title="Parents with different label spaces cannot have their heads merged: pick the one to keep"
+            >
+              <option value="">merge the heads (same label space)</option>
+              {[form.baseModelId, ...form.parents.map((p) => p.modelId)]
+                .filter((id, i, all) => id && all.indexOf(id) === i)
+                .map((id) => (
+                  <option key={id} value={id}>
+                    keep the head of {models.find((m) => m.id === id)?.label ?? id}
+                  </option>
+                ))}
+            </select>
+          </label>
           {form.method.startsWith('dare') && (
             <label>
               Random seed

@@ -28,6 +28,8 @@ describe('merge form', () => {
     const slerp = parseMergeConfig(mergeFormToYaml({ ...FORM, method: 'slerp', t: 0.25 }), '/store/x.yml');
     expect(slerp.parameters.t).toBe(0.25);
     expect(slerp.models.map((m) => m.name)).toEqual(['base1', 'a1']);
+    const head = parseMergeConfig(mergeFormToYaml({ ...FORM, headSource: 'b1' }), '/store/x.yml');
+    expect(head.headSource?.name).toBe('b1');
   });
 
   it('expands a grid over λ and density, and refuses a grid too large', () => {
