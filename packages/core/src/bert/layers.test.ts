@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index.ts';
-import { activation } from './layers.ts';
+import { activation, dropout } from './layers.ts';
 
 describe('activations', () => {
   beforeAll(async () => {
@@ -48,5 +48,22 @@ describe('activations', () => {
       const want = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
       expect(got[i]).toBeCloseTo(want, 5);
     });
+  });
+});
+
+describe('dropout', () => {
+  it('keeps ~1−rate of the entries scaled by 1/(1−rate), the same for the same seed', () => {
+    const [a, b, c] = tf.tidy(() => {
+      const x = tf.ones([200, 100]);
+      return [dropout(x, 0.1, 7), dropout(x, 0.1, 7), dropout(x, 0.1, 8)].map((t) =>
+        Array.from(t.dataSync()),
+      );
+    }) as [number[], number[], number[]];
+    const kept = a.filter((v) => v !== 0);
+    expect(kept.length / a.length).toBeGreaterThan(0.88);
+    expect(kept.length / a.length).toBeLessThan(0.92);
+    expect(kept.every((v) => Math.abs(v - 1 / 0.9) < 1e-6)).toBe(true);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
   });
 });
