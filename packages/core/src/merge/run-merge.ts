@@ -173,7 +173,7 @@ function planLayout(
   return { layout, skipped };
 }
 
-/** The config as run: paths made absolute and the seed written out, so the file re-runs as is. */
+/** The config as run: paths made absolute and the DARE seed written out, so the file re-runs as is. */
 function configUsed(plan: MergePlan): string {
   const absolute = (name: string) =>
     plan.models.find((m) => m.name === name)?.path ?? (plan.base?.name === name ? plan.base.path : name);
@@ -185,7 +185,10 @@ function configUsed(plan: MergePlan): string {
       ? { tokenizer_source: plan.tokenizerSource.path }
       : {}),
     ...(plan.config.head_source && plan.headSource ? { head_source: plan.headSource.path } : {}),
-    random_seed: plan.seed,
+    // TuneLab's extension, written only where it matters (DARE) so other configs stay plain mergekit.
+    ...(plan.config.random_seed !== undefined || plan.method.startsWith('dare')
+      ? { random_seed: plan.seed }
+      : {}),
   };
   return stringify(config);
 }
