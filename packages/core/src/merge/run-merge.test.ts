@@ -54,6 +54,23 @@ describe('runMerge on the shared fixtures', () => {
   }
 });
 
+describe('runMerge with DARE', () => {
+  it('is reproducible from random_seed and changes with it', async () => {
+    const config = (seed: number) =>
+      `merge_method: dare_ties\nbase_model: base\nmodels:\n  - model: tuned_a\n    parameters: {weight: 1, density: 0.5}\n  - model: tuned_b\n    parameters: {weight: 1, density: 0.5}\nrandom_seed: ${seed}\n`;
+    const run = async (seed: number, name: string) => {
+      await runMerge(parseMergeConfig(config(seed), join(FIXTURES, 'dare.yml')), join(work, name));
+      return (await readSafetensorsFile(join(work, name, 'model.safetensors'))).get(
+        'bert.pooler.dense.weight',
+      )?.data;
+    };
+    const first = await run(7, 'dare-7a');
+    expect(await run(7, 'dare-7b')).toEqual(first);
+    expect(await run(8, 'dare-8')).not.toEqual(first);
+    expect(await readFile(join(work, 'dare-7a', 'mergekit_config.yml'), 'utf8')).toContain('random_seed: 7');
+  });
+});
+
 describe('runMerge with a per-layer gradient', () => {
   it('slerp t: [0, 1] keeps the base at layer 0 (and outside the layers) and takes the other model at the last layer', async () => {
     const text = `merge_method: slerp\nbase_model: base\nmodels: [{model: base}, {model: tuned_c}]\nparameters: {t: [0, 1]}\n`;
