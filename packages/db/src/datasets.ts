@@ -1,8 +1,34 @@
-import type { TDatasetSpec, TReadDataset } from '@tunelab/core/datasets';
-import { getPrisma, type PrismaClient } from './client.ts';
+import { randomUUID } from 'node:crypto';
+import type { TDatasetRowInput, TDatasetSpec, TReadDataset } from '@tunelab/core/datasets';
+import { getPrisma, type Prisma, type PrismaClient } from './client.ts';
 
-/** Rows per INSERT: large enough to be fast, small enough for Postgres' 65535-parameter limit. */
-const BATCH = 5_000;
+/** Rows per INSERT statement (one array parameter per column, so no parameter-count limit). */
+const BATCH = 10_000;
+
+/**
+ * Inserts rows with one `INSERT ... SELECT FROM unnest(arrays)` per batch. Prisma's createMany
+ * took ~35 s and ~1 GB of heap for 120k rows; this is a few seconds and a few MB per batch.
+ */
+async function insertRows(
+  tx: Prisma.TransactionClient,
+  datasetId: string,
+  rows: readonly TDatasetRowInput[],
+) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source")
+     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource"
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[])
+       AS u(id, index, text, label, label_text, split, source)`,
+    datasetId,
+    rows.map(() => randomUUID()),
+    rows.map((row) => row.index),
+    rows.map((row) => row.text),
+    rows.map((row) => row.label),
+    rows.map((row) => row.labelText),
+    rows.map((row) => row.split),
+    rows.map((row) => row.source),
+  );
+}
 
 /**
  * Stores a validated dataset and all its rows in one transaction: either the dataset is complete
@@ -37,9 +63,7 @@ export async function createDataset(
         },
       });
       for (let start = 0; start < data.rows.length; start += BATCH) {
-        await tx.datasetRow.createMany({
-          data: data.rows.slice(start, start + BATCH).map((row) => ({ datasetId: dataset.id, ...row })),
-        });
+        await insertRows(tx, dataset.id, data.rows.slice(start, start + BATCH));
       }
       return { id: dataset.id, rowCount: data.rows.length };
     },

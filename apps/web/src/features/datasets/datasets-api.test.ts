@@ -166,6 +166,9 @@ describe('dataset upload', () => {
     expect(dataset.classes).toEqual(['neg', 'neutral', 'pos']);
     const labels = await prisma.datasetRow.findMany({ where: { datasetId: id }, orderBy: { index: 'asc' } });
     expect(labels.map((row) => row.label)).toEqual([2, 0, 2, 1]);
+    expect(labels.map((row) => row.labelText)).toEqual(['pos', 'neg', 'pos', 'neutral']);
+    expect(labels.map((row) => row.text)).toEqual(['text 0', 'text 1', 'text 2', 'text 3']);
+    expect(labels.every((row) => ['train', 'eval', 'test'].includes(row.split) && row.source === 'real')).toBe(true);
   });
 });
 
