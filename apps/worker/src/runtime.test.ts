@@ -100,6 +100,12 @@ describe('worker runtime', () => {
     const job = await control.add('run.train', { runId: run.id }, { ...DEFAULT_JOB_OPTIONS });
     await waitFor(async () => (stepsTaken.get(run.id) ?? 0) >= 3);
     expect((await h.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
+    // The heartbeat lists the job in progress (the dashboard shows what each worker is doing).
+    await runtime.heartbeat.beat();
+    const beat = await h.prisma.workerHeartbeat.findUniqueOrThrow({ where: { id: h.config().workerId } });
+    expect(beat.activeJobs).toEqual([
+      expect.objectContaining({ name: 'run.train', runId: run.id, queue: 'control' }),
+    ]);
     expect(await requestRunCancel(run.id, h.prisma)).toBe(true);
     const stepsAtCancel = stepsTaken.get(run.id) ?? 0;
     expect(await job.waitUntilFinished(events)).toEqual({ cancelled: true });
