@@ -78,6 +78,12 @@ async function points(page: Page, testId: string): Promise<number> {
   return Number(v ?? 0);
 }
 
+/** More screenshots for reviewing the UI when TUNELAB_E2E_SHOTS names a folder. */
+async function extraShot(page: Page, name: string) {
+  const dir = process.env.TUNELAB_E2E_SHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
 async function main() {
   const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromiumPath)) {
@@ -214,6 +220,32 @@ async function main() {
       (await page.locator('[data-testid=compare-params] tr[data-differs] td.diff').count()) >= 2,
       'seed/epochs differences not highlighted',
     );
+
+    step('a data-scaling sweep: 2 fractions × 2 seeds');
+    await page.goto(`${baseUrl}/sweeps`);
+    await page.selectOption('[data-testid=sweep-form] select[name=modelId]', modelId);
+    await page.selectOption('[data-testid=sweep-form] select[name=datasetId]', datasetId);
+    await page.fill('[data-testid=sweep-form] input[name=fractions]', '0.3, 1');
+    await page.fill('[data-testid=sweep-form] input[name=seeds]', '0, 1');
+    await page.fill('[data-testid=sweep-form] input[name=epochs]', '2');
+    await page.fill('[data-testid=sweep-form] input[name=lr]', '0.002');
+    await page.fill('[data-testid=sweep-form] input[name=batchSize]', '16');
+    await page.fill('[data-testid=sweep-form] input[name=maxLength]', '12');
+    await page.click('[data-testid=sweep-form] button[type=submit]');
+    await page.waitForURL(/\/sweeps\/c[a-z0-9]+$/, { timeout: 30_000 });
+    const sweepUrl = page.url();
+    await waitFor(
+      'all 4 sweep runs to finish',
+      async () => {
+        await page.goto(sweepUrl);
+        return (await page.textContent('.page-head'))?.includes('4 / 4 runs finished');
+      },
+      240_000,
+      3000,
+    );
+    await page.waitForSelector('[data-testid=sweep-chart] .recharts-line');
+    assert.equal(await page.locator('[data-testid=sweep-aggregates] tbody tr').count(), 2);
+    await extraShot(page, 'sweep');
 
     step('cancel a long run');
     const run3 = await launchRun(page, baseUrl, modelId, datasetId, {

@@ -50,11 +50,15 @@ export async function SweepPage({ params, searchParams }: Props) {
       <div className="card">
         <div className="row" style={{ marginBottom: 8 }}>
           <span className="muted">Metric:</span>
-          {(Object.keys(SWEEP_METRICS) as SweepMetric[]).map((m) => (
-            <a key={m} href={link({ metric: m })} className={`badge ${m === metric ? 'running' : ''}`}>
-              {SWEEP_METRICS[m].label}
-            </a>
-          ))}
+          {(Object.keys(SWEEP_METRICS) as SweepMetric[])
+            .filter(
+              (m) => m === metric || aggregateByFraction(sweep.runs, m, sweep.fractions).some((a) => a.n > 0),
+            )
+            .map((m) => (
+              <a key={m} href={link({ metric: m })} className={`badge ${m === metric ? 'running' : ''}`}>
+                {SWEEP_METRICS[m].label}
+              </a>
+            ))}
           <a href={logX ? link({ logx: '0' }) : link({ logx: '1' })} className="small">
             {logX ? 'linear x' : 'log x'}
           </a>
