@@ -4,14 +4,9 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
 # npm 11 honours package.json "allowScripts" (install scripts are blocked unless listed).
 RUN npm install -g npm@11.19.1
-COPY package.json package-lock.json ./
-COPY packages/core/package.json packages/core/
-COPY packages/db/package.json packages/db/
-COPY apps/web/package.json apps/web/
-COPY apps/worker/package.json apps/worker/
-COPY apps/cli/package.json apps/cli/
-RUN npm ci --no-audit --no-fund
+# Whole tree first: workspace bin links (apps/cli) need their files present during npm ci.
 COPY . .
+RUN npm ci --no-audit --no-fund
 RUN npm run generate -w @tunelab/db && cd apps/web && node ../../node_modules/next/dist/bin/next build
 ENV TUNELAB_ARTIFACTS_DIR=/data/artifacts
 EXPOSE 3000
