@@ -1,3 +1,4 @@
+import { AutoRefresh } from './components/auto-refresh.tsx';
 import { RunsTable } from './components/runs-table.tsx';
 import { findRunFilters, findRuns, RUN_STATUSES, type TRunsQuery, ZRunsQuery } from './lib/runs-query.ts';
 import { toRunRow } from './lib/to-row.ts';
@@ -24,6 +25,7 @@ export async function RunsPage({ searchParams }: { searchParams: SearchParams })
 
   return (
     <>
+      <AutoRefresh active={runs.some((r) => r.status === 'queued' || r.status === 'running')} />
       <div className="page-head">
         <h1>Runs</h1>
         <span className="muted">{total} total</span>

@@ -1,5 +1,6 @@
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '../runs/components/auto-refresh.tsx';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtNum } from '../runs/lib/format.ts';
 import { SweepChart } from './components/sweep-chart.tsx';
@@ -35,6 +36,7 @@ export async function SweepPage({ params, searchParams }: Props) {
 
   return (
     <>
+      <AutoRefresh active={sweep.runs.some((r) => r.status === 'queued' || r.status === 'running')} />
       <div className="page-head">
         <h1>{sweep.name}</h1>
         <span className="muted">

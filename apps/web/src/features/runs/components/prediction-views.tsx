@@ -43,6 +43,7 @@ export function ResidualPlot({ rows, tolerance }: { rows: PredictionRow[]; toler
               { x: hi, y: hi },
             ]}
             stroke="#2c8a4b"
+            ifOverflow="hidden"
           />
           <ReferenceLine
             segment={[
@@ -51,6 +52,7 @@ export function ResidualPlot({ rows, tolerance }: { rows: PredictionRow[]; toler
             ]}
             stroke="#2c8a4b"
             strokeDasharray="4 4"
+            ifOverflow="hidden"
           />
           <ReferenceLine
             segment={[
@@ -59,6 +61,7 @@ export function ResidualPlot({ rows, tolerance }: { rows: PredictionRow[]; toler
             ]}
             stroke="#2c8a4b"
             strokeDasharray="4 4"
+            ifOverflow="hidden"
           />
           <Scatter data={data} fill="#2f6fde" fillOpacity={0.45} isAnimationActive={false} />
         </ScatterChart>
