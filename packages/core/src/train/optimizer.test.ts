@@ -49,7 +49,7 @@ describe('AdamW', () => {
     w.dispose();
   });
 
-  it('the fused wasm update equals the tf-ops update on cpu', () => {
+  it('the update on wasm equals the update on cpu', () => {
     const cpu = twoSteps('cpu');
     const wasm = twoSteps('wasm');
     cpu.w.forEach((x, i) => {

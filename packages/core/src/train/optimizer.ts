@@ -39,63 +39,23 @@ export class AdamW {
     this.step++;
     const c1 = 1 - this.beta1 ** this.step;
     const c2 = 1 - this.beta2 ** this.step;
-    const heap = wasmHeap();
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       const m = this.m.get(name);
       const v = this.v.get(name);
       if (p === undefined || m === undefined || v === undefined)
         throw new Error(`AdamW: no parameter ${name}`);
-      const decay = this.decayed(name) && this.weightDecay > 0 ? lr * this.weightDecay : 0;
-      if (heap !== null && this.applyFused(heap, p, m, v, g, lr, decay, c1, c2)) continue;
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const v1 = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         m.assign(m1);
         v.assign(v1);
         const update = tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(v1, c2)), this.eps));
-        const decayedP = decay > 0 ? tf.mul(p, 1 - decay) : p;
+        const decayedP =
+          this.decayed(name) && this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
         p.assign(tf.sub(decayedP, tf.mul(update, lr)));
       });
     }
-  }
-
-  /**
-   * The same update as one JS loop over the wasm heap (one pass instead of ~14 kernels over the
-   * tensor; the vocabulary embedding dominates small models). m and v are updated in place (only
-   * the optimizer holds them); the parameter gets a new tensor, because XNNPACK caches packed
-   * weights by tensor id and an in-place change would leave that cache stale.
-   */
-  private applyFused(
-    heap: WasmHeap,
-    p: tf.Variable,
-    m: tf.Variable,
-    v: tf.Variable,
-    g: tf.Tensor,
-    lr: number,
-    decay: number,
-    c1: number,
-    c2: number,
-  ): boolean {
-    if (g.dtype !== 'float32' || heap.refCount(m.dataId) !== 1 || heap.refCount(v.dataId) !== 1) return false;
-    const n = p.size;
-    const pv = heap.f32(p, n);
-    const gv = heap.f32(g, n);
-    const next = new Float32Array(n);
-    const mv = heap.f32(m, n);
-    const vv = heap.f32(v, n);
-    const { beta1: b1, beta2: b2, eps } = this;
-    const keep = 1 - decay;
-    for (let i = 0; i < n; i++) {
-      const gi = gv[i] as number;
-      const mi = b1 * (mv[i] as number) + (1 - b1) * gi;
-      const vi = b2 * (vv[i] as number) + (1 - b2) * gi * gi;
-      mv[i] = mi;
-      vv[i] = vi;
-      next[i] = (pv[i] as number) * keep - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-    }
-    tf.tidy(() => p.assign(tf.tensor(next, p.shape, 'float32')));
-    return true;
   }
 
   state(): { step: number; m: TensorMap; v: TensorMap } {
@@ -121,25 +81,6 @@ export class AdamW {
   dispose(): void {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
   }
-}
-
-interface WasmHeap {
-  f32: (t: tf.Tensor, n: number) => Float32Array;
-  refCount: (dataId: object) => number;
-}
-
-/** Float32 views of tensors in the wasm heap, or null on other backends. */
-function wasmHeap(): WasmHeap | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const b = tf.backend() as unknown as {
-    wasm: { HEAPU8: Uint8Array };
-    dataIdMap: { get: (id: object) => { memoryOffset: number } };
-    refCount: (id: object) => number;
-  };
-  return {
-    f32: (t, n) => new Float32Array(b.wasm.HEAPU8.buffer, b.dataIdMap.get(t.dataId).memoryOffset, n),
-    refCount: (id) => b.refCount(id),
-  };
 }
 
 /** Linear warm-up from 0 to `peak` over `warmup` steps, then linear decay to 0 at `total` (HF's linear schedule). */
