@@ -168,7 +168,9 @@ describe('dataset upload', () => {
     expect(labels.map((row) => row.label)).toEqual([2, 0, 2, 1]);
     expect(labels.map((row) => row.labelText)).toEqual(['pos', 'neg', 'pos', 'neutral']);
     expect(labels.map((row) => row.text)).toEqual(['text 0', 'text 1', 'text 2', 'text 3']);
-    expect(labels.every((row) => ['train', 'eval', 'test'].includes(row.split) && row.source === 'real')).toBe(true);
+    expect(
+      labels.every((row) => ['train', 'eval', 'test'].includes(row.split) && row.source === 'real'),
+    ).toBe(true);
   });
 });
 
