@@ -10,7 +10,7 @@ import {
 } from '@tunelab/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelRun, enqueueJob, getQueue, producerConnection } from './queue.ts';
+import { cancelRun, enqueueJob, getQueue, producerConnection, queuePosition } from './queue.ts';
 
 let db: TTestDatabase;
 let prisma: PrismaClient;
@@ -41,9 +41,14 @@ describe('cancelRun', () => {
     expect(jobId).toBe(jobIdFor(JOB_NAMES.runTrain, { runId: run.id }));
     await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
     expect(await getQueue(QUEUE_NAMES.compute).getJob(jobId)).toBeDefined();
+    expect(await queuePosition(JOB_NAMES.runTrain, jobId)).toBe(1);
+    // Enqueueing the same run again is a no-op (deterministic job id).
+    await enqueueJob(JOB_NAMES.runTrain, { runId: run.id });
+    expect(await getQueue(QUEUE_NAMES.compute).getJobCounts('waiting')).toEqual({ waiting: 1 });
 
     expect(await cancelRun(run.id)).toEqual({ status: 'cancelled' });
     expect(await getQueue(QUEUE_NAMES.compute).getJob(jobId)).toBeUndefined();
+    expect(await queuePosition(JOB_NAMES.runTrain, jobId)).toBeNull();
     const stored = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(stored).toMatchObject({ status: 'cancelled', cancelRequested: true });
   });

@@ -142,3 +142,11 @@ export async function pingRedis(): Promise<void> {
   ]);
   if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
 }
+
+/** 1-based position among the waiting jobs of the job's queue, or null when it is not waiting. */
+export async function queuePosition(name: TJobName, jobId: string): Promise<number | null> {
+  const queue = await readyQueue(name);
+  const waiting = await queue.getJobs(['prioritized', 'waiting'], 0, 500, true);
+  const index = waiting.findIndex((job) => job.id === jobId);
+  return index < 0 ? null : index + 1;
+}
