@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index.ts';
 import { Rng } from '../bert/rng.ts';
 import { importHfModel } from '../hf/index.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint.ts';
 import { loadModel, saveModel } from '../train/hf.ts';
 import { maskTokens } from './masking.ts';
 import { pretrainMlm } from './pretrain.ts';
@@ -73,6 +74,39 @@ const corpus = Array.from({ length: 96 }, (_, i) => {
 describe('pretrainMlm', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend('wasm', () => {});
+  });
+
+  it('resumes from an epoch checkpoint with the losses of an uninterrupted run', async () => {
+    const opts = {
+      config: { hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: 32 },
+      vocabSize: 60,
+      epochs: 2,
+      batchSize: 32,
+      maxLength: 12,
+      seed: 9,
+    };
+    const losses = (out: number[]) => ({ onStep: (e: { loss: number }) => void out.push(e.loss) });
+    const full: number[] = [];
+    (await pretrainMlm(corpus, opts, losses(full))).model.dispose();
+    let saved: Uint8Array | null = null;
+    const first: number[] = [];
+    const cut = await pretrainMlm(corpus, opts, {
+      ...losses(first),
+      saveCheckpoint: (c) => {
+        saved = encodeCheckpoint(c);
+      },
+      shouldStop: () => first.length >= 4, // epoch 1 has 3 steps
+    });
+    cut.model.dispose();
+    expect(cut.status).toBe('cancelled');
+    const rest: number[] = [];
+    const resumed = await pretrainMlm(corpus, opts, {
+      ...losses(rest),
+      loadCheckpoint: () => decodeCheckpoint(saved as unknown as Uint8Array),
+    });
+    resumed.model.dispose();
+    expect([...first.slice(0, 3), ...rest]).toEqual(full);
+    expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2]);
   });
 
   it('lowers the masked-LM loss on a tiny corpus and saves a loadable BertForMaskedLM folder', async () => {

@@ -8,7 +8,7 @@ import { Rng } from '../bert/rng.ts';
 import { buildWordPieceVocab, SPECIAL_TOKENS, WordPieceTokenizer } from '../tokenizer/index.ts';
 import { chunks, padBatch } from '../train/batches.ts';
 import { AdamW, clipByGlobalNorm, linearSchedule } from '../train/optimizer.ts';
-import type { EpochEvent, StepEvent } from '../train/types.ts';
+import type { EpochEvent, StepEvent, TrainCheckpoint } from '../train/types.ts';
 import { maskTokens } from './masking.ts';
 
 export interface PretrainOptions {
@@ -34,6 +34,10 @@ export interface PretrainCallbacks {
   onStep?: (e: StepEvent) => void | Promise<void>;
   onEpoch?: (e: EpochEvent) => void | Promise<void>;
   shouldStop?: () => boolean | Promise<boolean>;
+  /** After every epoch (same checkpoint format as fine-tuning; encodeCheckpoint makes it bytes). */
+  saveCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  /** At start: return the last checkpoint of this run (same corpus and options) to resume it. */
+  loadCheckpoint?: () => TrainCheckpoint | null | undefined | Promise<TrainCheckpoint | null | undefined>;
 }
 
 export interface PretrainResult {
@@ -93,12 +97,23 @@ export async function pretrainMlm(
   };
   const vars = [...model.params.values()];
   const names = [...model.params.keys()];
-  const history: EpochEvent[] = [];
+  let history: EpochEvent[] = [];
   const started = Date.now();
   let step = 0;
+  let firstEpoch = 1;
+  const resumed = await callbacks.loadCheckpoint?.();
+  if (resumed) {
+    model.assign(resumed.weights);
+    optimizer.load(resumed.optimizer);
+    rng.state = resumed.rngState;
+    step = resumed.step;
+    history = [...resumed.history];
+    firstEpoch = resumed.epoch + 1;
+  }
+  const firstStep = step;
   let status: PretrainResult['status'] = 'completed';
   try {
-    outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+    outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       let lossSum = 0;
       let count = 0;
       for (const rows of chunks(rng.shuffle(texts.map((_, i) => i)), batchSize)) {
@@ -161,11 +176,21 @@ export async function pretrainMlm(
           lr,
           totalSteps,
           elapsedMs,
-          etaSeconds: ((totalSteps - step) * elapsedMs) / step / 1000,
+          etaSeconds: ((totalSteps - step) * elapsedMs) / Math.max(1, step - firstStep) / 1000,
         });
       }
       const event: EpochEvent = { epoch, step, metrics: { train_loss: lossSum / Math.max(1, count) } };
       history.push(event);
+      await callbacks.saveCheckpoint?.({
+        version: 1,
+        epoch,
+        step,
+        rngState: rng.state,
+        weights: model.toTensorMap(),
+        optimizer: optimizer.state(),
+        best: { value: null, epoch, badEpochs: 0, weights: null },
+        history,
+      });
       await callbacks.onEpoch?.(event);
     }
   } finally {
