@@ -14,6 +14,7 @@ export {
   FINISHED_RUN_STATUSES,
   finishRun,
   isCancelRequested,
+  markRunRetrying,
   markRunRunning,
   requestRunCancel,
 } from './runs.ts';

@@ -46,6 +46,18 @@ export async function markRunRunning(
   });
 }
 
+/** Back to queued between attempts (BullMQ retries after its backoff), keeping why it failed. */
+export async function markRunRetrying(
+  runId: string,
+  reason: string,
+  client: PrismaClient = getPrisma(),
+): Promise<void> {
+  await client.run.updateMany({
+    where: { id: runId, status: 'running' },
+    data: { status: 'queued', error: `retrying after: ${reason}` },
+  });
+}
+
 /** Moves a run to a terminal state unless it already is in one (first writer wins). */
 export async function finishRun(
   runId: string,

@@ -1,5 +1,5 @@
 import { CancelledError, type TJobName } from '@tunelab/core/jobs';
-import { appendRunLog, finishRun, isCancelRequested, markRunRunning } from '@tunelab/db';
+import { appendRunLog, finishRun, isCancelRequested, markRunRetrying, markRunRunning } from '@tunelab/db';
 import { UnrecoverableError } from 'bullmq';
 import type { TJobLike, TProcessorDefinition } from './types.ts';
 
@@ -78,15 +78,7 @@ export async function runJob(
     const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
     await appendRunLog(runId, `attempt ${attempt} failed: ${message}`, 'error').catch(() => undefined);
     if (final) await finishRun(runId, 'failed', { error: message });
-    else await markQueuedForRetry(runId, message);
+    else await markRunRetrying(runId, message);
     throw error;
   }
-}
-
-async function markQueuedForRetry(runId: string, message: string): Promise<void> {
-  const { getPrisma } = await import('@tunelab/db');
-  await getPrisma().run.updateMany({
-    where: { id: runId, status: 'running' },
-    data: { status: 'queued', error: `retrying after: ${message}` },
-  });
 }

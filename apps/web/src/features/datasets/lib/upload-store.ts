@@ -22,7 +22,7 @@ export class UploadError extends Error {
 }
 
 export const ZStoredUpload = z.object({
-  uploadId: z.string().uuid(),
+  uploadId: z.uuid(),
   fileName: z.string(),
   size: z.number().int().nonnegative(),
   path: z.string(),
@@ -34,7 +34,7 @@ export function maxUploadBytes(): number {
 }
 
 function uploadDir(uploadId: string): string {
-  if (!z.string().uuid().safeParse(uploadId).success) {
+  if (!z.uuid().safeParse(uploadId).success) {
     throw new UploadError(400, 'invalid_upload_id', `uploadId "${uploadId}" is not a valid upload id`);
   }
   return getArtifactStore().resolve(path.posix.join(getArtifactStore().uploadsPath(), uploadId));
