@@ -155,6 +155,12 @@ describe('readDataset rejects bad input with a precise message', () => {
     expect(error.message).toBe('a.csv has no column "rating" (columns: "text", "score")');
   });
 
+  it('a semicolon-separated file saved as .csv gets a hint', async () => {
+    const error = await rejection(readDataset(bytesOf('text;score\na;1\n'), 'excel.csv', spec()));
+    expect(error.code).toBe('missing_column');
+    expect(error.message).toContain('the header contains ";": save the file with "," as the separator');
+  });
+
   it('non-numeric labels in regression name the first bad rows and count the rest', async () => {
     const lines = ['a,1', 'b,high', 'c,2', 'd,', ...Array.from({ length: 8 }, (_, i) => `e${i},n/a`)];
     const error = await rejection(readDataset(bytesOf(`text,score\n${lines.join('\n')}\n`), 'n.csv', spec()));

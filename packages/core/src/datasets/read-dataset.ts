@@ -114,7 +114,7 @@ export async function readDataset(
             'missing_column',
             `${fileName} has no column ${missing.map((c) => `"${c}"`).join(', ')} (columns: ${header
               .map((c) => `"${c}"`)
-              .join(', ')})`,
+              .join(', ')})${delimiterHint(header, format)}`,
           );
         }
         positions = {
@@ -231,6 +231,14 @@ export async function readDataset(
       spec.task === 'regression' ? (spec.labelMax ?? extreme(labels, Math.max)) : (classes?.length ?? 1) - 1,
     splitFromFile,
   };
+}
+
+/** A one-column header holding ';' or tabs is usually a file in another format than its name says. */
+function delimiterHint(header: readonly string[], format: TDatasetFormat): string {
+  const only = header.length === 1 ? (header[0] ?? '') : '';
+  if (format !== 'tsv' && only.includes('\t')) return '; the header contains tabs: is it a TSV file?';
+  if (only.includes(';')) return '; the header contains ";": save the file with "," as the separator';
+  return '';
 }
 
 /** Numeric-looking class names sort as numbers ("2" < "10"), others alphabetically. */
