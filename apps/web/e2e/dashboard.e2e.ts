@@ -280,6 +280,20 @@ async function main() {
     };
     assert.ok(cancelled.runs.some((r) => r.id === run3));
 
+    if (process.env.TUNELAB_E2E_SHOTS) {
+      for (const [shot, url] of [
+        ['home', '/'],
+        ['runs', '/runs'],
+        ['new-run', `/runs/new?clone=${run1}`],
+        ['models', '/models'],
+        ['model', `/models/${modelId}`],
+        ['compare', `/compare?ids=${run1},${run2}`],
+      ] as const) {
+        await page.goto(`${baseUrl}${url}`);
+        await page.waitForTimeout(1500);
+        await extraShot(page, shot);
+      }
+    }
     assert.deepEqual(pageErrors, [], `errors in the page: ${pageErrors.join('; ')}`);
     step('all steps passed');
   } catch (e) {

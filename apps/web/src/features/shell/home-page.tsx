@@ -49,39 +49,37 @@ export async function HomePage() {
           <DemoButton />
         </div>
       )}
-      <div className="grid two">
-        <div className="card">
-          <h2>Recent runs</h2>
-          <RunsTable rows={recent.runs.slice(0, 10).map(toRunRow)} />
-        </div>
-        <div className="card">
-          <h2>Getting started</h2>
-          <ol style={{ paddingLeft: 18, margin: 0, lineHeight: 1.9 }}>
-            <li>
-              <a href="/datasets">Upload a dataset</a> (CSV, TSV or JSONL with a text and a label column).
-            </li>
-            <li>
-              <a href="/models">Import a base model</a>: a Hugging Face BERT folder (config.json, vocab.txt,
-              model.safetensors) or a .zip of it — or pretrain one here from a text corpus.
-            </li>
-            <li>
-              <a href="/runs/new">Launch a fine-tuning run</a>; watch its curves live on the run page.
-            </li>
-            <li>
-              <a href="/sweeps">Run a data-scaling sweep</a> to see whether more data would help.
-            </li>
-            <li>
-              Select runs in the <a href="/runs">runs table</a> and <strong>Compare</strong> them.
-            </li>
-            <li>
-              <a href="/merges">Merge</a> fine-tuned models and check them on every domain.
-            </li>
-          </ol>
-          <p className="muted small">
-            Workers: start them with <code>npm start</code>; the dot in the top bar turns green when one is
-            alive.
-          </p>
-        </div>
+      <div className="card">
+        <h2>Getting started</h2>
+        <ol style={{ paddingLeft: 18, margin: 0, lineHeight: 1.9 }}>
+          <li>
+            <a href="/datasets">Upload a dataset</a> (CSV, TSV or JSONL with a text and a label column).
+          </li>
+          <li>
+            <a href="/models">Import a base model</a>: a Hugging Face BERT folder (config.json, vocab.txt,
+            model.safetensors) or a .zip of it — or pretrain one here from a text corpus.
+          </li>
+          <li>
+            <a href="/runs/new">Launch a fine-tuning run</a>; watch its curves live on the run page.
+          </li>
+          <li>
+            <a href="/sweeps">Run a data-scaling sweep</a> to see whether more data would help.
+          </li>
+          <li>
+            Select runs in the <a href="/runs">runs table</a> and <strong>Compare</strong> them.
+          </li>
+          <li>
+            <a href="/merges">Merge</a> fine-tuned models and check them on every domain.
+          </li>
+        </ol>
+        <p className="muted small">
+          Workers: start them with <code>npm start</code>; the dot in the top bar turns green when one is
+          alive.
+        </p>
+      </div>
+      <div className="card">
+        <h2>Recent runs</h2>
+        <RunsTable rows={recent.runs.slice(0, 10).map(toRunRow)} />
       </div>
     </>
   );
