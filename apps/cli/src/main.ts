@@ -11,7 +11,14 @@ const program = new Command('tunelab')
   .description('TuneLab: fine-tune, evaluate, analyse and merge BERT-style models')
   .showHelpAfterError();
 
-for (const register of [registerPredict, registerTokenize, registerTrain, registerEval, registerVectors, registerMerge]) {
+for (const register of [
+  registerPredict,
+  registerTokenize,
+  registerTrain,
+  registerEval,
+  registerVectors,
+  registerMerge,
+]) {
   register(program);
 }
 
