@@ -153,7 +153,7 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
     await reporter.log(
       `Saved model ${p.modelName} (${facts.paramCount} parameters); mean loss of the last 50 steps ${finalLoss.toFixed(3)}`,
     );
-    if (p.followUp) await queueFollowUp(runId, modelId, p.followUp, reporter);
+    if (p.followUp) await queueFollowUp(modelId, p.followUp, reporter);
     return { runId, status: 'succeeded', modelId };
   } finally {
     await reporter.flush().catch(() => undefined);
@@ -161,7 +161,6 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
 }
 
 async function queueFollowUp(
-  runId: string,
   modelId: string,
   f: NonNullable<z.infer<typeof ZPretrainRunParams>['followUp']>,
   reporter: RunReporter,

@@ -27,7 +27,6 @@ export function lttb(points: readonly SeriesPoint[], threshold: number): SeriesP
   }
   if (n <= threshold) return points.slice();
 
-  const first = points[0] as SeriesPoint;
   const last = points[n - 1] as SeriesPoint;
   const keptIndex: number[] = [0];
   const bucketOf: number[] = [-1];

@@ -82,7 +82,7 @@ function RunLiveInner({ initial }: { initial: RunSnapshot }) {
   const pick = (...keys: string[]): ChartSeries[] =>
     keys.flatMap((k) => {
       const s = series.find((r) => r.key === k);
-      return s && s.points.length
+      return s?.points.length
         ? [{ key: k, label: LABELS[k] ?? k, points: s.points.map(([px, py]) => ({ x: px, y: py })) }]
         : [];
     });
