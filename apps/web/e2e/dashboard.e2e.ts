@@ -216,6 +216,19 @@ async function main() {
       }
     }
 
+    step('x axis epoch and wall time, log scale, no smoothing');
+    for (const axis of ['epoch', 'wall']) {
+      await page.selectOption('select[aria-label="X axis"]', axis);
+      await page.waitForSelector(
+        `[data-testid=chart-train-loss] text:has-text("${axis === 'epoch' ? 'Epoch' : 'Wall time (s)'}")`,
+      );
+      assert.ok((await points(page, 'chart-train-loss')) > 0);
+    }
+    await page.check('text=Log scale (y)');
+    await page.fill('input[aria-label="EMA smoothing weight"]', '0');
+    await page.waitForSelector('[data-testid=chart-train-loss] path.recharts-curve');
+    await page.selectOption('select[aria-label="X axis"]', 'step');
+
     step('clone it with another seed');
     await page.click('[data-testid=run-clone]');
     await page.waitForURL(/clone=/);
