@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TDatasetRowInput, TDatasetSpec, TReadDataset } from '@tunelab/core/datasets';
+import type { TComposition, TDatasetRowInput, TDatasetSpec, TReadDataset } from '@tunelab/core/datasets';
 import { getPrisma, type Prisma, type PrismaClient } from './client.ts';
 
 /** Rows per INSERT statement (one array parameter per column, so no parameter-count limit). */
@@ -30,6 +30,27 @@ async function insertRows(
   );
 }
 
+/** Creates the Dataset row and inserts its rows in one transaction: all of it or nothing. */
+async function storeDataset(
+  client: PrismaClient,
+  data: Prisma.DatasetUncheckedCreateInput,
+  rows: readonly TDatasetRowInput[],
+): Promise<{ id: string; rowCount: number }> {
+  return client.$transaction(
+    async (tx) => {
+      const dataset = await tx.dataset.create({
+        data: { ...data, rowCount: rows.length, status: 'pending' },
+      });
+      for (let start = 0; start < rows.length; start += BATCH) {
+        await insertRows(tx, dataset.id, rows.slice(start, start + BATCH));
+      }
+      return { id: dataset.id, rowCount: rows.length };
+    },
+    // Big files take a while to insert; the default 5 s would abort them half way (and roll back).
+    { timeout: 15 * 60_000, maxWait: 30_000 },
+  );
+}
+
 /**
  * Stores a validated dataset and all its rows in one transaction: either the dataset is complete
  * or nothing at all was written. Status starts `pending`; the dataset.profile job makes it `ready`.
@@ -40,35 +61,54 @@ export async function createDataset(
   file: { fileName?: string } = {},
   client: PrismaClient = getPrisma(),
 ): Promise<{ id: string; rowCount: number }> {
-  const origin = originOf(data);
-  return client.$transaction(
-    async (tx) => {
-      const dataset = await tx.dataset.create({
-        data: {
-          name: spec.name,
-          task: spec.task,
-          labelMin: data.labelMin,
-          labelMax: data.labelMax,
-          classes: data.classes ?? undefined,
-          textColumn: spec.textColumn,
-          labelColumn: spec.labelColumn,
-          splitColumn: spec.splitColumn ?? null,
-          sourceColumn: spec.sourceColumn ?? null,
-          fileName: file.fileName ?? null,
-          format: data.format,
-          rowCount: data.rows.length,
-          origin,
-          tolerance: spec.tolerance,
-          status: 'pending',
-        },
-      });
-      for (let start = 0; start < data.rows.length; start += BATCH) {
-        await insertRows(tx, dataset.id, data.rows.slice(start, start + BATCH));
-      }
-      return { id: dataset.id, rowCount: data.rows.length };
+  return storeDataset(
+    client,
+    {
+      name: spec.name,
+      task: spec.task,
+      labelMin: data.labelMin,
+      labelMax: data.labelMax,
+      classes: data.classes ?? undefined,
+      textColumn: spec.textColumn,
+      labelColumn: spec.labelColumn,
+      splitColumn: spec.splitColumn ?? null,
+      sourceColumn: spec.sourceColumn ?? null,
+      fileName: file.fileName ?? null,
+      format: data.format,
+      origin: originOf(data),
+      tolerance: spec.tolerance,
     },
-    // Big files take a while to insert; the default 5 s would abort them half way (and roll back).
-    { timeout: 15 * 60_000, maxWait: 30_000 },
+    data.rows,
+  );
+}
+
+/**
+ * Stores a composed dataset (composeDatasets() output) with its lineage in Dataset.parents, in one
+ * transaction like an upload. Column names are the first parent's, for display and re-export.
+ */
+export async function createComposedDataset(
+  name: string,
+  composition: TComposition,
+  columns: { textColumn: string; labelColumn: string },
+  client: PrismaClient = getPrisma(),
+): Promise<{ id: string; rowCount: number }> {
+  return storeDataset(
+    client,
+    {
+      name,
+      task: composition.task,
+      labelMin: composition.labelMin,
+      labelMax: composition.labelMax,
+      classes: composition.classes ?? undefined,
+      textColumn: columns.textColumn,
+      labelColumn: columns.labelColumn,
+      splitColumn: 'split',
+      sourceColumn: 'source',
+      origin: composition.origin,
+      tolerance: composition.tolerance,
+      parents: composition.lineage,
+    },
+    composition.rows,
   );
 }
 

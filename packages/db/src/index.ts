@@ -3,7 +3,8 @@
 export { ArtifactStore, getArtifactStore } from './artifacts.ts';
 export type * from './client.ts';
 export { createPrismaClient, disconnectPrisma, getPrisma, Prisma, PrismaClient, prisma } from './client.ts';
-export { createDataset } from './datasets.ts';
+export { assignDatasetFolds, clearDatasetFolds } from './dataset-folds.ts';
+export { createComposedDataset, createDataset } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
 export { type TMetricPoint, writeMetrics, ZMetricPoint } from './metrics.ts';
 export { applyMigrations, generateClient } from './migrate.ts';

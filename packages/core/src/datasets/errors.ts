@@ -19,7 +19,8 @@ export type TDatasetErrorCode =
   | 'invalid_source'
   | 'too_large'
   | 'unsupported_format'
-  | 'invalid_options';
+  | 'invalid_options'
+  | 'incompatible_datasets';
 
 /** Most issues listed in one message: enough to fix a file, short enough to read. */
 const MAX_LISTED = 5;

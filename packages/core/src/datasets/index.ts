@@ -1,5 +1,7 @@
 // Dataset files: decoding, parsing (CSV/TSV/JSONL), validation against the user's column choices,
 // seeded stratified splits and the profile shown on the dataset page. Pure: no database.
+
+export * from './compose.ts';
 export { bytesOf, decodeUtf8 } from './decode.ts';
 export { DatasetError, formatIssue, type TDatasetErrorCode, type TDatasetIssue } from './errors.ts';
 export { checkHeader, formatFromFileName, parseRecords, type TRecordSink } from './parse.ts';
@@ -13,4 +15,4 @@ export {
   type TReadDataset,
 } from './read-dataset.ts';
 export * from './schemas.ts';
-export { assignSplits, seededRandom } from './split.ts';
+export { assignFolds, assignSplits, labelStrata, seededRandom } from './split.ts';

@@ -124,3 +124,19 @@ export const ZDatasetProfile = z.object({
   computedAt: z.string(),
 });
 export type TDatasetProfile = z.infer<typeof ZDatasetProfile>;
+
+/** Body of POST /api/datasets/:id/folds. */
+export const ZAssignFoldsRequest = z.object({
+  k: z.number().int().min(2, 'k must be at least 2').max(10, 'k must be at most 10'),
+  seed: z.number().int().default(42),
+});
+export type TAssignFoldsRequest = z.infer<typeof ZAssignFoldsRequest>;
+
+/** Stored in Dataset.folds: the k-fold assignment of the non-test rows (test rows stay held out). */
+export const ZFoldAssignment = z.object({
+  k: z.number().int().min(2),
+  seed: z.number().int(),
+  /** Rows per fold, index = fold. */
+  sizes: z.array(z.number().int().nonnegative()),
+});
+export type TFoldAssignment = z.infer<typeof ZFoldAssignment>;

@@ -1,6 +1,8 @@
-import { ZDatasetProfile } from '@tunelab/core/datasets';
+import { ZDatasetLineage, ZDatasetProfile, ZFoldAssignment } from '@tunelab/core/datasets';
 import { getPrisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { FoldsPanel } from './components/folds-panel.tsx';
+import { LineageCard } from './components/lineage-card.tsx';
 import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';
 import { RowsBrowser } from './components/rows-browser.tsx';
 import { StatusRefresher } from './components/status-refresher.tsx';
@@ -16,6 +18,8 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
   const profile = parsed?.success ? parsed.data : null;
   const busy = dataset.status === 'pending' || dataset.status === 'profiling';
   const classes = Array.isArray(dataset.classes) ? dataset.classes.map(String) : null;
+  const lineage = dataset.parents ? ZDatasetLineage.safeParse(dataset.parents) : null;
+  const folds = dataset.folds ? ZFoldAssignment.safeParse(dataset.folds) : null;
 
   return (
     <>
@@ -59,12 +63,17 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
           <h3>Source</h3>
           <div className="ds-stat">{dataset.origin}</div>
           <div className="muted small">
-            {dataset.fileName} · text “{dataset.textColumn}”, label “{dataset.labelColumn}”
+            {dataset.fileName ?? (lineage?.success ? 'composed' : '')} · text “{dataset.textColumn}”, label “
+            {dataset.labelColumn}”
             {profile && ` · real ${profile.sources.real}, synthetic ${profile.sources.synthetic}`}
           </div>
         </div>
       </div>
       {busy && <div className="card muted">The worker is computing the profile…</div>}
+      <div className={lineage?.success ? 'grid two' : ''} style={{ marginBottom: 14 }}>
+        {lineage?.success && <LineageCard lineage={lineage.data} />}
+        <FoldsPanel datasetId={dataset.id} folds={folds?.success ? folds.data : null} />
+      </div>
       {profile && (
         <div className="grid two" style={{ marginBottom: 14 }} data-testid="dataset-profile">
           <div className="card">

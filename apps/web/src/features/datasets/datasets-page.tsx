@@ -23,6 +23,10 @@ export async function DatasetsPage() {
     <>
       <div className="page-head">
         <h1>Datasets</h1>
+        <span className="spacer" />
+        <a className="button" href="/datasets/compose" data-testid="compose-link">
+          Compose from datasets
+        </a>
       </div>
       <div className="grid two">
         <UploadWizard maxMb={readEnv().TUNELAB_MAX_UPLOAD_MB} />

@@ -50,14 +50,22 @@ export async function createFromUpload(
     },
   );
   const created = await createDataset(spec, data, { fileName: upload.fileName });
-  try {
-    await enqueueJob(JOB_NAMES.datasetProfile, { datasetId: created.id });
-  } catch (error) {
-    await getPrisma().dataset.delete({ where: { id: created.id } });
-    throw new UploadError(503, 'queue_unavailable', `Dataset not saved: ${(error as Error).message}`);
-  }
+  await enqueueProfileOrDiscard(created.id);
   await deleteUpload(upload.uploadId);
   return created;
+}
+
+/**
+ * Enqueues the dataset.profile job of a just-stored dataset; when the queue is unreachable the
+ * dataset is deleted again, so a failed request never leaves a dataset that would stay pending.
+ */
+export async function enqueueProfileOrDiscard(datasetId: string): Promise<void> {
+  try {
+    await enqueueJob(JOB_NAMES.datasetProfile, { datasetId });
+  } catch (error) {
+    await getPrisma().dataset.delete({ where: { id: datasetId } });
+    throw new UploadError(503, 'queue_unavailable', `Dataset not saved: ${(error as Error).message}`);
+  }
 }
 
 /** Maps known errors to a JSON response; anything else is a 500 with its message. */

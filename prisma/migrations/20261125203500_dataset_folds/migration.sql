@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "Dataset" ADD COLUMN     "folds" JSONB;
+
+-- AlterTable
+ALTER TABLE "DatasetRow" ADD COLUMN     "fold" INTEGER;
+
