@@ -1,8 +1,10 @@
 // Developer tool, not a benchmark (the harness skips files starting with "_"): per-kernel profile
-// of one training step, `node --import tsx bench/_profile-step.ts tiny|mini`.
+// of one training step, `node --import tsx bench/_profile-step.ts tiny|mini [abRounds] [top]`
+// (abRounds > 0: time the step alternately with the tfjs (A) and fused (B) AdamW instead).
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@tunelab/core/backend';
 import { BertModel, batchTensors, classify, presetConfig, Rng } from '@tunelab/core/bert';
+import { AdamW, clipScale, globalNorm } from '../packages/core/src/train/optimizer.ts';
 
 await initBackend('wasm');
 const preset = (process.argv[2] ?? 'tiny') as 'tiny' | 'mini';
@@ -14,7 +16,10 @@ const B = 16,
 const ids = Array.from({ length: B }, () => Array.from({ length: L }, () => 5 + rng.int(30000)));
 const mask = ids.map((r) => r.map(() => 1));
 const vars = [...model.params.values()];
-const step = () => {
+const names = [...model.params.keys()];
+const opt = new AdamW(model.params, 0.01, (n) => !n.endsWith('bias'));
+// `A=1` in the environment: time the step with variant A (fused off) and B alternately.
+const step = (fused = true) => {
   const { value, grads } = tf.variableGrads(() => {
     const logits = classify(model, batchTensors(ids, mask), {
       hiddenDropout: 0.1,
@@ -25,8 +30,28 @@ const step = () => {
   }, vars);
   value.dataSync();
   value.dispose();
+  const byName = new Map(names.map((n) => [n, grads[model.params.get(n)?.name ?? ''] as tf.Tensor]));
+  opt.fused = fused;
+  opt.apply(byName, 1e-4, clipScale(globalNorm(byName), 1));
   for (const g of Object.values(grads)) g.dispose();
 };
+const abRounds = Number(process.argv[3] ?? 0);
+if (abRounds > 0) {
+  const ab: Record<string, number[]> = { A: [], B: [] };
+  step();
+  for (let i = 0; i < abRounds; i++) {
+    for (const k of i % 2 ? ['A', 'B'] : ['B', 'A']) {
+      const t0 = performance.now();
+      step(k === 'B');
+      ab[k]?.push(performance.now() - t0);
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]?.toFixed(0);
+  console.log('A (tfjs adam) median', med(ab.A ?? []), 'min', Math.min(...(ab.A ?? [])).toFixed(0));
+  console.log('B (fused adam) median', med(ab.B ?? []), 'min', Math.min(...(ab.B ?? [])).toFixed(0));
+  console.log('tensors', tf.memory().numTensors);
+  process.exit(0);
+}
 step();
 for (let i = 0; i < 2; i++) {
   const t0 = performance.now();
@@ -56,7 +81,7 @@ for (const k of info.kernels) {
 console.log(
   [...agg]
     .sort((a, b) => b[1].ms - a[1].ms)
-    .slice(0, 14)
+    .slice(0, Number(process.argv[4] ?? 14))
     .map(([k, e]) => `${e.ms.toFixed(1)}ms x${e.n} ${k}`)
     .join('\n'),
 );

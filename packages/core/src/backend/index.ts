@@ -7,4 +7,5 @@ export {
   WASM_HEAP_LIMIT,
 } from './memory.ts';
 export { BACKEND_NAMES, type BackendName, currentBackend, initBackend } from './select.ts';
+export { ownsWasmData, wasmHeapView } from './wasm-heap.ts';
 export { registerWasmKernels, wasmHeapBytes } from './wasm-kernels.ts';

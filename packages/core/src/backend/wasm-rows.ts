@@ -52,7 +52,7 @@ function makeGather(fallback: tf.KernelFunc) {
  * 2-D transpose (after dropping size-1 axes) of a 4-byte tensor as a cache-blocked JS loop: the
  * stock wasm kernel walks the output with a page-sized stride and takes ~23 ns per element on
  * [2048, 1024] (48 ms) where 16×16 blocks take ~2 ns (4.6 ms). It serves the transposes that
- * BatchMatMul materialises for weight gradients and the ones inside Sum over leading axes.
+ * BatchMatMul materialises for weight gradients and attention.
  */
 function makeTranspose(fallback: tf.KernelFunc) {
   return (args: KernelArgs) => {
@@ -90,11 +90,12 @@ function makeTranspose(fallback: tf.KernelFunc) {
 }
 
 /**
- * Sum over leading axes ([tokens, H] → [H]: every bias and LayerNorm gradient) as the blocked
- * transpose above followed by the stock kernel's fast innermost-axis reduction; the stock kernel
- * alone transposes with its own slow 2-D path. Other reductions go straight to the stock kernel.
+ * Sum over leading axes ([tokens, H] → [H]: every bias and LayerNorm gradient) as one row-major
+ * pass in JS that adds each row into a float64 accumulator: 0.25 ms for [2048, 128] where the
+ * stock kernel (its own slow 2-D transpose) or a blocked transpose plus an innermost-axis sum took
+ * ~0.8 ms. Other reductions go to the stock kernel.
  */
-function makeSum(fallback: tf.KernelFunc, transpose: (args: KernelArgs) => tf.TensorInfo) {
+function makeSum(fallback: tf.KernelFunc) {
   return (args: KernelArgs) => {
     const x = args.inputs.x as tf.TensorInfo;
     const rank = x.shape.length;
@@ -103,19 +104,20 @@ function makeSum(fallback: tf.KernelFunc, transpose: (args: KernelArgs) => tf.Te
     if (x.dtype !== 'float32' || !leading) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
     const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
     const inner = util.sizeFromShape(x.shape.slice(axes.length));
-    const backend = args.backend as HeapBackend & { disposeData: (dataId: object) => boolean };
-    const t = transpose({ inputs: { x: { ...x, shape: [rows, inner] } }, backend, attrs: { perm: [1, 0] } });
-    const summed = fallback({
-      inputs: { x: t },
-      backend: backend as unknown as tf.KernelBackend,
-      attrs: { axis: [1], keepDims: false },
-    }) as tf.TensorInfo;
-    backend.disposeData(t.dataId);
+    const backend = args.backend as HeapBackend;
     const keep = args.attrs.keepDims === true;
-    return {
-      ...summed,
-      shape: keep ? [...axes.map(() => 1), ...x.shape.slice(axes.length)] : x.shape.slice(axes.length),
-    };
+    const out = backend.makeOutput(
+      keep ? [...axes.map(() => 1), ...x.shape.slice(axes.length)] : x.shape.slice(axes.length),
+      'float32',
+    );
+    const xv = view(backend, x, rows * inner);
+    const acc = new Float64Array(inner);
+    for (let r = 0; r < rows; r++) {
+      const o = r * inner;
+      for (let j = 0; j < inner; j++) acc[j] = (acc[j] as number) + (xv[o + j] as number);
+    }
+    view(backend, out, inner).set(acc);
+    return out;
   };
 }
 
@@ -137,5 +139,5 @@ export function registerRowKernels(): void {
   if (stockTranspose === undefined) return;
   const transpose = makeTranspose(stockTranspose.kernelFunc) as (args: KernelArgs) => tf.TensorInfo;
   replace('Transpose', () => transpose);
-  replace('Sum', (stock) => makeSum(stock, transpose) as (args: KernelArgs) => tf.TensorInfo);
+  replace('Sum', (stock) => makeSum(stock) as (args: KernelArgs) => tf.TensorInfo);
 }

@@ -7,7 +7,7 @@ import { isDecayed } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
 import { buildWordPieceVocab, SPECIAL_TOKENS, WordPieceTokenizer } from '../tokenizer/index.ts';
 import { chunks, padBatch } from '../train/batches.ts';
-import { AdamW, clipByGlobalNorm, linearSchedule } from '../train/optimizer.ts';
+import { AdamW, clipScale, globalNorm, linearSchedule } from '../train/optimizer.ts';
 import type { EpochEvent, StepEvent, TrainCheckpoint } from '../train/types.ts';
 import { maskTokens } from './masking.ts';
 
@@ -162,8 +162,7 @@ export async function pretrainMlm(
             }
           });
         }
-        clipByGlobalNorm(grads, o.maxGradNorm ?? 1);
-        optimizer.apply(grads, lr);
+        optimizer.apply(grads, lr, clipScale(globalNorm(grads), o.maxGradNorm ?? 1));
         for (const g of grads.values()) g.dispose();
         step++;
         lossSum += loss;

@@ -6,7 +6,7 @@ import { isDecayed, layerOf } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks, padBatch, type TextEncoder } from './batches.ts';
-import { AdamW, clipByGlobalNorm, linearSchedule } from './optimizer.ts';
+import { AdamW, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 import { evaluate } from './predict.ts';
 import {
   type EpochEvent,
@@ -175,8 +175,7 @@ export async function fineTune(
             }
           }
         }
-        clipByGlobalNorm(grads, o.maxGradNorm);
-        optimizer.apply(grads, lr);
+        optimizer.apply(grads, lr, clipScale(globalNorm(grads), o.maxGradNorm));
         for (const g of grads.values()) g.dispose();
         if (!Number.isFinite(loss))
           throw new Error(`loss became ${loss} at step ${step + 1} (epoch ${epoch + 1}); lower --lr`);

@@ -11,6 +11,6 @@ export {
   trainFolder,
 } from './hf.ts';
 export { classificationScores, regressionScores } from './metrics.ts';
-export { AdamW, clipByGlobalNorm, linearSchedule } from './optimizer.ts';
+export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 export { type EvaluateOptions, evaluate, type PredictOptions, predict } from './predict.ts';
 export * from './types.ts';
