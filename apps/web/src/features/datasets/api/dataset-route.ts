@@ -35,7 +35,15 @@ export async function GET_ROWS(request: Request, { params }: TContext): Promise<
       orderBy: { index: 'asc' },
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: { index: true, text: true, label: true, labelText: true, split: true, source: true },
+      select: {
+        index: true,
+        text: true,
+        label: true,
+        labelText: true,
+        split: true,
+        source: true,
+        fold: true,
+      },
     }),
   ]);
   return Response.json({ total, page, pageSize, rows }, { headers: { 'cache-control': 'no-store' } });

@@ -9,6 +9,7 @@ interface TRow {
   labelText: string | null;
   split: string;
   source: string;
+  fold: number | null;
 }
 
 const PAGE_SIZE = 25;
@@ -68,6 +69,7 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
             <th className="num">label</th>
             <th>split</th>
             <th>source</th>
+            <th>fold</th>
           </tr>
         </thead>
         <tbody>
@@ -78,6 +80,7 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
               <td className="num">{row.labelText ?? row.label}</td>
               <td>{row.split}</td>
               <td>{row.source}</td>
+              <td className="muted">{row.fold ?? ''}</td>
             </tr>
           ))}
         </tbody>
