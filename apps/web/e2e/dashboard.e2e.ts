@@ -164,7 +164,7 @@ async function main() {
 
     step('launch a run and watch its curve grow');
     const run1 = await launchRun(page, baseUrl, modelId, datasetId, {
-      epochs: '12',
+      epochs: '20',
       batchSize: '8',
       maxLength: '12',
       lr: '0.002',
