@@ -34,10 +34,11 @@ interface Props {
   testId?: string;
 }
 
-const fmt = (v: number) =>
-  Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
-    ? v.toExponential(3)
-    : Number(v.toPrecision(4)).toString();
+const fmt = (v: number) => {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return v.toLocaleString('en-US');
+  if (Math.abs(v) >= 1e5 || (Math.abs(v) < 0.001 && v !== 0)) return v.toExponential(2);
+  return Number(v.toPrecision(4)).toString();
+};
 
 export function MetricChart({ title, series, smooth = true, height = 240, fileName, testId }: Props) {
   const { smoothing, x, logY } = useChartSettings();
