@@ -1,16 +1,5 @@
+import { seededRandom } from '../random/index.ts';
 import type { TDatasetRowInput, TSplit, TTask } from './schemas.ts';
-
-/** mulberry32: tiny, fast, good enough for shuffling; same seed, same split on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 8 train, 1 eval, 1 test out of every 10 consecutive rows of the stratified order. */
 const PATTERN: readonly TSplit[] = [
@@ -34,6 +23,8 @@ const PATTERN: readonly TSplit[] = [
  * is thus spread over the three splits in proportion, and the global ratios are exact up to one
  * row per stratum.
  */
+export { seededRandom };
+
 export function assignSplits(rows: TDatasetRowInput[], options: { task: TTask; seed: number }): void {
   const random = seededRandom(options.seed);
   const strata = labelStrata(rows, options.task);

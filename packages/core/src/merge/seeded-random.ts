@@ -25,14 +25,5 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: a tiny, fast PRNG returning uint32 values; plenty for drop masks. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+// DARE drop masks draw from the package-wide generator.
+export { mulberry32 } from '../random/index.ts';
