@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './select.ts';
+import { wasmHeapView } from './wasm-heap.ts';
 
 // Deterministic inputs so cpu and wasm see the same numbers.
 function filled(shape: number[], seed: number): Float32Array {
@@ -157,6 +158,9 @@ describe('wasm reductions and row gather match cpu', () => {
     { shape: [1, 90, 65], perm: [0, 2, 1] },
     { shape: [3, 40, 50], perm: [0, 2, 1] },
     { shape: [4, 33, 2, 16], perm: [0, 2, 1, 3] },
+    { shape: [3, 2, 67, 45], perm: [0, 1, 3, 2] },
+    { shape: [2, 1, 130, 1, 33], perm: [0, 1, 4, 3, 2] },
+    { shape: [130, 1, 33], perm: [1, 2, 0] },
   ])('transpose %o', ({ shape, perm }) => {
     const { cpu, wasm } = both(() => tf.transpose(tf.tensor(filled(shape, 7), shape), perm));
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
@@ -181,5 +185,38 @@ describe('wasm reductions and row gather match cpu', () => {
     expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32')).dataSync())).toThrow(
       /index 3/,
     );
+  });
+
+  it('clone and same-dtype cast share data on wasm and stay valid after the source is disposed', () => {
+    tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor(filled([40, 30], 11), [40, 30]);
+    const want = Array.from(x.dataSync());
+    const c = tf.clone(x);
+    const k = tf.cast(x, 'float32');
+    const i = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual(want);
+    expect(Array.from(k.dataSync())).toEqual(want);
+    expect(Array.from(i.dataSync())).toEqual(want.map((v) => v | 0));
+    c.dispose();
+    expect(Array.from(k.dataSync())).toEqual(want);
+    k.dispose();
+    i.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a weight written in place between products is not multiplied with a stale packed copy', () => {
+    tf.setBackend('wasm');
+    const x = tf.tensor(filled([6, 5], 12), [6, 5]);
+    const w = tf.variable(tf.tensor(filled([5, 4], 13), [5, 4]));
+    tf.matMul(x, w).dispose();
+    // What the fused AdamW does: overwrite the variable's data on the heap, same tensor id.
+    (wasmHeapView(w) as Float32Array).fill(2);
+    const got = tf.matMul(x, w);
+    tf.setBackend('cpu');
+    const want = tf.matMul(tf.tensor(filled([6, 5], 12), [6, 5]), tf.fill([5, 4], 2));
+    expect(relL2(got.dataSync() as Float32Array, want.dataSync() as Float32Array)).toBeLessThan(1e-6);
+    for (const t of [x, w, got, want]) t.dispose();
   });
 });

@@ -136,11 +136,16 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const bb = transposeB ? materialise(b, batchB, k, n) : b;
   const out = backend.makeOutput([batch, m, n], 'float32');
   const aId = backend.dataIdMap.get(aa.dataId).id;
-  const bId = backend.dataIdMap.get(bb.dataId).id;
   const outId = backend.dataIdMap.get(out.dataId).id;
   if (batchB === 1) {
-    // One weight matrix for every batch entry: a single [batch·m, k] × [k, n] product.
-    raw(aId, shapeBytes([1, batchA * m, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+    // One weight matrix for every batch entry: a single [batch·m, k] × [k, n] product. b goes in
+    // under a temporary id: XNNPACK caches its packed copy of b by tensor id until that id is
+    // disposed, and a tensor written in place (the fused AdamW updates θ in place) would
+    // otherwise be multiplied with its stale packed values.
+    const vb = backend.dataIdNextNumber++;
+    backend.wasm.tfjs.registerTensor(vb, k * n, backend.dataIdMap.get(bb.dataId).memoryOffset);
+    raw(aId, shapeBytes([1, batchA * m, k]), 3, vb, shapeBytes([1, k, n]), 3, false, false, outId);
+    backend.wasm.tfjs.disposeData(vb);
   } else {
     const aOff = backend.dataIdMap.get(aa.dataId).memoryOffset;
     const bOff = backend.dataIdMap.get(bb.dataId).memoryOffset;

@@ -49,40 +49,58 @@ function makeGather(fallback: tf.KernelFunc) {
 }
 
 /**
- * 2-D transpose (after dropping size-1 axes) of a 4-byte tensor as a cache-blocked JS loop: the
- * stock wasm kernel walks the output with a page-sized stride and takes ~23 ns per element on
- * [2048, 1024] (48 ms) where 16×16 blocks take ~2 ns (4.6 ms). It serves the transposes that
- * BatchMatMul materialises for weight gradients and attention.
+ * Swap of the last two axes (after dropping size-1 axes; leading axes are a batch) of a 4-byte
+ * tensor in JS: each pass reads four source rows in step and writes four consecutive outputs.
+ * The stock wasm kernel walks the output with a page-sized stride (~23 ns per element on
+ * [2048, 1024]); 16×16 blocks took ~3.7 ns per element under load, four-row strips ~1 ns. It
+ * serves the transposes that BatchMatMul materialises for weight gradients and attention.
  */
 function makeTranspose(fallback: tf.KernelFunc) {
   return (args: KernelArgs) => {
     const x = args.inputs.x as tf.TensorInfo;
     const perm = args.attrs.perm as number[];
-    const kept = x.shape.map((d, i) => [d, i] as const).filter(([d]) => d !== 1);
-    const keptPerm = perm.filter((p) => x.shape[p] !== 1);
-    const is2d = kept.length === 2 && keptPerm[0] === kept[1]?.[1] && keptPerm[1] === kept[0]?.[1];
-    const R = kept[0]?.[0] ?? 0;
-    const C = kept[1]?.[0] ?? 0;
-    if (!is2d || (x.dtype !== 'float32' && x.dtype !== 'int32') || R * C < 4096) {
+    const keptAxes = x.shape.map((d, i) => (d !== 1 ? i : -1)).filter((i) => i >= 0);
+    const keptPerm = perm.filter((p) => x.shape[p] !== 1).map((p) => keptAxes.indexOf(p));
+    const k = keptAxes.length;
+    const swapsLastTwo =
+      k >= 2 &&
+      keptPerm[k - 2] === k - 1 &&
+      keptPerm[k - 1] === k - 2 &&
+      keptPerm.slice(0, k - 2).every((p, i) => p === i);
+    const R = (x.shape[keptAxes[k - 2] ?? 0] as number) ?? 0;
+    const C = (x.shape[keptAxes[k - 1] ?? 0] as number) ?? 0;
+    if (!swapsLastTwo || (x.dtype !== 'float32' && x.dtype !== 'int32') || R * C < 4096) {
       return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
     }
+    const batch = util.sizeFromShape(x.shape) / (R * C);
     const backend = args.backend as HeapBackend;
     const out = backend.makeOutput(
       perm.map((p) => x.shape[p] as number),
       x.dtype,
     );
     const heap = backend.wasm.HEAPU8.buffer;
-    const src = new Int32Array(heap, backend.dataIdMap.get(x.dataId).memoryOffset, R * C);
-    const dst = new Int32Array(heap, backend.dataIdMap.get(out.dataId).memoryOffset, R * C);
-    const B = 16;
-    for (let i0 = 0; i0 < R; i0 += B) {
-      const iMax = Math.min(i0 + B, R);
-      for (let j0 = 0; j0 < C; j0 += B) {
-        const jMax = Math.min(j0 + B, C);
-        for (let j = j0; j < jMax; j++) {
-          const o = j * R;
-          for (let i = i0; i < iMax; i++) dst[o + i] = src[i * C + j] as number;
+    const size = batch * R * C;
+    const src = new Int32Array(heap, backend.dataIdMap.get(x.dataId).memoryOffset, size);
+    const dst = new Int32Array(heap, backend.dataIdMap.get(out.dataId).memoryOffset, size);
+    const R4 = R - (R % 4);
+    for (let b = 0; b < batch; b++) {
+      const base = b * R * C;
+      for (let i = 0; i < R4; i += 4) {
+        const r0 = base + i * C;
+        const r1 = r0 + C;
+        const r2 = r1 + C;
+        const r3 = r2 + C;
+        for (let j = 0; j < C; j++) {
+          const o = base + j * R + i;
+          dst[o] = src[r0 + j] as number;
+          dst[o + 1] = src[r1 + j] as number;
+          dst[o + 2] = src[r2 + j] as number;
+          dst[o + 3] = src[r3 + j] as number;
         }
+      }
+      for (let i = R4; i < R; i++) {
+        const r = base + i * C;
+        for (let j = 0; j < C; j++) dst[base + j * R + i] = src[r + j] as number;
       }
     }
     return out;
@@ -121,7 +139,25 @@ function makeSum(fallback: tf.KernelFunc) {
   };
 }
 
-/** Replaces wasm's GatherV2, 2-D Transpose and leading-axis Sum with the versions above (stock kernels as fallback). */
+/**
+ * Identity, and Cast to the same dtype, as a shared reference (reference count +1, as wasm's own
+ * Reshape and the cpu backend's Identity do) instead of a copy: backprop runs ~100 of them per
+ * bert-tiny step ([2048, 128] float32 each, ~13 ms of copies). Tensors stay immutable; code
+ * that writes in place (the fused AdamW) checks that the reference count is 1.
+ */
+function makeShare(fallback: tf.KernelFunc) {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const dtype = (args.attrs?.dtype as tf.DataType | undefined) ?? x.dtype;
+    if (x.dtype === 'string' || dtype !== x.dtype) {
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
+    }
+    (args.backend as { incRef: (dataId: object) => void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** Replaces wasm's GatherV2, Identity, Cast, last-two-axes Transpose and leading-axis Sum with the versions above (stock kernels as fallback). */
 export function registerRowKernels(): void {
   const replace = (name: string, make: (stock: tf.KernelFunc) => (args: KernelArgs) => tf.TensorInfo) => {
     const stock = tf.getKernel(name, 'wasm');
@@ -135,6 +171,8 @@ export function registerRowKernels(): void {
     });
   };
   replace('GatherV2', (stock) => makeGather(stock) as (args: KernelArgs) => tf.TensorInfo);
+  replace('Identity', (stock) => makeShare(stock) as (args: KernelArgs) => tf.TensorInfo);
+  replace('Cast', (stock) => makeShare(stock) as (args: KernelArgs) => tf.TensorInfo);
   const stockTranspose = tf.getKernel('Transpose', 'wasm');
   if (stockTranspose === undefined) return;
   const transpose = makeTranspose(stockTranspose.kernelFunc) as (args: KernelArgs) => tf.TensorInfo;
