@@ -36,6 +36,8 @@ const cases: Case[] = [
   { a: [5, 7], b: [7, 3], ta: false, tb: false },
   { a: [7, 5], b: [3, 7], ta: true, tb: true },
   { a: [9, 3], b: [9, 8], ta: true, tb: false },
+  { a: [1, 9, 3], b: [1, 9, 8], ta: true, tb: false },
+  { a: [70, 40], b: [70, 130], ta: true, tb: false },
   { a: [9, 8], b: [9, 3], ta: true, tb: false },
   { a: [4, 5, 6], b: [4, 6, 3], ta: false, tb: false },
   { a: [2, 3, 6, 5], b: [2, 3, 6, 4], ta: true, tb: false },

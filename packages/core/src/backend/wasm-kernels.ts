@@ -132,6 +132,26 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     temps.push(t);
     return t;
   };
+  if (transposeA && !transposeB && batch === 1 && n > m) {
+    // Aᵀ·B with the wider operand as XNNPACK's weights packs more than it multiplies: compute
+    // (Bᵀ·A)ᵀ instead ([2048,128]ᵀ·[2048,512]: 15.8 → 11.7 ms), the last transpose being [n, m].
+    const bt = materialise(b, 1, n, k);
+    const outT = backend.makeOutput([n, m], 'float32');
+    const va = backend.dataIdNextNumber++;
+    backend.wasm.tfjs.registerTensor(va, k * m, backend.dataIdMap.get(a.dataId).memoryOffset);
+    const btId = backend.dataIdMap.get(bt.dataId).id;
+    const outTId = backend.dataIdMap.get(outT.dataId).id;
+    raw(btId, shapeBytes([1, n, k]), 3, va, shapeBytes([1, k, m]), 3, false, false, outTId);
+    backend.wasm.tfjs.disposeData(va);
+    temps.push(outT);
+    const out = transposeKernel.kernelFunc({
+      inputs: { x: { ...outT, shape: [n, m] } },
+      backend: args.backend as tf.KernelBackend,
+      attrs: { perm: [1, 0] },
+    }) as tf.TensorInfo;
+    for (const t of temps) backend.disposeData(t.dataId);
+    return { dataId: out.dataId, shape: [...outOuter, m, n], dtype: out.dtype };
+  }
   const aa = transposeA ? materialise(a, batchA, m, k) : a;
   const bb = transposeB ? materialise(b, batchB, k, n) : b;
   const out = backend.makeOutput([batch, m, n], 'float32');
