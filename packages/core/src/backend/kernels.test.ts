@@ -151,6 +151,7 @@ describe('wasm reductions and row gather match cpu', () => {
     { shape: [3, 4, 5], axis: 1, keep: false },
     { shape: [3, 4, 5], axis: -1, keep: false },
     { shape: [2048, 129], axis: 0, keep: true },
+    { shape: [7, 3, 11], axis: [0, 1], keep: false },
   ])('sum %o', ({ shape, axis, keep }) => {
     const { cpu, wasm } = both(() => tf.sum(tf.tensor(filled(shape, 9), shape), axis, keep));
     expect(relL2(wasm, cpu)).toBeLessThan(1e-6);
