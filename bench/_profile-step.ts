@@ -61,6 +61,15 @@ for (let i = 0; i < 2; i++) {
 const info = await tf.profile(() => {
   step();
 });
+let totalKernelMs = 0;
+for (const k of info.kernels) totalKernelMs += k.kernelTimeMs as number;
+console.log(
+  'kernel ms (nested kernels counted twice)',
+  totalKernelMs.toFixed(0),
+  'of a',
+  info.kernels.length,
+  '-kernel step',
+);
 const byName = new Map<string, number>();
 for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number));
 console.log(
