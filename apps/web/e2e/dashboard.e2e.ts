@@ -229,6 +229,16 @@ async function main() {
     await page.waitForSelector('[data-testid=chart-train-loss] path.recharts-curve');
     await page.selectOption('select[aria-label="X axis"]', 'step');
 
+    step('evaluate the fine-tuned model from its model page');
+    await page.goto(`${baseUrl}/runs/${run1}`);
+    await page.click('[data-testid=result-model]');
+    await page.waitForURL(/\/models\/m[a-z0-9]+$/);
+    await page.click('[data-testid=evaluate-form] button[type=submit]');
+    await page.waitForURL(/\/runs\/c[a-z0-9]+$/, { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=final-metrics]', { timeout: 120_000 });
+    assert.match((await page.textContent('[data-testid=run-title]')) ?? '', /^evaluate · /);
+    await page.goto(`${baseUrl}/runs/${run1}`);
+
     step('clone it with another seed');
     await page.click('[data-testid=run-clone]');
     await page.waitForURL(/clone=/);

@@ -3,6 +3,7 @@
 // and the sandboxed compute children read this table.
 import type { TJobName } from '@tunelab/core/jobs';
 import { datasetProfileProcessor } from './dataset-profile.ts';
+import { evaluateProcessor } from './evaluate.ts';
 import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
@@ -18,6 +19,7 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   vectorsProcessor as TProcessorDefinition<TJobName>,
   pretrainProcessor as TProcessorDefinition<TJobName>,
   sweepProcessor as TProcessorDefinition<TJobName>,
+  evaluateProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

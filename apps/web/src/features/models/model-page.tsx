@@ -2,6 +2,7 @@ import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtAgo, runLabel } from '../runs/lib/format.ts';
+import { EvaluateForm } from './components/evaluate-form.tsx';
 import { fmtParams } from './models-page.tsx';
 
 const CONFIG_KEYS = [
@@ -58,6 +59,13 @@ export async function ModelPage({ params }: { params: Promise<{ id: string }> })
   });
   if (!model) notFound();
   const chain = await ancestors(model.baseModelId);
+  const datasets = model.task
+    ? await prisma.dataset.findMany({
+        where: { task: model.task, status: 'ready' },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+      })
+    : [];
   const config = model.config as Record<string, unknown>;
   const tokenizer = (model.tokenizer ?? null) as Record<string, unknown> | null;
 
@@ -166,6 +174,12 @@ export async function ModelPage({ params }: { params: Promise<{ id: string }> })
             </div>
           )}
         </div>
+        {model.task && (
+          <EvaluateForm
+            modelId={model.id}
+            datasets={datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.rowCount} rows)` }))}
+          />
+        )}
         <div className="card">
           <h2>Runs on this model</h2>
           {model.runsAsBase.length === 0 ? (

@@ -140,7 +140,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           )}
         </div>
       )}
-      <RunLive initial={snapshot} />
+      <RunLive initial={snapshot} charts={run.kind !== 'evaluate'} />
       {predictions.length > 0 && (
         <div className="grid two">
           <div className="card">

@@ -56,3 +56,20 @@ export async function POST_PRETRAIN(req: Request) {
     throw e;
   }
 }
+
+/** POST /api/models/[id]/evaluate {datasetId, split} → 201 {runId}; 422 naming why it cannot run. */
+export async function POST_EVALUATE(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const { id } = await ctx.params;
+  const { EvaluationRefused, queueEvaluation } = await import('../lib/queue-evaluation.ts');
+  const { ZodError } = await import('zod');
+  try {
+    return Response.json(
+      { runId: await queueEvaluation(id, await req.json().catch(() => null)) },
+      { status: 201 },
+    );
+  } catch (e) {
+    if (e instanceof EvaluationRefused) return jsonError(422, e.message);
+    if (e instanceof ZodError) return jsonError(400, e.issues.map((i) => i.message).join('; '));
+    throw e;
+  }
+}

@@ -21,15 +21,15 @@ const LABELS: Record<string, string> = {
   'eval/macro_f1': 'macro F1',
 };
 
-export function RunLive({ initial }: { initial: RunSnapshot }) {
+export function RunLive({ initial, charts = true }: { initial: RunSnapshot; charts?: boolean }) {
   return (
     <ChartSettingsProvider>
-      <RunLiveInner initial={initial} />
+      <RunLiveInner initial={initial} charts={charts} />
     </ChartSettingsProvider>
   );
 }
 
-function RunLiveInner({ initial }: { initial: RunSnapshot }) {
+function RunLiveInner({ initial, charts }: { initial: RunSnapshot; charts: boolean }) {
   const router = useRouter();
   const [snap, setSnap] = useState(initial);
   const [logs, setLogs] = useState(initial.logs);
@@ -123,9 +123,9 @@ function RunLiveInner({ initial }: { initial: RunSnapshot }) {
         </div>
         {snap.error && <div className="error-box">{snap.error}</div>}
       </div>
-      <ChartControls />
-      {seriesError && <div className="error-box">{seriesError}</div>}
-      <div className="grid two" style={{ marginBottom: 14 }}>
+      {charts && <ChartControls />}
+      {charts && seriesError && <div className="error-box">{seriesError}</div>}
+      <div className="grid two" style={{ marginBottom: 14, display: charts ? undefined : 'none' }}>
         <MetricChart
           title={`Training loss (${lossPoints} steps)`}
           series={pick('train/loss')}

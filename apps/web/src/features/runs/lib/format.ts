@@ -45,6 +45,7 @@ export function runLabel(run: {
   const modelName = (run.params as { modelName?: unknown } | undefined)?.modelName;
   if (run.kind === 'pretrain')
     return `pretrain · ${typeof modelName === 'string' ? modelName : run.id.slice(-8)}`;
+  if (run.kind === 'evaluate') return `evaluate · ${run.model?.name ?? '?'} on ${run.dataset?.name ?? '?'}`;
   const parts = [run.dataset?.name, run.model?.name].filter(Boolean);
   if (run.fraction != null && run.fraction < 1) parts.push(`${Math.round(run.fraction * 100)}%`);
   if (run.seed != null) parts.push(`seed ${run.seed}`);

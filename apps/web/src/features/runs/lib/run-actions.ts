@@ -2,7 +2,11 @@ import { JOB_NAMES, jobIdFor } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
 import { cancelRunJob, enqueueJob } from './enqueue.ts';
 
-const JOB_OF_KIND = { train: JOB_NAMES.runTrain, pretrain: JOB_NAMES.runPretrain } as const;
+const JOB_OF_KIND = {
+  train: JOB_NAMES.runTrain,
+  pretrain: JOB_NAMES.runPretrain,
+  evaluate: JOB_NAMES.runEvaluate,
+} as const;
 
 export class RunActionError extends Error {
   constructor(

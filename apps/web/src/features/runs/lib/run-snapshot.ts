@@ -35,8 +35,13 @@ export async function runSnapshot(id: string, logsAfter?: Date): Promise<RunSnap
     }),
   ]);
   let position: number | null = null;
-  if (run.status === 'queued' && run.queueJobId && (run.kind === 'train' || run.kind === 'pretrain')) {
-    const name = run.kind === 'train' ? JOB_NAMES.runTrain : JOB_NAMES.runPretrain;
+  const jobOfKind = {
+    train: JOB_NAMES.runTrain,
+    pretrain: JOB_NAMES.runPretrain,
+    evaluate: JOB_NAMES.runEvaluate,
+  } as const;
+  if (run.status === 'queued' && run.queueJobId && run.kind in jobOfKind) {
+    const name = jobOfKind[run.kind as keyof typeof jobOfKind];
     position = await queuePosition(name, run.queueJobId).catch(() => null);
   }
   return {

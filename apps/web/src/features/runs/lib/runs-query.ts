@@ -11,7 +11,7 @@ export const ZRunsQuery = z.object({
   dataset: z.string().max(64).optional(),
   model: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
-  kind: z.enum(['train', 'pretrain']).optional().catch(undefined),
+  kind: z.enum(['train', 'pretrain', 'evaluate']).optional().catch(undefined),
   sort: z.enum(SORTABLE).default('createdAt').catch('createdAt'),
   dir: z.enum(['asc', 'desc']).default('desc').catch('desc'),
   page: z.coerce.number().int().min(1).default(1).catch(1),
@@ -21,7 +21,9 @@ export type TRunsQuery = z.infer<typeof ZRunsQuery>;
 /** One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast. */
 export async function findRuns(query: TRunsQuery) {
   const where = {
-    kind: query.kind ? query.kind : { in: ['train', 'pretrain'] as ('train' | 'pretrain')[] },
+    kind: query.kind
+      ? query.kind
+      : { in: ['train', 'pretrain', 'evaluate'] as ('train' | 'pretrain' | 'evaluate')[] },
     ...(query.status ? { status: query.status } : {}),
     ...(query.dataset ? { datasetId: query.dataset } : {}),
     ...(query.model ? { modelId: query.model } : {}),

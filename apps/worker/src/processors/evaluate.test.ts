@@ -1,0 +1,106 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
+
+let db: TTestDatabase;
+let artifacts: string;
+let prisma: typeof import('@tunelab/db').prisma;
+
+beforeAll(async () => {
+  db = await createTestDatabase('worker_evaluate');
+  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-eval-'));
+  process.env.DATABASE_URL = db.databaseUrl;
+  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  ({ prisma } = await import('@tunelab/db'));
+  await cp(FIXTURE, path.join(artifacts, 'models/tiny'), { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  const { disconnectPrisma } = await import('@tunelab/db');
+  await disconnectPrisma();
+  await db?.drop();
+  if (artifacts) await rm(artifacts, { recursive: true, force: true });
+});
+
+async function runJob(runId: string) {
+  const { runJob: run, buildProcessorTable } = await import('./run-job.ts');
+  const { evaluateProcessor } = await import('./evaluate.ts');
+  const job = {
+    id: `e-${runId}`,
+    name: 'run.evaluate',
+    data: { runId },
+    attemptsMade: 0,
+    opts: { attempts: 1 },
+    updateProgress: async () => undefined,
+    log: () => undefined,
+  };
+  return run(job, buildProcessorTable([evaluateProcessor as never]), {
+    workerId: 'test:1',
+    backend: 'wasm',
+  }).catch((e: Error) => e);
+}
+
+describe('run.evaluate processor', () => {
+  it('scores a regression checkpoint on the eval split with predictions and a reference', async () => {
+    const model = await prisma.model.create({
+      data: {
+        name: 'tiny',
+        kind: 'base',
+        task: 'regression',
+        numLabels: 1,
+        config: {},
+        artifactPath: 'models/tiny',
+      },
+    });
+    const dataset = await prisma.dataset.create({
+      data: {
+        name: 'toy',
+        task: 'regression',
+        labelMin: 0,
+        labelMax: 4,
+        textColumn: 't',
+        labelColumn: 'l',
+        status: 'ready',
+        rows: {
+          create: Array.from({ length: 12 }, (_, i) => ({
+            index: i,
+            text: `some text ${i}`,
+            label: i % 5,
+            split: i < 8 ? ('train' as const) : ('eval' as const),
+          })),
+        },
+      },
+    });
+    const run = await prisma.run.create({
+      data: { kind: 'evaluate', modelId: model.id, datasetId: dataset.id, params: {} },
+    });
+    await runJob(run.id);
+    const after = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.status).toBe('succeeded');
+    const summary = after.summary as {
+      evalRows: number;
+      metrics: { mae: number };
+      reference: { kind: string };
+    };
+    expect(summary.evalRows).toBe(4);
+    expect(summary.metrics.mae).toBeGreaterThan(0);
+    expect(summary.reference.kind).toMatch(/mean of train labels/);
+    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    expect((ev.predictions as unknown[]).length).toBe(4);
+
+    // a head of the other task is refused with the reason
+    const cls = await prisma.dataset.create({
+      data: { name: 'cls', task: 'classification', textColumn: 't', labelColumn: 'l', status: 'ready' },
+    });
+    const bad = await prisma.run.create({
+      data: { kind: 'evaluate', modelId: model.id, datasetId: cls.id, params: {} },
+    });
+    const err = await runJob(bad.id);
+    expect(String(err)).toMatch(/regression head but dataset "cls" is classification/);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: bad.id } })).status).toBe('failed');
+  }, 300_000);
+});
