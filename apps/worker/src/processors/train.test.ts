@@ -125,18 +125,26 @@ describe('run.train processor', () => {
       false,
       125,
     );
+    // Deterministic cancel right after epoch 1: a trigger sets the flag when the first eval point
+    // lands (the checkpoint is saved just before), and the flag is read before every step.
+    await prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION cancel_after_first_epoch() RETURNS trigger AS $$
+      BEGIN
+        UPDATE "Run" SET "cancelRequested" = true WHERE id = NEW."runId";
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(`
+      CREATE TRIGGER cancel_after_first_epoch AFTER INSERT ON "Metric" FOR EACH ROW
+      WHEN (NEW.name = 'mae' AND NEW.split = 'eval' AND NEW."runId" = '${run.id}')
+      EXECUTE FUNCTION cancel_after_first_epoch()`);
+    process.env.TUNELAB_CANCEL_CHECK_MS = '0';
     const first = processTrain(run.id);
-    // cancel once the first epoch's checkpoint exists
-    for (;;) {
-      if ((await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })) >= 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await prisma.run.update({ where: { id: run.id }, data: { cancelRequested: true } });
     expect(await first).toEqual({ cancelled: true });
     const cancelled = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(cancelled.status).toBe('cancelled');
-    const epochsDone = await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } });
-    expect(epochsDone).toBeLessThan(8);
+    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(1);
+    await prisma.$executeRawUnsafe('DROP TRIGGER cancel_after_first_epoch ON "Metric"');
+    delete process.env.TUNELAB_CANCEL_CHECK_MS;
 
     await prisma.run.update({
       where: { id: run.id },
@@ -144,7 +152,9 @@ describe('run.train processor', () => {
     });
     expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
     const logs = await prisma.runLog.findMany({ where: { runId: run.id }, orderBy: { ts: 'asc' } });
-    expect(logs.some((l) => /Resuming from the checkpoint after epoch \d+/.test(l.message))).toBe(true);
+    expect(logs.some((l) => /Resuming from the checkpoint after epoch 1 \(step 10\)/.test(l.message))).toBe(
+      true,
+    );
     // 100 train rows / batch 10 = 10 steps per epoch; each step stored once across both attempts
     expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(80);
     expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(8);

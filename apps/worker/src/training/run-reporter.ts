@@ -2,7 +2,8 @@ import { prisma, type TMetricPoint, writeMetrics } from '@tunelab/db';
 
 const FLUSH_POINTS = 50;
 const FLUSH_MS = 1500;
-const CANCEL_CHECK_MS = 1000;
+/** How stale the cancel flag may be (ms); TUNELAB_CANCEL_CHECK_MS=0 checks before every step (tests). */
+const cancelCheckMs = () => Number(process.env.TUNELAB_CANCEL_CHECK_MS ?? 1000);
 
 /**
  * Batches a run's metric points and progress updates (one createMany + one update per flush instead
@@ -48,7 +49,7 @@ export class RunReporter {
 
   async cancelRequested(): Promise<boolean> {
     if (this.cancelled) return true;
-    if (Date.now() - this.cancelCheckedAt < CANCEL_CHECK_MS) return false;
+    if (Date.now() - this.cancelCheckedAt < cancelCheckMs()) return false;
     this.cancelCheckedAt = Date.now();
     const run = await prisma.run.findUnique({ where: { id: this.runId }, select: { cancelRequested: true } });
     this.cancelled = run?.cancelRequested ?? true;
