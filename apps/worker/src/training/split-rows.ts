@@ -1,25 +1,9 @@
+import { Rng } from '@tunelab/core/random';
 import type { TrainExample } from '@tunelab/core/train';
 
-/** mulberry32: small, fast, seedable; enough for shuffling row order reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** A copy of `items` in a seeded random order (the package-wide generator). */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = items.slice();
-  const r = rng(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
+  return new Rng(seed).shuffle(items.slice());
 }
 
 export interface RowLike extends TrainExample {

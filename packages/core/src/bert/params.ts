@@ -1,47 +1,21 @@
+import { expectedBertTensors } from '../hf/tensors.ts';
 import type { BertArchConfig } from './config.ts';
 
 /** What sits on top of the encoder. */
 export type HeadKind = 'regression' | 'classification' | 'masked-lm' | 'none';
 
-/** Canonical (Hugging Face) names and shapes of every tensor of a BERT with the given head. */
+/**
+ * Canonical (Hugging Face) names and shapes of every tensor the model holds with the given head: the
+ * checkpoint layout of `expectedBertTensors`, with the pooler kept except under a masked-LM head.
+ */
 export function bertTensorShapes(c: BertArchConfig, head: HeadKind, numLabels = 1): Map<string, number[]> {
-  const H = c.hidden_size;
-  const I = c.intermediate_size;
-  const out = new Map<string, number[]>();
-  const linear = (name: string, o: number, i: number) => {
-    out.set(`${name}.weight`, [o, i]);
-    out.set(`${name}.bias`, [o]);
-  };
-  const norm = (name: string) => {
-    out.set(`${name}.weight`, [H]);
-    out.set(`${name}.bias`, [H]);
-  };
-  out.set('bert.embeddings.word_embeddings.weight', [c.vocab_size, H]);
-  out.set('bert.embeddings.position_embeddings.weight', [c.max_position_embeddings, H]);
-  out.set('bert.embeddings.token_type_embeddings.weight', [c.type_vocab_size, H]);
-  norm('bert.embeddings.LayerNorm');
-  for (let l = 0; l < c.num_hidden_layers; l++) {
-    const p = `bert.encoder.layer.${l}`;
-    linear(`${p}.attention.self.query`, H, H);
-    linear(`${p}.attention.self.key`, H, H);
-    linear(`${p}.attention.self.value`, H, H);
-    linear(`${p}.attention.output.dense`, H, H);
-    norm(`${p}.attention.output.LayerNorm`);
-    linear(`${p}.intermediate.dense`, I, H);
-    linear(`${p}.output.dense`, H, I);
-    norm(`${p}.output.LayerNorm`);
-  }
-  if (head === 'regression' || head === 'classification') {
-    linear('bert.pooler.dense', H, H);
-    linear('classifier', head === 'regression' ? 1 : numLabels, H);
-  } else if (head === 'masked-lm') {
-    linear('cls.predictions.transform.dense', H, H);
-    norm('cls.predictions.transform.LayerNorm');
-    out.set('cls.predictions.bias', [c.vocab_size]);
-  } else {
-    linear('bert.pooler.dense', H, H);
-  }
-  return out;
+  const layout =
+    head === 'masked-lm'
+      ? expectedBertTensors(c, 'masked-lm').filter((t) => !t.optional)
+      : head === 'none'
+        ? expectedBertTensors(c, 'none')
+        : expectedBertTensors(c, 'sequence-classification', head === 'regression' ? 1 : numLabels);
+  return new Map(layout.map((t) => [t.name, t.shape]));
 }
 
 /** Names of the classification/regression head, re-initialised when the label space changes. */

@@ -18,7 +18,15 @@ export interface ExpectedTensor {
  * BertModel can be built without one).
  */
 export function expectedBertTensors(
-  config: BertConfig,
+  config: Pick<
+    BertConfig,
+    | 'hidden_size'
+    | 'intermediate_size'
+    | 'vocab_size'
+    | 'max_position_embeddings'
+    | 'type_vocab_size'
+    | 'num_hidden_layers'
+  > & { num_labels?: number | null },
   head: HeadKind,
   numLabels?: number,
 ): ExpectedTensor[] {
