@@ -67,27 +67,7 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
         seed: p.seed,
       },
       {
-        onStep: async (e) => {
-          const wallTime = new Date();
-          await reporter.point({
-            name: 'loss',
-            split: 'train',
-            step: e.step,
-            value: e.loss,
-            epoch: e.epoch,
-            wallTime,
-          });
-          await reporter.point({
-            name: 'lr',
-            split: 'train',
-            step: e.step,
-            value: e.lr,
-            epoch: e.epoch,
-            wallTime,
-          });
-          const total = p.maxSteps > 0 ? Math.min(p.maxSteps, e.totalSteps) : e.totalSteps;
-          reporter.setProgress(e.step / total, e.etaSeconds * (total / e.totalSteps));
-        },
+        onStep: (e) => reporter.step(e, p.maxSteps),
         onEpoch: async (e) => {
           await reporter.flush();
           await reporter.log(

@@ -31,6 +31,21 @@ export class RunReporter {
     this.progress = { progress: Math.max(0, Math.min(1, progress)), etaSeconds };
   }
 
+  /**
+   * Records one training step (loss and learning rate) and its progress. `maxSteps` > 0 caps the run
+   * below the loop's own total, so progress and ETA are scaled to the cap.
+   */
+  async step(
+    e: { step: number; epoch: number; loss: number; lr: number; totalSteps: number; etaSeconds: number },
+    maxSteps: number,
+  ): Promise<void> {
+    const wallTime = new Date();
+    await this.point({ name: 'loss', split: 'train', step: e.step, value: e.loss, epoch: e.epoch, wallTime });
+    await this.point({ name: 'lr', split: 'train', step: e.step, value: e.lr, epoch: e.epoch, wallTime });
+    const total = maxSteps > 0 ? Math.min(maxSteps, e.totalSteps) : e.totalSteps;
+    this.setProgress(e.step / total, e.etaSeconds * (total / e.totalSteps));
+  }
+
   async flush(): Promise<void> {
     const points = this.buffer;
     this.buffer = [];

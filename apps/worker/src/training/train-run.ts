@@ -117,27 +117,7 @@ export async function trainRun(
               : undefined,
         },
         {
-          onStep: async (e) => {
-            const wallTime = new Date();
-            await reporter.point({
-              name: 'loss',
-              split: 'train',
-              step: e.step,
-              value: e.loss,
-              epoch: e.epoch,
-              wallTime,
-            });
-            await reporter.point({
-              name: 'lr',
-              split: 'train',
-              step: e.step,
-              value: e.lr,
-              epoch: e.epoch,
-              wallTime,
-            });
-            const total = params.maxSteps > 0 ? Math.min(params.maxSteps, e.totalSteps) : e.totalSteps;
-            reporter.setProgress(e.step / total, e.etaSeconds * (total / e.totalSteps));
-          },
+          onStep: (e) => reporter.step(e, params.maxSteps),
           onEpoch: async (e: EpochEvent) => {
             const wallTime = new Date();
             for (const name of EPOCH_METRICS) {
