@@ -1,47 +1,26 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProcessorTestEnv,
+  destroyProcessorTestEnv,
+  runProcessorJob,
+  SHARED_FIXTURES,
+  type TProcessorTestEnv,
+} from '../../test/processor-env.ts';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
-
-let db: TTestDatabase;
-let artifacts: string;
-let prisma: typeof import('@tunelab/db').prisma;
+let env: TProcessorTestEnv;
+let prisma: TProcessorTestEnv['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('worker_evaluate');
-  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-eval-'));
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
-  ({ prisma } = await import('@tunelab/db'));
-  await cp(FIXTURE, path.join(artifacts, 'models/tiny'), { recursive: true });
+  env = await createProcessorTestEnv('worker_evaluate', { tiny: path.join(SHARED_FIXTURES, 'tiny-bert') });
+  ({ prisma } = env);
 }, 120_000);
 
-afterAll(async () => {
-  const { disconnectPrisma } = await import('@tunelab/db');
-  await disconnectPrisma();
-  await db?.drop();
-  if (artifacts) await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyProcessorTestEnv(env));
 
 async function runJob(runId: string) {
-  const { runJob: run, buildProcessorTable } = await import('./run-job.ts');
   const { evaluateProcessor } = await import('./evaluate.ts');
-  const job = {
-    id: `e-${runId}`,
-    name: 'run.evaluate',
-    data: { runId },
-    attemptsMade: 0,
-    opts: { attempts: 1 },
-    updateProgress: async () => undefined,
-    log: () => undefined,
-  };
-  return run(job, buildProcessorTable([evaluateProcessor as never]), {
-    workerId: 'test:1',
-    backend: 'wasm',
-  }).catch((e: Error) => e);
+  return runProcessorJob([evaluateProcessor], 'run.evaluate', { runId }).catch((e: Error) => e);
 }
 
 describe('run.evaluate processor', () => {

@@ -1,53 +1,36 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readSafetensorsFile } from '@tunelab/core/safetensors';
-import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProcessorTestEnv,
+  destroyProcessorTestEnv,
+  runProcessorJob,
+  SHARED_FIXTURES,
+  type TProcessorTestEnv,
+} from '../../test/processor-env.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const FIXTURES = path.join(SHARED_FIXTURES, 'merge');
 
-let db: TTestDatabase;
+let env: TProcessorTestEnv;
+let prisma: TProcessorTestEnv['prisma'];
 let artifacts: string;
-let prisma: typeof import('@tunelab/db').prisma;
 
 beforeAll(async () => {
-  db = await createTestDatabase('worker_merge');
-  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-merge-'));
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
   process.env.TUNELAB_BACKEND ??= 'cpu';
-  ({ prisma } = await import('@tunelab/db'));
-  for (const name of ['base', 'tuned_a', 'tuned_b', 'tuned_c']) {
-    await cp(path.join(FIXTURES, name), path.join(artifacts, 'models', name), { recursive: true });
-  }
+  env = await createProcessorTestEnv(
+    'worker_merge',
+    Object.fromEntries(['base', 'tuned_a', 'tuned_b', 'tuned_c'].map((m) => [m, path.join(FIXTURES, m)])),
+  );
+  ({ prisma, artifacts } = env);
 }, 120_000);
 
-afterAll(async () => {
-  const { disconnectPrisma } = await import('@tunelab/db');
-  await disconnectPrisma();
-  await db?.drop();
-  if (artifacts) await rm(artifacts, { recursive: true, force: true });
-});
-
-function fakeJob(name: string, data: unknown) {
-  return {
-    id: `t-${name}`,
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 1 },
-    updateProgress: async () => undefined,
-    log: () => undefined,
-  };
-}
+afterAll(() => destroyProcessorTestEnv(env));
 
 async function runProcessor(name: 'merge.run' | 'analysis.vectors', data: unknown): Promise<unknown> {
-  const { runJob, buildProcessorTable } = await import('./run-job.ts');
   const { mergeProcessor } = await import('./merge.ts');
   const { vectorsProcessor } = await import('./vectors.ts');
-  const table = buildProcessorTable([mergeProcessor as never, vectorsProcessor as never]);
-  return runJob(fakeJob(name, data), table, { workerId: 'test:1', backend: 'cpu' });
+  return runProcessorJob([mergeProcessor, vectorsProcessor], name, data, 'cpu');
 }
 
 /** Base model, two regression datasets, and three fine-tuned models from runs on them. */

@@ -1,45 +1,26 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProcessorTestEnv,
+  destroyProcessorTestEnv,
+  runProcessorJob,
+  SHARED_FIXTURES,
+  type TProcessorTestEnv,
+} from '../../test/processor-env.ts';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
-
-let db: TTestDatabase;
-let artifacts: string;
-let prisma: typeof import('@tunelab/db').prisma;
+let env: TProcessorTestEnv;
+let prisma: TProcessorTestEnv['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('worker_train');
-  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-train-'));
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
-  ({ prisma } = await import('@tunelab/db'));
-  await cp(FIXTURE, path.join(artifacts, 'models/tiny'), { recursive: true });
+  env = await createProcessorTestEnv('worker_train', { tiny: path.join(SHARED_FIXTURES, 'tiny-bert') });
+  ({ prisma } = env);
 }, 120_000);
 
-afterAll(async () => {
-  const { disconnectPrisma } = await import('@tunelab/db');
-  await disconnectPrisma();
-  await db?.drop();
-  if (artifacts) await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyProcessorTestEnv(env));
 
-/** Runs the job the way the worker does: through runJob and the registry's lifecycle handling. */
 async function processTrain(runId: string): Promise<unknown> {
-  const { runJob, buildProcessorTable } = await import('./run-job.ts');
   const { trainProcessor } = await import('./train.ts');
-  const job = {
-    id: `t-${runId}`,
-    name: 'run.train',
-    data: { runId },
-    attemptsMade: 0,
-    opts: { attempts: 1 },
-    updateProgress: async () => undefined,
-    log: () => undefined,
-  };
-  return runJob(job, buildProcessorTable([trainProcessor as never]), { workerId: 'test:1', backend: 'wasm' });
+  return runProcessorJob([trainProcessor], 'run.train', { runId });
 }
 
 async function seed(params: Record<string, number>, cancel = false, rows = 40) {

@@ -1,0 +1,60 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+
+/** The fixtures shared by every checkout (`../shared/fixtures` beside the repository). */
+export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+
+export interface TProcessorTestEnv {
+  db: TTestDatabase;
+  artifacts: string;
+  prisma: typeof import('@tunelab/db').prisma;
+}
+
+/**
+ * A fresh database and artifact folder for processor tests. Processors read both from the process
+ * env, so they are set before `@tunelab/db` is first imported. `models` maps artifact names to
+ * fixture folders copied into the store's `models/`.
+ */
+export async function createProcessorTestEnv(
+  label: string,
+  models: Record<string, string> = {},
+): Promise<TProcessorTestEnv> {
+  const db = await createTestDatabase(label);
+  const artifacts = await mkdtemp(path.join(tmpdir(), `tunelab-${label}-`));
+  process.env.DATABASE_URL = db.databaseUrl;
+  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  const { prisma } = await import('@tunelab/db');
+  for (const [name, source] of Object.entries(models)) {
+    await cp(source, path.join(artifacts, 'models', name), { recursive: true });
+  }
+  return { db, artifacts, prisma };
+}
+
+export async function destroyProcessorTestEnv(env: TProcessorTestEnv | undefined): Promise<void> {
+  const { disconnectPrisma } = await import('@tunelab/db');
+  await disconnectPrisma();
+  await env?.db.drop();
+  if (env) await rm(env.artifacts, { recursive: true, force: true });
+}
+
+/** Runs one job the way the worker does: through runJob and the registry's lifecycle handling. */
+export async function runProcessorJob(
+  processors: readonly unknown[],
+  name: string,
+  data: unknown,
+  backend = 'wasm',
+): Promise<unknown> {
+  const { runJob, buildProcessorTable } = await import('../src/processors/run-job.ts');
+  const job = {
+    id: `${name}-${JSON.stringify(data)}`,
+    name,
+    data,
+    attemptsMade: 0,
+    opts: { attempts: 1 },
+    updateProgress: async () => undefined,
+    log: () => undefined,
+  };
+  return runJob(job, buildProcessorTable(processors as never[]), { workerId: 'test:1', backend });
+}
