@@ -1,6 +1,7 @@
 // Browser test of the dashboard against a real stack (Postgres, Redis, worker, `next start`):
 // import a model, upload a dataset, launch a run, watch its curve grow, clone it, compare the two
-// runs, cancel a third run. Takes docs/run-page.png for the README. Exits non-zero on any failure.
+// runs, cancel a third run. Screenshots the run page (into docs/run-page.png for the README when
+// TUNELAB_E2E_README_SHOT=1, else a temp file, so a test run leaves the tree clean). Exits non-zero on any failure.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +14,10 @@ import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
 const TINY_BERT = path.resolve(REPO_ROOT, '../shared/fixtures/tiny-bert');
-const SCREENSHOT = path.join(REPO_ROOT, 'docs/run-page.png');
+const SCREENSHOT =
+  process.env.TUNELAB_E2E_README_SHOT === '1'
+    ? path.join(REPO_ROOT, 'docs/run-page.png')
+    : path.join(tmpdir(), 'tunelab-e2e-run-page.png');
 const log: string[] = [];
 
 function step(name: string) {
@@ -194,7 +198,7 @@ async function main() {
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.waitForTimeout(300);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    step(`screenshot ${path.relative(REPO_ROOT, SCREENSHOT)}`);
+    step(`screenshot ${SCREENSHOT}`);
 
     step('export the loss chart as CSV, SVG and PNG');
     for (const kind of ['CSV', 'SVG', 'PNG']) {
