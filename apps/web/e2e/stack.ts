@@ -18,7 +18,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function startGroup(
+export function startGroup(
   name: string,
   cmd: string,
   args: string[],
@@ -37,7 +37,7 @@ function startGroup(
   return child;
 }
 
-async function killGroup(child: ChildProcess | undefined, graceMs = 8000): Promise<void> {
+export async function killGroup(child: ChildProcess | undefined, graceMs = 8000): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
