@@ -1,27 +1,9 @@
-// Integration: real PostgreSQL, Redis and worker. Compose two uploaded datasets (counts, lineage,
-// source tags, profile), refusals that leave the database unchanged, and k-fold assignment.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { createPrismaClient, disconnectPrisma, type PrismaClient } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkerRuntime, type TWorkerRuntime } from '../../../../worker/src/runtime.ts';
+import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
 import { POST as compose } from './api/compose-route.ts';
 import { POST as createDataset } from './api/datasets-route.ts';
 import { POST as assignFolds, DELETE as clearFolds } from './api/folds-route.ts';
 
-let db: TTestDatabase;
-let prisma: PrismaClient;
-let prefix: string;
-let artifacts: string;
-let worker: TWorkerRuntime;
 const ids: Record<string, string> = {};
 
 async function upload(name: string, csv: string, spec: object): Promise<string> {
@@ -65,29 +47,12 @@ async function counts() {
   return { datasets: await prisma.dataset.count(), rows: await prisma.datasetRow.count() };
 }
 
+let env: TWebTestEnv;
+let prisma: TWebTestEnv['prisma'];
+
 beforeAll(async () => {
-  db = await createTestDatabase('web_compose');
-  prefix = createTestRedisPrefix('web-compose');
-  artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-artifacts-'));
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl,
-    TUNELAB_REDIS_PREFIX: prefix,
-    TUNELAB_ARTIFACTS_DIR: artifacts,
-  });
-  prisma = createPrismaClient(db.databaseUrl);
-  worker = await startWorkerRuntime({
-    config: {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix,
-      computeConcurrency: 1,
-      controlConcurrency: 1,
-      heartbeatMs: 60_000,
-      workerId: `web-compose-${prefix}`,
-    },
-    backend: 'test',
-    computeProcessorFile: null,
-    log: { info: () => undefined, error: () => undefined },
-  });
+  env = await createWebTestEnv('compose', { computeProcessorFile: null });
+  ({ prisma } = env);
   ids.real = await upload('real', csv(each([0, 1, 2, 3, 4, 5, 6], 10), 'real'), { labelMin: 0, labelMax: 6 });
   ids.synthetic = await upload('synthetic', csv(each([1, 2, 3, 4, 5], 10), 'synthetic'), {
     labelMin: 0,
@@ -97,18 +62,7 @@ beforeAll(async () => {
   ids.probability = await upload('probability', csv([0, 0.5, 1, 0.25], 'p'), {});
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.close();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  const { producerConnection } = await import('../../server/queue.ts');
-  await producerConnection().quit();
-  await prisma?.$disconnect();
-  await disconnectPrisma();
-  await db?.drop();
-  await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyWebTestEnv(env));
 
 describe('compose', () => {
   it('mixes 70 % real and 30 % synthetic, stratified, with lineage, then profiles it', async () => {

@@ -1,67 +1,27 @@
 // Integration: real PostgreSQL, Redis and worker. Upload → dataset.profile job → stored profile, and
 // every bad input answers with its message and leaves the database unchanged.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createPrismaClient, disconnectPrisma, type PrismaClient } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkerRuntime, type TWorkerRuntime } from '../../../../worker/src/runtime.ts';
+import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
 import { GET as getHealth } from '../../server/health.ts';
 import { GET_ROWS, GET as getDataset } from './api/dataset-route.ts';
 import { POST as createDataset, GET as listDatasets } from './api/datasets-route.ts';
 import { POST as inspect } from './api/inspect-route.ts';
 
-let db: TTestDatabase;
-let prisma: PrismaClient;
-let prefix: string;
+let env: TWebTestEnv;
+let prisma: TWebTestEnv['prisma'];
 let artifacts: string;
-let worker: TWorkerRuntime;
 
 beforeAll(async () => {
-  db = await createTestDatabase('web_datasets');
-  prefix = createTestRedisPrefix('web-datasets');
-  artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-artifacts-'));
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl,
-    TUNELAB_REDIS_PREFIX: prefix,
-    TUNELAB_ARTIFACTS_DIR: artifacts,
-    TUNELAB_MAX_UPLOAD_MB: '1',
-  });
-  prisma = createPrismaClient(db.databaseUrl);
-  worker = await startWorkerRuntime({
-    config: {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix,
-      computeConcurrency: 1,
-      controlConcurrency: 1,
-      heartbeatMs: 60_000,
-      workerId: `web-test-${prefix}`,
-    },
-    backend: 'test',
+  env = await createWebTestEnv('datasets', {
+    env: { TUNELAB_MAX_UPLOAD_MB: '1' },
     computeProcessorFile: null,
-    log: { info: () => undefined, error: () => undefined },
   });
+  ({ prisma, artifacts } = env);
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.close();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  const { producerConnection } = await import('../../server/queue.ts');
-  await producerConnection().quit();
-  await prisma?.$disconnect();
-  await disconnectPrisma();
-  await db?.drop();
-  await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyWebTestEnv(env));
 
 function form(
   fileName: string,
@@ -289,6 +249,6 @@ describe('GET /api/health', () => {
     expect(response.status).toBe(200);
     expect(body.database.ok).toBe(true);
     expect(body.redis.ok).toBe(true);
-    expect(body.workers.list.map((w) => w.id)).toContain(`web-test-${prefix}`);
+    expect(body.workers.list.map((w) => w.id)).toContain(env.workerId);
   });
 });

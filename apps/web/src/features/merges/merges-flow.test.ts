@@ -1,50 +1,20 @@
 // Integration: real PostgreSQL, Redis and worker. Launch a merge from the form's YAML and a
 // tuning-vector analysis, let the worker run both, then load what their pages show.
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { disconnectPrisma } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkerRuntime, type TWorkerRuntime } from '../../../../worker/src/runtime.ts';
+import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../../../shared/fixtures/merge');
 
-let db: TTestDatabase;
-let prefix: string;
+let env: TWebTestEnv;
+let prisma: TWebTestEnv['prisma'];
 let artifacts: string;
-let worker: TWorkerRuntime;
-let prisma: typeof import('@tunelab/db').prisma;
 
 beforeAll(async () => {
-  db = await createTestDatabase('web_merges');
-  prefix = createTestRedisPrefix('web-merges');
-  artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-merges-'));
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl,
-    TUNELAB_REDIS_PREFIX: prefix,
-    TUNELAB_ARTIFACTS_DIR: artifacts,
-  });
   process.env.TUNELAB_BACKEND ??= 'cpu';
-  ({ prisma } = await import('@tunelab/db'));
-  worker = await startWorkerRuntime({
-    config: {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix,
-      computeConcurrency: 1,
-      controlConcurrency: 1,
-      heartbeatMs: 60_000,
-      workerId: `web-test-${prefix}`,
-    },
-    backend: 'test',
-    log: { info: () => undefined, error: () => undefined },
-  });
+  env = await createWebTestEnv('merges');
+  ({ prisma, artifacts } = env);
   const config = JSON.parse(await readFile(path.join(FIXTURES, 'base/config.json'), 'utf8'));
   const dataset = await prisma.dataset.create({
     data: {
@@ -90,17 +60,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.close();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  const { producerConnection } = await import('../../server/queue.ts');
-  await producerConnection().quit();
-  await disconnectPrisma();
-  await db?.drop();
-  await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyWebTestEnv(env));
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
   for (let i = 0; i < 600; i++) {
