@@ -8,6 +8,7 @@ import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { z } from 'zod';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';
+import { replaceRunEvaluation } from './store-evaluation.ts';
 
 const ZEvaluateParams = z.object({
   split: z.enum(['train', 'eval', 'test']).default('eval'),
@@ -82,21 +83,14 @@ export async function evaluateRun(runId: string) {
     errorReduction: summaryReduction(dataset.task, metrics, reference.metrics),
     evalRows: scored.length,
   };
-  await prisma.evaluation.deleteMany({ where: { runId } });
-  await prisma.evaluation.create({
-    data: {
-      modelId: model.id,
-      datasetId: dataset.id,
-      runId,
-      split: p.split,
-      metrics,
-      predictions: scored.map((r, i) => ({
-        index: r.index,
-        text: r.text.slice(0, 300),
-        label: r.label,
-        prediction: preds[i]?.prediction ?? null,
-      })) as Prisma.InputJsonValue,
-    },
+  await replaceRunEvaluation({
+    runId,
+    modelId: model.id,
+    datasetId: dataset.id,
+    split: p.split,
+    metrics,
+    rows: scored,
+    predictions: preds,
   });
   await prisma.run.update({
     where: { id: runId },

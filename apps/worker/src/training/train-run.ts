@@ -21,6 +21,7 @@ import { CheckpointStore } from './checkpoint-store.ts';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';
 import { splitRows } from './split-rows.ts';
+import { replaceRunEvaluation } from './store-evaluation.ts';
 
 /** Metric names written per epoch (engine keys) and the split they go under. */
 const EPOCH_METRICS = ['mae', 'rmse', 'accuracy', 'flexible_accuracy', 'macro_f1'] as const;
@@ -208,21 +209,14 @@ export async function trainRun(
       seconds: (Date.now() - started) / 1000,
       stoppedEarly: result.status === 'stopped-early' || stepLimitHit,
     };
-    await prisma.evaluation.deleteMany({ where: { runId } });
-    await prisma.evaluation.create({
-      data: {
-        modelId,
-        datasetId: dataset.id,
-        runId,
-        split: 'eval',
-        metrics: finalMetrics,
-        predictions: evalRows.map((r, i) => ({
-          index: r.index,
-          text: r.text.slice(0, 300),
-          label: r.label,
-          prediction: preds[i]?.prediction ?? null,
-        })) as Prisma.InputJsonValue,
-      },
+    await replaceRunEvaluation({
+      runId,
+      modelId,
+      datasetId: dataset.id,
+      split: 'eval',
+      metrics: finalMetrics,
+      rows: evalRows,
+      predictions: preds,
     });
     await prisma.run.update({
       where: { id: runId },
