@@ -1,24 +1,10 @@
-import { getPrisma, readEnv } from '@tunelab/db';
+import { readEnv } from '@tunelab/db';
 import { UploadWizard } from './components/upload-wizard.tsx';
 import './datasets.css';
+import { listDatasets } from './lib/list-datasets.ts';
 
 export async function DatasetsPage() {
-  const datasets = await getPrisma().dataset.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: 200,
-    select: {
-      id: true,
-      name: true,
-      task: true,
-      rowCount: true,
-      status: true,
-      origin: true,
-      labelMin: true,
-      labelMax: true,
-      classes: true,
-      createdAt: true,
-    },
-  });
+  const datasets = await listDatasets(200);
   return (
     <>
       <div className="page-head">

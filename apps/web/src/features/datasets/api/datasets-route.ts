@@ -1,25 +1,10 @@
-import { getPrisma } from '@tunelab/db';
 import { createFromUpload, errorResponse, ZCreateDatasetRequest } from '../lib/create-from-upload.ts';
+import { listDatasets } from '../lib/list-datasets.ts';
 import { deleteUpload, findUpload, receiveUpload, UploadError } from '../lib/upload-store.ts';
 
 /** GET /api/datasets → newest first, without rows or stats. */
 export async function GET(): Promise<Response> {
-  const datasets = await getPrisma().dataset.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: 500,
-    select: {
-      id: true,
-      name: true,
-      task: true,
-      rowCount: true,
-      status: true,
-      origin: true,
-      labelMin: true,
-      labelMax: true,
-      classes: true,
-      createdAt: true,
-    },
-  });
+  const datasets = await listDatasets(500);
   return Response.json({ datasets }, { headers: { 'cache-control': 'no-store' } });
 }
 
