@@ -1,7 +1,13 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  deleteRedisPrefix,
+  type TTestDatabase,
+} from '@tunelab/db/testing';
+import { Redis } from 'ioredis';
 
 /** The fixtures shared by every checkout (`../shared/fixtures` beside the repository). */
 export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
@@ -9,12 +15,14 @@ export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../../sh
 export interface TProcessorTestEnv {
   db: TTestDatabase;
   artifacts: string;
+  /** BullMQ key prefix of this test file (processors that enqueue follow-up jobs use it). */
+  prefix: string;
   prisma: typeof import('@tunelab/db').prisma;
 }
 
 /**
  * A fresh database and artifact folder for processor tests. Processors read both from the process
- * env, so they are set before `@tunelab/db` is first imported. `models` maps artifact names to
+ * env, so they are set before `@tunelab/db` is first imported; so is a fresh Redis key prefix. `models` maps artifact names to
  * fixture folders copied into the store's `models/`.
  */
 export async function createProcessorTestEnv(
@@ -25,18 +33,24 @@ export async function createProcessorTestEnv(
   const artifacts = await mkdtemp(path.join(tmpdir(), `tunelab-${label}-`));
   process.env.DATABASE_URL = db.databaseUrl;
   process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  const prefix = createTestRedisPrefix(label);
+  process.env.TUNELAB_REDIS_PREFIX = prefix;
   const { prisma } = await import('@tunelab/db');
   for (const [name, source] of Object.entries(models)) {
     await cp(source, path.join(artifacts, 'models', name), { recursive: true });
   }
-  return { db, artifacts, prisma };
+  return { db, artifacts, prefix, prisma };
 }
 
 export async function destroyProcessorTestEnv(env: TProcessorTestEnv | undefined): Promise<void> {
   const { disconnectPrisma } = await import('@tunelab/db');
   await disconnectPrisma();
-  await env?.db.drop();
-  if (env) await rm(env.artifacts, { recursive: true, force: true });
+  if (!env) return;
+  await env.db.drop();
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  await deleteRedisPrefix(redis, env.prefix);
+  await redis.quit();
+  await rm(env.artifacts, { recursive: true, force: true });
 }
 
 /** Runs one job the way the worker does: through runJob and the registry's lifecycle handling. */

@@ -1,43 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProcessorTestEnv,
+  destroyProcessorTestEnv,
+  runProcessorJob,
+  type TProcessorTestEnv,
+} from '../../test/processor-env.ts';
 
-let db: TTestDatabase;
-let artifacts: string;
-let prefix: string;
-let prisma: typeof import('@tunelab/db').prisma;
+let env: TProcessorTestEnv;
+let prisma: TProcessorTestEnv['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('worker_pretrain');
-  artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-pretrain-'));
-  prefix = createTestRedisPrefix('pretrain');
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
-  process.env.TUNELAB_REDIS_PREFIX = prefix;
-  ({ prisma } = await import('@tunelab/db'));
+  env = await createProcessorTestEnv('worker_pretrain');
+  ({ prisma } = env);
 }, 120_000);
 
-afterAll(async () => {
-  const { disconnectPrisma } = await import('@tunelab/db');
-  await disconnectPrisma();
-  await db?.drop();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  if (artifacts) await rm(artifacts, { recursive: true, force: true });
-});
+afterAll(() => destroyProcessorTestEnv(env));
 
 describe('run.pretrain processor', () => {
   it('pretrains on WordNet glosses, saves a pretrained model and queues the follow-up runs', async () => {
-    const { runJob, buildProcessorTable } = await import('./run-job.ts');
     const { pretrainProcessor } = await import('./pretrain.ts');
     const dataset = await prisma.dataset.create({
       data: { name: 'd', task: 'regression', textColumn: 't', labelColumn: 'l', status: 'ready' },
@@ -59,19 +39,7 @@ describe('run.pretrain processor', () => {
         },
       },
     });
-    const job = {
-      id: 'p1',
-      name: 'run.pretrain',
-      data: { runId: run.id },
-      attemptsMade: 0,
-      opts: { attempts: 1 },
-      updateProgress: async () => undefined,
-      log: () => undefined,
-    };
-    await runJob(job, buildProcessorTable([pretrainProcessor as never]), {
-      workerId: 'test:1',
-      backend: 'wasm',
-    });
+    await runProcessorJob([pretrainProcessor], 'run.pretrain', { runId: run.id });
     const after = await prisma.run.findUniqueOrThrow({
       where: { id: run.id },
       include: { resultModel: true },

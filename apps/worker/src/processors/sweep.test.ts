@@ -1,37 +1,25 @@
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProcessorTestEnv,
+  destroyProcessorTestEnv,
+  runProcessorJob,
+  type TProcessorTestEnv,
+} from '../../test/processor-env.ts';
 
-let db: TTestDatabase;
-let prefix: string;
-let prisma: typeof import('@tunelab/db').prisma;
+let env: TProcessorTestEnv;
+let prisma: TProcessorTestEnv['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('worker_sweep');
-  prefix = createTestRedisPrefix('sweep');
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.TUNELAB_REDIS_PREFIX = prefix;
-  ({ prisma } = await import('@tunelab/db'));
+  env = await createProcessorTestEnv('worker_sweep');
+  ({ prisma } = env);
 }, 120_000);
 
-afterAll(async () => {
-  const { disconnectPrisma } = await import('@tunelab/db');
-  await disconnectPrisma();
-  await db?.drop();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-});
+afterAll(() => destroyProcessorTestEnv(env));
 
 describe('sweep.launch processor', () => {
   it('creates one run per fraction × seed with the recipe, queues them, and is idempotent', async () => {
-    const { runJob, buildProcessorTable } = await import('./run-job.ts');
     const { sweepProcessor } = await import('./sweep.ts');
     const dataset = await prisma.dataset.create({
       data: { name: 'd', task: 'regression', textColumn: 't', labelColumn: 'l', status: 'ready' },
@@ -49,18 +37,9 @@ describe('sweep.launch processor', () => {
         baseModelId: model.id,
       },
     });
-    const job = {
-      id: 's1',
-      name: 'sweep.launch',
-      data: { sweepId: sweep.id },
-      attemptsMade: 0,
-      opts: { attempts: 1 },
-      updateProgress: async () => undefined,
-      log: () => undefined,
-    };
-    const table = buildProcessorTable([sweepProcessor as never]);
-    await runJob(job, table, { workerId: 'test:1', backend: 'cpu' });
-    await runJob(job, table, { workerId: 'test:1', backend: 'cpu' });
+    // Run twice with the same job id, as a retry would: the second launch must create nothing new.
+    await runProcessorJob([sweepProcessor], 'sweep.launch', { sweepId: sweep.id }, 'cpu');
+    await runProcessorJob([sweepProcessor], 'sweep.launch', { sweepId: sweep.id }, 'cpu');
     const runs = await prisma.run.findMany({ where: { sweepId: sweep.id } });
     expect(runs).toHaveLength(6);
     const quarter = runs.filter((r) => r.fraction === 0.25).map((r) => r.seed);
@@ -71,7 +50,7 @@ describe('sweep.launch processor', () => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       maxRetriesPerRequest: null,
     });
-    const q = new Queue('compute', { connection: redis, prefix });
+    const q = new Queue('compute', { connection: redis, prefix: env.prefix });
     expect(await q.getJobCountByTypes('waiting', 'prioritized')).toBe(6);
     await q.close();
     await redis.quit();
