@@ -22,7 +22,7 @@ import { killGroup, REPO_ROOT, startGroup, waitFor } from '../apps/web/e2e/stack
 export const name = 'launch-first-step';
 const N = 5;
 const ROWS = 200;
-const FIXTURE = path.resolve(REPO_ROOT, '../shared/fixtures/tiny-bert');
+const FIXTURE = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
 const ENV_KEYS = ['DATABASE_URL', 'TUNELAB_REDIS_PREFIX', 'TUNELAB_ARTIFACTS_DIR'] as const;
 
 const median = (xs: number[]) => {

@@ -6,7 +6,7 @@ import { registerTokenize } from './commands/tokenize.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerVectors } from './commands/vectors.ts';
 
-// The command-line contract lives in ../shared/DESIGN.md; each command sits in its own file.
+// The command-line contract is in the README (Command line); each command sits in its own file.
 const program = new Command('tunelab')
   .description('TuneLab: fine-tune, evaluate, analyse and merge BERT-style models')
   .showHelpAfterError();

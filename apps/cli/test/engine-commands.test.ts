@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-// Runs the real CLI in a subprocess on the tiny-bert fixture (shared/fixtures/tiny-bert).
+// Runs the real CLI in a subprocess on the tiny-bert fixture (fixtures/tiny-bert).
 const run = promisify(execFile);
 const BIN = new URL('../bin/tunelab.mjs', import.meta.url).pathname;
-const FIXTURE = new URL('../../../../shared/fixtures/tiny-bert/', import.meta.url).pathname;
+const FIXTURE = new URL('../../../fixtures/tiny-bert/', import.meta.url).pathname;
 const reference = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')) as {
   texts: string[];
   tokens: string[][];

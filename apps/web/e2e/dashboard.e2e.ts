@@ -13,7 +13,7 @@ import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
-const TINY_BERT = path.resolve(REPO_ROOT, '../shared/fixtures/tiny-bert');
+const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
 const SCREENSHOT =
   process.env.TUNELAB_E2E_README_SHOT === '1'
     ? path.join(REPO_ROOT, 'docs/run-page.png')

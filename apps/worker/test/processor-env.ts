@@ -9,8 +9,8 @@ import {
 } from '@tunelab/db/testing';
 import { Redis } from 'ioredis';
 
-/** The fixtures shared by every checkout (`../shared/fixtures` beside the repository). */
-export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+/** The fixtures shared by every checkout (the repository's `fixtures/` folder). */
+export const REPO_FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures');
 
 export interface TProcessorTestEnv {
   db: TTestDatabase;

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/tunelab.mjs');
-const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const FIXTURES = join(import.meta.dirname, '../../../../fixtures/merge');
 const work = await mkdtemp(join(tmpdir(), 'tunelab-cli-vectors-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProcessorTestEnv,
   destroyProcessorTestEnv,
+  REPO_FIXTURES,
   runProcessorJob,
-  SHARED_FIXTURES,
   type TProcessorTestEnv,
 } from '../../test/processor-env.ts';
 
-const FIXTURES = path.join(SHARED_FIXTURES, 'merge');
+const FIXTURES = path.join(REPO_FIXTURES, 'merge');
 
 let env: TProcessorTestEnv;
 let prisma: TProcessorTestEnv['prisma'];

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProcessorTestEnv,
   destroyProcessorTestEnv,
+  REPO_FIXTURES,
   runProcessorJob,
-  SHARED_FIXTURES,
   type TProcessorTestEnv,
 } from '../../test/processor-env.ts';
 
@@ -12,7 +12,7 @@ let env: TProcessorTestEnv;
 let prisma: TProcessorTestEnv['prisma'];
 
 beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_train', { tiny: path.join(SHARED_FIXTURES, 'tiny-bert') });
+  env = await createProcessorTestEnv('worker_train', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
   ({ prisma } = env);
 }, 120_000);
 

@@ -7,8 +7,8 @@ import type { BertArchConfig } from './config.ts';
 import { batchTensors, classify, encode, pool } from './encoder.ts';
 import { BertModel } from './model.ts';
 
-// Reference logits computed in float64 by an independent implementation (shared/fixtures/tiny-bert).
-const DIR = new URL('../../../../../shared/fixtures/tiny-bert/', import.meta.url).pathname;
+// Reference logits computed in float64 by an independent implementation (fixtures/tiny-bert).
+const DIR = new URL('../../../../fixtures/tiny-bert/', import.meta.url).pathname;
 interface Reference {
   input_ids: number[][];
   logits: number[][];

@@ -16,7 +16,7 @@ import {
   parseBertConfig,
 } from './index.ts';
 
-const FIXTURE = join(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
+const FIXTURE = join(import.meta.dirname, '../../../../fixtures/tiny-bert');
 const fixtureConfig = JSON.parse(await readFile(join(FIXTURE, 'config.json'), 'utf8')) as Record<
   string,
   unknown

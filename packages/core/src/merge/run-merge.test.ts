@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensorsFile, writeSafetensorsFile } from '../safetensors/index.ts';
 import { loadMergeConfig, parseMergeConfig, runMerge } from './index.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const FIXTURES = join(import.meta.dirname, '../../../../fixtures/merge');
 const work = await mkdtemp(join(tmpdir(), 'tunelab-merge-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 

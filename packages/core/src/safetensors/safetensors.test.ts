@@ -16,7 +16,7 @@ import {
   writeSafetensorsFile,
 } from './index.ts';
 
-const FIXTURE = join(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert/model.safetensors');
+const FIXTURE = join(import.meta.dirname, '../../../../fixtures/tiny-bert/model.safetensors');
 const dirs: string[] = [];
 async function tmp(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'st-test-'));

@@ -15,7 +15,7 @@ import {
   WordPieceTokenizer,
 } from './index.ts';
 
-const FIXTURE_DIR = join(import.meta.dirname, '../../../../../shared/fixtures/tiny-bert');
+const FIXTURE_DIR = join(import.meta.dirname, '../../../../fixtures/tiny-bert');
 const reference = JSON.parse(readFileSync(join(FIXTURE_DIR, 'reference.json'), 'utf8')) as {
   max_length: number;
   texts: string[];

@@ -8,7 +8,7 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { fineTune } from './fine-tune.ts';
 import type { TrainCheckpoint, TrainExample } from './types.ts';
 
-const DIR = new URL('../../../../../shared/fixtures/tiny-bert/', import.meta.url).pathname;
+const DIR = new URL('../../../../fixtures/tiny-bert/', import.meta.url).pathname;
 const WORDS = ['good', 'better', 'sad', 'tired', 'hopeless', 'mood', 'coffee', 'never', 'doctor', 'family'];
 // Label depends on the words, so a model can learn it.
 const data: TrainExample[] = Array.from({ length: 24 }, (_, i) => {

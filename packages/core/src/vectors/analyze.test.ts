@@ -6,7 +6,7 @@ import { writeSafetensorsFile } from '../safetensors/index.ts';
 import { analyzeTuningVectors } from './analyze.ts';
 import { groupTensor } from './tensor-groups.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/merge');
+const FIXTURES = join(import.meta.dirname, '../../../../fixtures/merge');
 const work = await mkdtemp(join(tmpdir(), 'tunelab-vectors-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../../../shared/fixtures/merge');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../../fixtures/merge');
 
 let env: TWebTestEnv;
 let prisma: TWebTestEnv['prisma'];
