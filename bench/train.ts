@@ -4,11 +4,16 @@
 // FLOPs per step = tokens × (6·Σ_layers(4H² + 2H·I) + 12·layers·L·H): the dense products three
 // times (forward, two backward products) and the attention score/context products.
 // Targets: mfu_vs_backend_peak ≥ 0.5 (tiny), ≥ 0.6 (mini); bert-mini must stay well below 4 GB heap.
+// Both run on the default data-parallel threads (`threads`: every core); the peak they are held
+// against is then one thread's matmul peak × threads (each thread is one wasm instance on one core).
+// `train-scaling`: bert-mini tokens/s with N threads ÷ with 1, N = 1…cores, measured alternating
+// (1, 2, …, 1, 2, …) in one run so drift on the shared machine hits every N alike; efficiency =
+// ratio ÷ N, target ≥ 0.9.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, memorySnapshot } from '@tunelab/core/backend';
 import { BERT_PRESETS, BertModel, type BertPresetName, presetConfig, Rng } from '@tunelab/core/bert';
-import { fineTune, type TextEncoder } from '@tunelab/core/train';
+import { fineTune, runThreads, type TextEncoder } from '@tunelab/core/train';
 
 export const name = 'train';
 const BATCH = 16;
@@ -65,7 +70,7 @@ function syntheticEncoder(rows: number, seed: number): TextEncoder {
  * machine), and `mfu_median_paired` = median over steps of step FLOP/s over the peak measured
  * right after that step.
  */
-async function trainSpeed(preset: BertPresetName, steps: number, backend: string) {
+async function trainSpeed(preset: BertPresetName, steps: number, backend: string, threads: number) {
   const c = presetConfig(preset, VOCAB);
   const { hidden_size: H, intermediate_size: I, num_hidden_layers: layers } = BERT_PRESETS[preset];
   const warm = 2;
@@ -80,7 +85,7 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
     model,
     syntheticEncoder(rows, 7),
     { train: Array.from({ length: rows }, (_, i) => ({ text: String(i), label: i % 5 })) },
-    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4 },
+    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4, threads },
     {
       onStep: (e) => {
         times.push(e.elapsedMs - last - probeMs);
@@ -100,13 +105,17 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
   const tokens = BATCH * SEQ;
   const flops = tokens * (6 * layers * (4 * H * H + 2 * H * I) + 12 * layers * SEQ * H);
   const achieved = flops / stepSeconds / 1e9;
-  const peak = Math.max(...stepPeaks);
-  const paired = median(measured.map((ms, i) => flops / (ms / 1000) / 1e9 / (stepPeaks[i] as number)));
+  const peak = Math.max(...stepPeaks) * threads;
+  const paired = median(
+    measured.map((ms, i) => flops / (ms / 1000) / 1e9 / ((stepPeaks[i] as number) * threads)),
+  );
   return {
     name: `train-bert-${preset}`,
     backend,
     cores: availableParallelism(),
+    threads,
     tokens_per_s: round(tokens / stepSeconds),
+    median_tokens_per_s: round(tokens / (median(measured) / 1000)),
     achieved_gflops: round(achieved),
     backend_peak_gflops: round(peak),
     mfu_vs_backend_peak: round(achieved / peak),
@@ -118,7 +127,7 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
     batch: BATCH,
     seq_len: SEQ,
     steps_timed: measured.length,
-    peak_matmul: '1024^3 GEMM, best of runs between steps',
+    peak_matmul: '1024^3 GEMM on the coordinating thread, best of runs between steps, × threads',
     wall_seconds: round(wall),
   };
 }
@@ -127,12 +136,69 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** Median seconds per step of bert-`preset` fine-tuning on `threads` threads (after `warm` steps). */
+async function stepSeconds(
+  preset: BertPresetName,
+  threads: number,
+  steps: number,
+  warm = 1,
+): Promise<number> {
+  const model = BertModel.random(presetConfig(preset, VOCAB), { head: 'regression', seed: 1 });
+  const rows = BATCH * (steps + warm);
+  const times: number[] = [];
+  let last = 0;
+  await fineTune(
+    model,
+    syntheticEncoder(rows, 11),
+    { train: Array.from({ length: rows }, (_, i) => ({ text: String(i), label: i % 5 })) },
+    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4, threads },
+    {
+      onStep: (e) => {
+        times.push(e.elapsedMs - last);
+        last = e.elapsedMs;
+      },
+    },
+  );
+  model.dispose();
+  return median(times.slice(warm)) / 1000;
+}
+
+/**
+ * Data-parallel scaling: for N = 1…cores, bert-mini steps with N threads, rounds alternating over N
+ * so that load from other processes falls on every N alike; per N the median over rounds.
+ */
+async function scaling(backend: string, rounds: number, steps: number) {
+  const cores = availableParallelism();
+  const counts = Array.from({ length: cores }, (_, i) => i + 1);
+  const seconds = new Map<number, number[]>(counts.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++)
+    for (const n of counts) seconds.get(n)?.push(await stepSeconds('mini', n, steps));
+  const tokens = BATCH * SEQ;
+  const tps = (n: number) => tokens / median(seconds.get(n) ?? []);
+  const out: Record<string, number | string> = { name: 'train-scaling', backend, cores, model: 'bert-mini' };
+  for (const n of counts) {
+    out[`tokens_per_s_${n}`] = round(tps(n));
+    out[`ratio_${n}`] = round(tps(n) / tps(1));
+    out[`efficiency_${n}`] = round(tps(n) / tps(1) / n);
+  }
+  out.efficiency = out[`efficiency_${cores}`] as number;
+  out.target_efficiency = 0.9;
+  out.rounds = rounds;
+  out.steps_per_round = steps;
+  out.batch = BATCH;
+  out.seq_len = SEQ;
+  out.note = 'median step time per N over alternating rounds; shared machine, compare ratios only';
+  return out;
+}
+
 /** Timed steps per model (after 2 warm-up steps); fewer for a quick look. */
-export async function run(steps: { tiny?: number; mini?: number } = {}) {
+export async function run(steps: { tiny?: number; mini?: number; rounds?: number } = {}) {
   const backend = await initBackend();
+  const threads = runThreads({ backend });
   const results = [];
-  results.push(await trainSpeed('tiny', steps.tiny ?? 10, backend));
-  results.push(await trainSpeed('mini', steps.mini ?? 5, backend));
+  results.push(await trainSpeed('tiny', steps.tiny ?? 10, backend, threads));
+  results.push(await trainSpeed('mini', steps.mini ?? 5, backend, threads));
+  results.push(await scaling(backend, steps.rounds ?? 3, 3));
   return results;
 }
 

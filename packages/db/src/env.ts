@@ -16,6 +16,8 @@ export const ZEnv = z.object({
   TUNELAB_MAX_UPLOAD_MB: ZPositiveNumber.default(200),
   TUNELAB_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
+  /** Data-parallel training threads per run (default: the cores ÷ TUNELAB_WORKER_CONCURRENCY). */
+  TUNELAB_THREADS: z.coerce.number().int().positive().optional(),
 });
 export type TEnv = z.infer<typeof ZEnv>;
 

@@ -3,11 +3,12 @@
 import { initBackend } from '@tunelab/core/backend';
 import type { TRunSummary } from '@tunelab/core/dashboard';
 import { CancelledError } from '@tunelab/core/jobs';
-import { classificationScores, loadModel, predict, regressionScores } from '@tunelab/core/train';
+import { classificationScores, loadModel, predictOnThreads, regressionScores } from '@tunelab/core/train';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { z } from 'zod';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';
+import { threadsForRun } from './run-threads.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
 
 const ZEvaluateParams = z.object({
@@ -53,13 +54,13 @@ export async function evaluateRun(runId: string) {
     `Evaluating ${model.name} on ${scored.length} ${p.split} rows of ${dataset.name} (backend ${backend})`,
   );
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
-  let preds: ReturnType<typeof predict>;
+  let preds: Awaited<ReturnType<typeof predictOnThreads>>;
   try {
-    preds = predict(
+    preds = await predictOnThreads(
       loaded.model,
       loaded.tokenizer,
       scored.map((r) => r.text),
-      { maxLength: p.maxLength },
+      { maxLength: p.maxLength, threads: threadsForRun(backend) },
     );
   } finally {
     loaded.model.dispose();

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { readCorpus, ZCorpusSpec } from './corpus.ts';
 import { enqueueFromWorker } from './enqueue-from-worker.ts';
 import { RunReporter } from './run-reporter.ts';
+import { threadsForRun } from './run-threads.ts';
 
 const ZPretrainRunParams = ZPretrainParams.extend({
   corpus: ZCorpusSpec,
@@ -65,6 +66,7 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
         learningRate: p.lr,
         maskProbability: p.maskProbability,
         seed: p.seed,
+        threads: threadsForRun(backend),
       },
       {
         onStep: (e) => reporter.step(e, p.maxSteps),

@@ -45,5 +45,7 @@ export {
   sequenceLoss,
   sequenceObjective,
 } from './sequence-objective.ts';
+export { runThreads } from './threads/count.ts';
 export { ReplicaPool } from './threads/pool.ts';
+export { predictOnThreads } from './threads/predict-threads.ts';
 export * from './types.ts';

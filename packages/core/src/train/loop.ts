@@ -5,7 +5,7 @@ import type { Rng } from '../bert/rng.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks } from './batches.ts';
 import { type GradientEngine, LocalEngine } from './gradients.ts';
-import type { BatchLoss, LossSpec, Objective } from './objective.ts';
+import { type LossSpec, lossFunction, type Objective } from './objective.ts';
 import { AdamW, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 import { ReplicaPool } from './threads/pool.ts';
 import type { EpochEvent, StepEvent, TrainCheckpoint, TrainStatus } from './types.ts';
@@ -102,11 +102,12 @@ export async function trainLoop<T>(
     history = [...resumed.history];
   }
   let engine: GradientEngine<T> | null = null;
-  const started = Date.now();
   const firstStep = step;
   let status: TrainStatus = 'completed';
   try {
     engine = await startEngine(model, trainable, objective.loss, s);
+    // After the threads started: the ETA extrapolates steps, not start-up.
+    const started = Date.now();
     const ctx = (): EpochContext => ({
       epoch,
       step,
@@ -189,9 +190,5 @@ async function startEngine<T>(
 ): Promise<GradientEngine<T>> {
   if (s.threads > 1)
     return ReplicaPool.start<T>(model, [...trainable.keys()], spec, s.threads, s.microBatch, s.padId);
-  const mod = (await import(spec.module)) as Record<string, (o: unknown) => BatchLoss<T>>;
-  const factory = mod[spec.factory];
-  if (typeof factory !== 'function')
-    throw new Error(`${spec.module} exports no loss factory ${spec.factory}`);
-  return new LocalEngine(model, trainable, factory(spec.options), s.microBatch, s.padId);
+  return new LocalEngine(model, trainable, await lossFunction<T>(spec), s.microBatch, s.padId);
 }

@@ -72,3 +72,12 @@ export function paddedRows(
   const p = padBatch(encodings, padId);
   return { ...p, seeds: encodings.map((_, i) => mixSeed(seed, i)) };
 }
+
+/** Builds the loss function a spec names (the same call on every thread). */
+export async function lossFunction<T>(spec: LossSpec): Promise<BatchLoss<T>> {
+  const mod = (await import(spec.module)) as Record<string, unknown>;
+  const factory = mod[spec.factory];
+  if (typeof factory !== 'function')
+    throw new Error(`${spec.module} exports no loss factory ${spec.factory}`);
+  return (factory as (o: unknown) => BatchLoss<T>)(spec.options);
+}

@@ -18,7 +18,7 @@ export interface ReplicaInit {
   /** One region of trainable.total floats per thread. */
   grads: SharedArrayBuffer;
   region: number;
-  loss: LossSpec;
+  loss: LossSpec | null;
   microBatch: number;
   padId: number;
 }

@@ -74,7 +74,8 @@ export class ReplicaPool<T> implements GradientEngine<T> {
   static async start<T>(
     model: BertModel,
     trainableNames: readonly string[],
-    loss: LossSpec,
+    /** null: a pool for predictions only. */
+    loss: LossSpec | null,
     threads: number,
     microBatch: number,
     padId: number,

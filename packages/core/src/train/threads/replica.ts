@@ -7,7 +7,7 @@ import { initBackend } from '../../backend/select.ts';
 import { BertModel } from '../../bert/model.ts';
 import type { TensorMap } from '../../safetensors/index.ts';
 import { batchGradients } from '../gradients.ts';
-import type { BatchLoss } from '../objective.ts';
+import { lossFunction } from '../objective.ts';
 import { logitsOf } from '../predict.ts';
 import { layoutView } from './layout.ts';
 import type { FromReplica, ReplicaInit, ToReplica } from './messages.ts';
@@ -28,11 +28,7 @@ try {
   );
   const model = BertModel.fromTensors(init.config, tensors, { head: init.head, numLabels: init.numLabels });
   const vars = new Map(init.trainable.names.map((n) => [n, model.param(n)]));
-  const mod = (await import(init.loss.module)) as Record<string, (o: unknown) => BatchLoss<unknown>>;
-  const factory = mod[init.loss.factory];
-  if (typeof factory !== 'function')
-    throw new Error(`${init.loss.module} exports no loss factory ${init.loss.factory}`);
-  const loss = factory(init.loss.options);
+  const loss = init.loss === null ? null : await lossFunction(init.loss);
   const allIndex = new Map(init.all.names.map((n, i) => [n, i]));
   let version = 0;
   const reload = (wanted: number) => {
@@ -52,6 +48,7 @@ try {
         send({ kind: 'logits', logits: logitsOf(model, m.encodings, init.padId, m.batchSize) });
         return;
       }
+      if (loss === null) throw new Error('this pool computes predictions only');
       const r = batchGradients(model, vars, loss, m.batch, init.microBatch);
       const base = init.region * init.trainable.total;
       init.trainable.names.forEach((name, i) => {
