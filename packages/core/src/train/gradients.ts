@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertModel } from '../bert/model.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
-import { chunks } from './batches.ts';
 import { type BatchLoss, sliceBatch, type TrainBatch } from './objective.ts';
 import { logitsOf } from './predict.ts';
 
@@ -20,11 +19,7 @@ export function batchGradients<T>(
   const grads = new Map<string, tf.Tensor>();
   const list = [...vars.values()];
   let total = 0;
-  const starts = chunks(
-    batch.ids.map((_, i) => i),
-    microBatch,
-  ).map((part) => part[0] as number);
-  for (const from of starts) {
+  for (let from = 0; from < batch.ids.length; from += microBatch) {
     const part = sliceBatch(batch, from, Math.min(batch.ids.length, from + microBatch));
     const { value, grads: g } = tf.variableGrads(() => loss(model, part), list);
     total += value.dataSync()[0] as number;

@@ -8,7 +8,7 @@ import { type GradientEngine, LocalEngine } from './gradients.ts';
 import { type LossSpec, lossFunction, type Objective } from './objective.ts';
 import { AdamW, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 import { ReplicaPool } from './threads/pool.ts';
-import type { EpochEvent, StepEvent, TrainCheckpoint, TrainStatus } from './types.ts';
+import type { EpochEvent, TrainCallbacks, TrainCheckpoint, TrainStatus } from './types.ts';
 
 export interface TrainLoopSettings {
   epochs: number;
@@ -27,14 +27,8 @@ export interface TrainLoopSettings {
   padId: number;
 }
 
-export interface LoopCallbacks {
-  onStep?: (event: StepEvent) => void | Promise<void>;
-  onEpoch?: (event: EpochEvent) => void | Promise<void>;
-  /** Checked before every step; true cancels the run (status 'cancelled'). */
-  shouldStop?: () => boolean | Promise<boolean>;
-  saveCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
-  loadCheckpoint?: () => TrainCheckpoint | null | undefined | Promise<TrainCheckpoint | null | undefined>;
-}
+/** Step and epoch events, cancellation and checkpoints: the callbacks of fine-tuning and pretraining. */
+export type LoopCallbacks = TrainCallbacks;
 
 /** What an epoch-end hook can use: logits of the current weights, split over the run's threads. */
 export interface EpochContext {
