@@ -6,9 +6,7 @@
 // Targets: mfu_vs_backend_peak ≥ 0.5 (tiny), ≥ 0.6 (mini); bert-mini must stay well below 4 GB heap.
 // Both run on the default data-parallel threads (`threads`: every core); the peak they are held
 // against is then one thread's matmul peak × threads (each thread is one wasm instance on one core).
-// `train-scaling`: bert-mini tokens/s with N threads ÷ with 1, N = 1…cores, measured alternating
-// (1, 2, …, 1, 2, …) in one run so drift on the shared machine hits every N alike; efficiency =
-// ratio ÷ N, target ≥ 0.9.
+// `train-scaling` (bench/train-scaling.ts) measures how the threads scale.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, memorySnapshot } from '@tunelab/core/backend';
@@ -16,9 +14,9 @@ import { BERT_PRESETS, BertModel, type BertPresetName, presetConfig, Rng } from 
 import { fineTune, runThreads, type TextEncoder } from '@tunelab/core/train';
 
 export const name = 'train';
-const BATCH = 16;
-const SEQ = 128;
-const VOCAB = 30522;
+export const BATCH = 16;
+export const SEQ = 128;
+export const VOCAB = 30522;
 
 /** Best-of-`reps` GFLOP/s of an n×n by n×n product (2n³ FLOPs): the backend's large-matmul peak. */
 function matmulGflops(n: number, reps = 3): number {
@@ -40,14 +38,14 @@ function matmulGflops(n: number, reps = 3): number {
   });
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** Fixed random 128-token rows: the benchmark measures the model, not the tokenizer. */
-function syntheticEncoder(rows: number, seed: number): TextEncoder {
+export function syntheticEncoder(rows: number, seed: number): TextEncoder {
   const rng = new Rng(seed);
   const ids = Array.from({ length: rows }, () => [
     2,
@@ -132,73 +130,17 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
   };
 }
 
-function round(x: number): number {
+export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Median seconds per step of bert-`preset` fine-tuning on `threads` threads (after `warm` steps). */
-async function stepSeconds(
-  preset: BertPresetName,
-  threads: number,
-  steps: number,
-  warm = 1,
-): Promise<number> {
-  const model = BertModel.random(presetConfig(preset, VOCAB), { head: 'regression', seed: 1 });
-  const rows = BATCH * (steps + warm);
-  const times: number[] = [];
-  let last = 0;
-  await fineTune(
-    model,
-    syntheticEncoder(rows, 11),
-    { train: Array.from({ length: rows }, (_, i) => ({ text: String(i), label: i % 5 })) },
-    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4, threads },
-    {
-      onStep: (e) => {
-        times.push(e.elapsedMs - last);
-        last = e.elapsedMs;
-      },
-    },
-  );
-  model.dispose();
-  return median(times.slice(warm)) / 1000;
-}
-
-/**
- * Data-parallel scaling: for N = 1…cores, bert-mini steps with N threads, rounds alternating over N
- * so that load from other processes falls on every N alike; per N the median over rounds.
- */
-async function scaling(backend: string, rounds: number, steps: number) {
-  const cores = availableParallelism();
-  const counts = Array.from({ length: cores }, (_, i) => i + 1);
-  const seconds = new Map<number, number[]>(counts.map((n) => [n, []]));
-  for (let r = 0; r < rounds; r++)
-    for (const n of counts) seconds.get(n)?.push(await stepSeconds('mini', n, steps));
-  const tokens = BATCH * SEQ;
-  const tps = (n: number) => tokens / median(seconds.get(n) ?? []);
-  const out: Record<string, number | string> = { name: 'train-scaling', backend, cores, model: 'bert-mini' };
-  for (const n of counts) {
-    out[`tokens_per_s_${n}`] = round(tps(n));
-    out[`ratio_${n}`] = round(tps(n) / tps(1));
-    out[`efficiency_${n}`] = round(tps(n) / tps(1) / n);
-  }
-  out.efficiency = out[`efficiency_${cores}`] as number;
-  out.target_efficiency = 0.9;
-  out.rounds = rounds;
-  out.steps_per_round = steps;
-  out.batch = BATCH;
-  out.seq_len = SEQ;
-  out.note = 'median step time per N over alternating rounds; shared machine, compare ratios only';
-  return out;
-}
-
 /** Timed steps per model (after 2 warm-up steps); fewer for a quick look. */
-export async function run(steps: { tiny?: number; mini?: number; rounds?: number } = {}) {
+export async function run(steps: { tiny?: number; mini?: number } = {}) {
   const backend = await initBackend();
   const threads = runThreads({ backend });
   const results = [];
   results.push(await trainSpeed('tiny', steps.tiny ?? 10, backend, threads));
   results.push(await trainSpeed('mini', steps.mini ?? 5, backend, threads));
-  results.push(await scaling(backend, steps.rounds ?? 3, 3));
   return results;
 }
 
