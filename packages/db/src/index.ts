@@ -18,4 +18,8 @@ export {
   markRunRetrying,
   markRunRunning,
   requestRunCancel,
+  requestSweepCancel,
+  requeueRun,
+  setRunProgress,
+  settleSweep,
 } from './runs.ts';

@@ -13,6 +13,7 @@ import {
   settingProblem,
   type TParameterSetting,
 } from './parameter-settings.ts';
+import { InputError } from '../errors/index.ts';
 
 const ZParameterValue = z.union([
   z.number(),
@@ -79,7 +80,7 @@ const RANGES: Record<string, { ok: (x: number) => boolean; text: string }> = {
   t: { ok: (x) => x >= 0 && x <= 1, text: '[0, 1]' },
 };
 
-export class MergeConfigError extends Error {
+export class MergeConfigError extends InputError {
   override name = 'MergeConfigError';
 }
 

@@ -1,4 +1,5 @@
 import { basicTokenize } from './basic.ts';
+import { InputError } from '../errors/index.ts';
 
 /**
  * Hand-written rather than `@huggingface/tokenizers` (npm 0.2.0): BERT's WordPiece is small, this
@@ -62,7 +63,7 @@ export interface EncodeBatchOptions {
   padTo?: 'longest' | 'max';
 }
 
-export class TokenizerError extends Error {
+export class TokenizerError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'TokenizerError';
