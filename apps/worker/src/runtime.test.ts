@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { CancelledError, DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/core/jobs';
 import { requestRunCancel, writeMetrics } from '@tunelab/db';
+import { CancelledError, DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

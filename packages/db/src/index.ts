@@ -17,6 +17,7 @@ export {
   isCancelRequested,
   markRunRetrying,
   markRunRunning,
+  markSweepLaunched,
   requestRunCancel,
   requestSweepCancel,
   requeueRun,

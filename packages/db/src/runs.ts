@@ -149,6 +149,24 @@ export async function settleSweep(sweepId: string, client: PrismaClient = getPri
 }
 
 /**
+ * Marks a sweep's launch: queued → running. Returns false when the sweep was cancelled before its
+ * runs were created (it is then marked cancelled and its launch creates nothing).
+ */
+export async function markSweepLaunched(sweepId: string, client: PrismaClient = getPrisma()): Promise<boolean> {
+  const sweep = await client.sweep.findUnique({ where: { id: sweepId }, select: { cancelRequested: true } });
+  if (!sweep) return true; // the launch itself names the missing sweep
+  if (sweep.cancelRequested) {
+    await client.sweep.updateMany({
+      where: { id: sweepId, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
+    return false;
+  }
+  await client.sweep.updateMany({ where: { id: sweepId, status: 'queued' }, data: { status: 'running' } });
+  return true;
+}
+
+/**
  * Sets a sweep's cancel flag (its launch creates no more runs) and returns the ids of its runs that
  * are still queued or running, for the producer to cancel one by one.
  */

@@ -4,19 +4,7 @@
 import { JOB_NAMES, type TJobName } from '@tunelab/core/jobs';
 import type { JobsOptions } from 'bullmq';
 
-export {
-  CancelledError,
-  isJobName,
-  JOB_NAMES,
-  JOB_QUEUE,
-  JOB_SCHEMAS,
-  jobIdFor,
-  parseJobPayload,
-  QUEUE_NAMES,
-  type TJobName,
-  type TJobPayload,
-  type TQueueName,
-} from '@tunelab/core/jobs';
+export * from '@tunelab/core/jobs';
 
 /** Options of every job: three attempts with exponential backoff, bounded history in Redis. */
 export const DEFAULT_JOB_OPTIONS = Object.freeze({
