@@ -49,6 +49,8 @@ const table = buildProcessorTable([
 ]);
 
 beforeAll(async () => {
+  // Read the cancel flag on every throwIfCancelled call (the default reads it at most once a second).
+  process.env.TUNELAB_CANCEL_CHECK_MS = '0';
   h = await createHarness('worker_runtime');
   runtime = await startWorkerRuntime({
     config: h.config(),

@@ -151,7 +151,7 @@ export async function runJob(
   // Cancelled while waiting (or between a crash and its retry): do not start.
   if (await isCancelRequested(runId)) {
     await finishRun(runId, 'cancelled');
-    return { runId, status: 'cancelled' };
+    return { cancelled: true };
   }
   await markRunRunning(runId, { ...context, attempt });
   if (attempt > 1) await appendRunLog(runId, `attempt ${attempt} started on ${context.workerId}`, 'warn');
@@ -159,12 +159,13 @@ export async function runJob(
     const result = await definition.handle(payload, processorContext);
     const summary = summaryOf(result);
     await finishRun(runId, 'succeeded', summary ? { summary } : {});
-    return result;
+    // The job's return value (kept by BullMQ) says the status the runtime wrote.
+    return { ...(result && typeof result === 'object' ? result : {}), runId, status: 'succeeded' };
   } catch (error) {
     if (isCancelled(error)) {
       await finishRun(runId, 'cancelled');
       await appendRunLog(runId, `cancelled on ${context.workerId}`);
-      return { runId, status: 'cancelled' };
+      return { cancelled: true };
     }
     const message = error instanceof Error ? error.message : String(error);
     const unrecoverable = isUnrecoverable(error);
