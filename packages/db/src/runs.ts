@@ -152,7 +152,10 @@ export async function settleSweep(sweepId: string, client: PrismaClient = getPri
  * Marks a sweep's launch: queued → running. Returns false when the sweep was cancelled before its
  * runs were created (it is then marked cancelled and its launch creates nothing).
  */
-export async function markSweepLaunched(sweepId: string, client: PrismaClient = getPrisma()): Promise<boolean> {
+export async function markSweepLaunched(
+  sweepId: string,
+  client: PrismaClient = getPrisma(),
+): Promise<boolean> {
   const sweep = await client.sweep.findUnique({ where: { id: sweepId }, select: { cancelRequested: true } });
   if (!sweep) return true; // the launch itself names the missing sweep
   if (sweep.cancelRequested) {

@@ -39,7 +39,7 @@ export type TProcessorResult = { summary?: object } & Record<string, unknown>;
 export interface TProcessorDefinition<N extends TJobName = TJobName> {
   name: N;
   schema: z.ZodType<TJobPayload<N>>;
-  handle(payload: TJobPayload<N>, context: TProcessorContext): Promise<TProcessorResult | undefined | void>;
+  handle(payload: TJobPayload<N>, context: TProcessorContext): Promise<TProcessorResult | undefined>;
 }
 
 /** Typed constructor so each processor file infers its payload from the job name. */

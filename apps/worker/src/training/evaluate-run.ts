@@ -2,9 +2,8 @@
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
 import type { TRunSummary } from '@tunelab/core/dashboard';
-import { CancelledError } from '@tunelab/core/jobs';
 import { classificationScores, loadModel, predict, regressionScores } from '@tunelab/core/train';
-import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { getArtifactStore, prisma } from '@tunelab/db';
 import { z } from 'zod';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
 import { modelRowFacts, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
-import { CancelledError, JOB_NAMES } from '@tunelab/core/jobs';
+import { CancelledError } from '@tunelab/core/jobs';
 import { pretrainMlm } from '@tunelab/core/pretrain';
 import { saveModel } from '@tunelab/core/train';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { InputError } from '../errors/index.ts';
 import {
   MERGE_METHOD_NAMES,
   MERGE_METHODS,
@@ -13,7 +14,6 @@ import {
   settingProblem,
   type TParameterSetting,
 } from './parameter-settings.ts';
-import { InputError } from '../errors/index.ts';
 
 const ZParameterValue = z.union([
   z.number(),

@@ -1,5 +1,5 @@
-import { basicTokenize } from './basic.ts';
 import { InputError } from '../errors/index.ts';
+import { basicTokenize } from './basic.ts';
 
 /**
  * Hand-written rather than `@huggingface/tokenizers` (npm 0.2.0): BERT's WordPiece is small, this

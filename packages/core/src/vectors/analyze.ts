@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
 import { InputError } from '../errors/index.ts';
+import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
 import { effectiveRank, singularValues } from './spectrum.ts';
 import { groupTensor, layerOrder, type ModuleKind } from './tensor-groups.ts';
 
