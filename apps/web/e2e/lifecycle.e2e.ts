@@ -6,18 +6,31 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '@tunelab/db';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, killGroup, REPO_ROOT, startGroup, startStack, waitFor } from './stack.ts';
 
-const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217) + 1;
 const MERGE_FIXTURES = path.resolve(REPO_ROOT, 'fixtures/merge');
 const log: string[] = [];
 
 function step(name: string) {
   console.log(`[e2e:lifecycle] ${new Date().toISOString().slice(11, 19)} ${name}`);
+}
+
+/** A port nobody listens on now (other stacks may share this machine), or TUNELAB_E2E_LIFECYCLE_PORT. */
+async function freePort(): Promise<number> {
+  if (process.env.TUNELAB_E2E_LIFECYCLE_PORT) return Number(process.env.TUNELAB_E2E_LIFECYCLE_PORT);
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 async function importModel(baseUrl: string, folder: string, name: string): Promise<string> {
@@ -43,7 +56,7 @@ async function main() {
     );
   }
   // No worker yet: the launched jobs wait in the queue, so the queued state and its cancel are seen.
-  const stack = await startStack({ port: PORT, worker: false, log });
+  const stack = await startStack({ port: await freePort(), worker: false, log });
   const prisma = createPrismaClient(stack.databaseUrl);
   const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
   const browser = await chromium.launchPersistentContext(profile, {
