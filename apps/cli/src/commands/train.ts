@@ -1,4 +1,5 @@
 import { initBackend } from '@tunelab/core/backend';
+import { readCoreEnv } from '@tunelab/core/env';
 import {
   readLabelledFile,
   runThreads,
@@ -7,7 +8,6 @@ import {
   type TaskKind,
   trainFolder,
 } from '@tunelab/core/train';
-import { readEnv } from '@tunelab/db/env';
 import type { Command } from 'commander';
 import { finiteNumber, positiveInt } from './tokenize.ts';
 
@@ -75,7 +75,8 @@ export function registerTrain(program: Command): void {
       };
       const backend = await initBackend();
       const threads = runThreads({
-        requested: o.threads === undefined ? readEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
+        requested:
+          o.threads === undefined ? readCoreEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
         backend,
       });
       const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
