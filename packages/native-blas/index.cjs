@@ -10,4 +10,6 @@ try {
   error = e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
 
-module.exports = { available: addon !== null, error, addon };
+exports.addon = addon;
+exports.error = error;
+exports.available = addon !== null;

@@ -167,23 +167,27 @@ describe.skipIf(!blasBuilt)('native BLAS equals the XNNPACK kernels', () => {
     { a: [16, 128, 64], b: [16, 128, 64], ta: false, tb: true },
     { a: [16, 128, 128], b: [16, 128, 64], ta: true, tb: false },
     { a: [4, 128, 256], b: [256, 256], ta: false, tb: false },
-  ])('%o within 1e-5 relative, on 1 and 2 threads', (c) => {
-    tf.setBackend('wasm');
-    const product = (mode: 'on' | 'off', threads: number | null) => {
-      configureNativeBlas({ mode, threads });
-      return tf.tidy(() => {
-        const a = tf.tensor(filled(c.a, 21), c.a);
-        const b = tf.tensor(filled(c.b, 22), c.b);
-        return tf.matMul(a, b, c.ta, c.tb).dataSync() as Float32Array;
-      });
-    };
-    const xnnpack = product('off', null);
-    for (const threads of [1, 2]) {
-      const blas = product('on', threads);
-      expect(blas.length).toBe(xnnpack.length);
-      expect(relL2(blas, xnnpack)).toBeLessThan(1e-5);
-    }
-  }, 60_000);
+  ])(
+    '%o within 1e-5 relative, on 1 and 2 threads',
+    (c) => {
+      tf.setBackend('wasm');
+      const product = (mode: 'on' | 'off', threads: number | null) => {
+        configureNativeBlas({ mode, threads });
+        return tf.tidy(() => {
+          const a = tf.tensor(filled(c.a, 21), c.a);
+          const b = tf.tensor(filled(c.b, 22), c.b);
+          return tf.matMul(a, b, c.ta, c.tb).dataSync() as Float32Array;
+        });
+      };
+      const xnnpack = product('off', null);
+      for (const threads of [1, 2]) {
+        const blas = product('on', threads);
+        expect(blas.length).toBe(xnnpack.length);
+        expect(relL2(blas, xnnpack)).toBeLessThan(1e-5);
+      }
+    },
+    60_000,
+  );
 
   it('reports its threads and refuses a bad thread count by name', () => {
     expect(configureNativeBlas({ mode: 'on', threads: 1 }).threads).toBe(1);

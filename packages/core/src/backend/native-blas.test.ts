@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { readBlasConfig } from './native-blas.ts';
+import { defaultBlasThreads, readBlasConfig } from './native-blas.ts';
 
 describe('readBlasConfig', () => {
   it('defaults to auto with the default thread count', () => {
@@ -17,5 +18,15 @@ describe('readBlasConfig', () => {
     );
     expect(() => readBlasConfig({ TUNELAB_BLAS_THREADS: '0' })).toThrow(/TUNELAB_BLAS_THREADS="0"/);
     expect(() => readBlasConfig({ TUNELAB_BLAS_THREADS: '1.5' })).toThrow(/whole number/);
+  });
+});
+
+describe('defaultBlasThreads', () => {
+  it('gives the training threads the cores: cores ÷ TUNELAB_THREADS, at least 1', () => {
+    const cores = availableParallelism();
+    expect(defaultBlasThreads({})).toBe(1);
+    expect(defaultBlasThreads({ TUNELAB_THREADS: String(cores) })).toBe(1);
+    expect(defaultBlasThreads({ TUNELAB_THREADS: '1' })).toBe(cores);
+    expect(defaultBlasThreads({ TUNELAB_THREADS: String(cores * 4) })).toBe(1);
   });
 });

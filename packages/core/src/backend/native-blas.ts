@@ -7,9 +7,11 @@ import type { NativeBlas } from '@tunelab/native-blas';
 // BatchMatMul runs through it, straight on the wasm heap (see wasm-kernels.ts).
 //
 // TUNELAB_BLAS: `auto` (default: use the addon when it is built), `on` (fail when it is not), `off`.
-// TUNELAB_BLAS_THREADS: threads per product. OpenBLAS's count is process-wide, so the default is
-// every core on the main thread and 1 inside a worker thread (data-parallel training gives each
-// core its own thread already; see README "Native BLAS" for the measurement behind this).
+// TUNELAB_BLAS_THREADS: threads per product. Default: the cores left to each data-parallel thread,
+// cores ÷ TUNELAB_THREADS (which defaults to every core), so 1 unless fewer training threads were
+// asked for; always 1 inside a worker thread. Measured (README "Native BLAS"): a second BLAS thread
+// gained nothing on bert-tiny/mini training steps here, while a second training thread doubles
+// throughput, and OpenBLAS's thread count is process-wide, so the training threads win the cores.
 
 export const BLAS_MODES = ['auto', 'on', 'off'] as const;
 export type BlasMode = (typeof BLAS_MODES)[number];
@@ -38,8 +40,12 @@ export function readBlasConfig(env: NodeJS.ProcessEnv = process.env): BlasConfig
   return { mode: mode as BlasMode, threads };
 }
 
-export function defaultBlasThreads(): number {
-  return isMainThread ? availableParallelism() : 1;
+export function defaultBlasThreads(env: NodeJS.ProcessEnv = process.env): number {
+  if (!isMainThread) return 1;
+  const cores = availableParallelism();
+  const training = Number(env.TUNELAB_THREADS);
+  const threads = Number.isInteger(training) && training >= 1 ? Math.min(training, cores) : cores;
+  return Math.max(1, Math.floor(cores / threads));
 }
 
 export interface BlasStatus {
