@@ -22,6 +22,8 @@ export interface EngineFact {
 
 /** The backend facts a worker's heartbeat carries (cheap: nothing is computed). */
 export interface EngineSummary {
+  /** For lists: "wasm + OpenBLAS×1 · 2 cores" (engineLine). */
+  line: string;
   backend: string | null;
   nativeBlas: { vendor: string | null; threads: number | null } | null;
   cores: number;
@@ -142,12 +144,12 @@ export async function probeEngines(): Promise<EngineFact[]> {
 export async function engineSummary(): Promise<EngineSummary> {
   const engines = await probeEngines();
   const blas = nativeBlasStatus();
-  return {
+  const facts = {
     backend: currentBackend(),
     nativeBlas: blas.active ? { vendor: blas.vendor, threads: blas.threads } : null,
     cores: availableParallelism(),
-    engines,
   };
+  return { line: engineLine(facts), ...facts, engines };
 }
 
 /** A short line for lists: "wasm + OpenBLAS×2 · 2 cores". */
