@@ -25,5 +25,12 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 for (const [key, times] of seen) {
-  console.log(key, 'median step', median(times).toFixed(3), 's', Math.round((BATCH * SEQ) / median(times)), 'tokens/s');
+  console.log(
+    key,
+    'median step',
+    median(times).toFixed(3),
+    's',
+    Math.round((BATCH * SEQ) / median(times)),
+    'tokens/s',
+  );
 }
