@@ -6,9 +6,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { nativeBlasStatus } from '@tunelab/core/backend';
-import { type BertArchConfig, BertModel, Rng } from '@tunelab/core/bert';
-import { fineTune, type TextEncoder } from '@tunelab/core/train';
+import { type BertArchConfig, BertModel } from '@tunelab/core/bert';
+import { fineTune } from '@tunelab/core/train';
 import { addon as blasAddon } from '@tunelab/native-blas';
+import { median, syntheticEncoder } from './train.ts';
+
+export { median };
 
 export const BATCH = 16;
 export const SEQ = 128;
@@ -38,32 +41,9 @@ export function stepFlops(d: ModelDims, batch = BATCH, seq = SEQ): number {
   return batch * seq * (6 * layers * (4 * H * H + 2 * H * I) + 12 * layers * seq * H);
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
 export function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-/** Fixed random SEQ-token rows: the benchmark measures the model, not the tokenizer. */
-function syntheticEncoder(rows: number, seed: number): TextEncoder {
-  const rng = new Rng(seed);
-  const ids = Array.from({ length: rows }, () => [
-    2,
-    ...Array.from({ length: SEQ - 2 }, () => 5 + rng.int(VOCAB - 5)),
-    3,
-  ]);
-  return {
-    padId: 0,
-    encode: (text: string) => {
-      const row = ids[Number(text)] as number[];
-      return { ids: row, tokens: [], attentionMask: row.map(() => 1), tokenTypeIds: row.map(() => 0) };
-    },
-  };
 }
 
 /**

@@ -35,14 +35,14 @@ function matmulGflops(n: number, reps = 3): number {
   });
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** Fixed random 128-token rows: the benchmark measures the model, not the tokenizer. */
-function syntheticEncoder(rows: number, seed: number): TextEncoder {
+export function syntheticEncoder(rows: number, seed: number): TextEncoder {
   const rng = new Rng(seed);
   const ids = Array.from({ length: rows }, () => [
     2,

@@ -160,7 +160,8 @@ export function engineLine(s: Pick<EngineSummary, 'backend' | 'nativeBlas' | 'co
 
 // ---- kernel self-test ---------------------------------------------------------------------------
 
-function filled(shape: number[], seed: number): tf.Tensor {
+/** Deterministic values in [-0.5, 0.5) (an LCG), so two backends see the same numbers. */
+export function seededValues(shape: number[], seed: number): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   let s = seed >>> 0;
@@ -168,7 +169,11 @@ function filled(shape: number[], seed: number): tf.Tensor {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     out[i] = s / 2 ** 32 - 0.5;
   }
-  return tf.tensor(out, shape);
+  return out;
+}
+
+function filled(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seededValues(shape, seed), shape);
 }
 
 /** Each check returns the arrays to compare (values and gradients). */

@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededValues } from './doctor.ts';
 import { configureNativeBlas, nativeBlasStatus } from './native-blas.ts';
 import { initBackend } from './select.ts';
 import { wasmHeapView } from './wasm-heap.ts';
 
 // Deterministic inputs so cpu and wasm see the same numbers.
-function filled(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+const filled = seededValues;
 
 function relL2(a: Float32Array, b: Float32Array): number {
   let num = 0;
