@@ -6,6 +6,8 @@ import { type MergePlan, parseMergeConfig } from './config.ts';
 export {
   MergeConfigError,
   type MergeModelRef,
+  type ModelResolver,
+  type ParseMergeConfigOptions,
   type MergePlan,
   type PlannedModel,
   parseMergeConfig,
@@ -20,8 +22,20 @@ export {
   MERGE_METHODS,
   type MergeMethodDefinition,
   type MergeMethodName,
+  methodParameter,
+  type ParameterDefinition,
+  parameterProblem,
+  type TensorMergeInput,
 } from './methods.ts';
-export { checkMergeable, isHeadTensor, MergeRefusedError, TOKENIZER_FILES } from './model-folder.ts';
+export {
+  checkLabelSpaces,
+  checkMergeable,
+  isHeadTensor,
+  MergeRefusedError,
+  openModelWeights,
+  TOKENIZER_FILES,
+} from './model-folder.ts';
+export { type LayoutEntry, planTensorLayout, type TensorLayout, type TensorSource } from './tensor-layout.ts';
 export { type MergeProgress, type MergeResult, type RunMergeOptions, runMerge } from './run-merge.ts';
 export { slerp } from './slerp.ts';
 export { dropRandom, type SparsificationMethod, sparsify } from './sparsify.ts';
@@ -40,4 +54,4 @@ export async function loadMergeConfig(file: string): Promise<MergePlan> {
   });
   return parseMergeConfig(text, file);
 }
-export { listModelRefs, rewriteModelRefs } from './model-refs.ts';
+export { listModelRefs } from './model-refs.ts';

@@ -22,9 +22,16 @@ const RESCALE_EPS = 1e-7;
 /**
  * Sparsifies a tuning vector Δ in place.
  *
- * - `magnitude` (TIES, Yadav et al. 2023): keep the k = ⌊density·n⌋ entries of largest |Δ|
- *   (exactly k; ties kept lowest index first), zero the rest (all of it when k = 0).
- * - `random` (DARE, Yu et al. 2023): keep each entry independently with probability `density`.
+ * - `magnitude` (TIES, Yadav et al. 2023): keep the k = max(1, ⌊density·n⌋) entries of largest |Δ|
+ *   (exactly k; ties kept lowest index first), zero the rest.
+ * - `random` (DARE, Yu et al. 2023): keep each entry independently with probability `density`;
+ *   when the draw keeps none of a tensor's non-zero entries, keep its largest |Δ| entry.
+ *
+ * At least one entry always survives (TuneLab's rule; mergekit diverges): with ⌊density·n⌋ = 0 —
+ * a one-entry regression-head bias at any density < 1 — mergekit's TIES stops on `assert k > 0`
+ * and a plain port keeps the base value, silently shifting every prediction by the learned offset;
+ * DARE would lose it with probability 1 − density. Keeping one entry makes such a tensor behave as
+ * at density 1.
  *
  * With `rescaleL1`, the survivors are multiplied by ‖Δ‖₁ / ‖mask ⊙ Δ‖₁ (mergekit's `RescaleNorm.l1`,
  * the default for `dare_*`), unless either norm is below 1e-7. In expectation this equals DARE's
@@ -42,12 +49,12 @@ export function sparsify(delta: Float32Array, options: SparsifyOptions): void {
   let before = 0;
   if (options.rescaleL1) before = l1Norm(delta);
   if (method === 'magnitude') {
-    // k = 0 (a tiny tensor such as a 1-entry bias at density < 1) drops the whole delta, so the
-    // tensor keeps its base value; mergekit's `assert k > 0` would stop the merge instead, and the
-    // reference fixtures (expected_ties) keep the base, as here.
-    keepTopKMagnitude(delta, Math.floor(density * n), options.highHistogram);
+    keepTopKMagnitude(delta, Math.max(1, Math.floor(density * n)), options.highHistogram);
   } else {
+    const largest = largestEntry(delta);
+    const kept = largest >= 0 ? delta[largest] : 0;
     dropRandom(delta, density, options.seed ?? 0);
+    if (largest >= 0 && allZero(delta)) delta[largest] = kept as number;
   }
   if (!options.rescaleL1) return;
   const after = l1Norm(delta);
@@ -64,6 +71,25 @@ export function dropRandom(values: Float32Array, density: number, seed: number):
   for (let i = 0; i < values.length; i++) {
     if (next() >= cut) values[i] = 0;
   }
+}
+
+/** Index of the entry of largest |x| (first among ties), or −1 when every entry is 0. */
+function largestEntry(values: Float32Array): number {
+  let best = -1;
+  let magnitude = 0;
+  for (let i = 0; i < values.length; i++) {
+    const m = Math.abs(values[i] as number);
+    if (m > magnitude) {
+      magnitude = m;
+      best = i;
+    }
+  }
+  return best;
+}
+
+function allZero(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
 }
 
 function l1Norm(values: Float32Array): number {
