@@ -6,9 +6,9 @@ import { type MergePlan, parseMergeConfig } from './config.ts';
 export {
   MergeConfigError,
   type MergeModelRef,
+  type MergePlan,
   type ModelResolver,
   type ParseMergeConfigOptions,
-  type MergePlan,
   type PlannedModel,
   parseMergeConfig,
   type TMergeConfig,
@@ -35,7 +35,6 @@ export {
   openModelWeights,
   TOKENIZER_FILES,
 } from './model-folder.ts';
-export { type LayoutEntry, planTensorLayout, type TensorLayout, type TensorSource } from './tensor-layout.ts';
 export { type MergeProgress, type MergeResult, type RunMergeOptions, runMerge } from './run-merge.ts';
 export { slerp } from './slerp.ts';
 export { dropRandom, type SparsificationMethod, sparsify } from './sparsify.ts';
@@ -46,6 +45,7 @@ export {
   type TaskArithmeticRecipe,
   type TaskVectorParameters,
 } from './task-arithmetic.ts';
+export { type LayoutEntry, planTensorLayout, type TensorLayout, type TensorSource } from './tensor-layout.ts';
 
 /** Reads and validates a mergekit YAML config file; model paths are relative to its folder. */
 export async function loadMergeConfig(file: string): Promise<MergePlan> {
