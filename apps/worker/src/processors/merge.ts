@@ -1,24 +1,13 @@
 // merge.run: merges models for one Merge row (compute queue, sandboxed), stores the result as a
 // Model, then scores the merged model, its base and each parent on every parent's eval dataset.
 // Idempotent on retry: the result model id is derived from the merge, evaluations are replaced.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
-import {
-  listModelRefs,
-  MergeConfigError,
-  MergeRefusedError,
-  parseMergeConfig,
-  rewriteModelRefs,
-  runMerge,
-} from '@tunelab/core/merge';
-import { getArtifactStore, getPrisma, type Prisma } from '@tunelab/db';
+import { MergeConfigError, MergeRefusedError, runMerge } from '@tunelab/core/merge';
+import { getArtifactStore, getPrisma, type Prisma, parseStoredMergeConfig } from '@tunelab/db';
 import { UnrecoverableError } from 'bullmq';
 import { defineProcessor, type TJobLike } from './types.ts';
-
-class MissingModelError extends Error {
-  override name = 'MissingModelError';
-}
 
 /** Id of the Model row a merge produces (stable, so a retried job overwrites rather than duplicates). */
 export function mergedModelId(mergeId: string): string {
@@ -43,11 +32,7 @@ export const mergeProcessor = defineProcessor({
       const message = error instanceof Error ? error.message : String(error);
       await prisma.merge.update({ where: { id: mergeId }, data: { status: 'failed', error: message } });
       // A config or compatibility problem will fail the same way again.
-      if (
-        error instanceof MergeConfigError ||
-        error instanceof MergeRefusedError ||
-        error instanceof MissingModelError
-      ) {
+      if (error instanceof MergeConfigError || error instanceof MergeRefusedError) {
         throw new UnrecoverableError(message);
       }
       throw error;
@@ -62,25 +47,21 @@ async function mergeModels(
 ): Promise<string> {
   const prisma = getPrisma();
   const store = getArtifactStore();
-  // Configs name models by id (or by unique name); each becomes its folder in the store.
-  const refs = listModelRefs(merge.config);
-  const folders = new Map<string, string>();
-  for (const ref of refs) {
-    const model =
-      (await prisma.model.findUnique({ where: { id: ref } })) ??
-      (await prisma.model.findFirst({ where: { name: ref }, orderBy: { createdAt: 'desc' } }));
-    if (!model) throw new MissingModelError(`merge ${merge.id}: model '${ref}' in the config does not exist`);
-    folders.set(ref, store.resolve(model.artifactPath));
-  }
-  const text = rewriteModelRefs(merge.config, (ref) => folders.get(ref) ?? ref);
-  const plan = parseMergeConfig(text, `merge ${merge.id} config`);
+  // Configs name models by id; each becomes its folder in the store, and nothing else is read.
+  const { plan } = await parseStoredMergeConfig(prisma, merge.config, 'merge config', (model) =>
+    store.resolve(model.artifactPath),
+  );
   const modelId = mergedModelId(merge.id);
   const relative = store.modelPath(modelId);
   const outDir = await store.ensureDir(relative);
+  // A failed merge (say, a non-finite result) leaves nothing behind and registers no Model.
   const result = await runMerge(plan, outDir, {
     onProgress: ({ done, total }) => {
       if (done === total || done % 8 === 0) void job.updateProgress(0.5 * (done / total));
     },
+  }).catch(async (error: unknown) => {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
   });
   const config = JSON.parse(await readFile(path.join(outDir, 'config.json'), 'utf8')) as Record<
     string,
@@ -93,8 +74,7 @@ async function mergeModels(
       : numLabels
         ? 'classification'
         : null;
-  const baseRef = plan.config.base_model;
-  const baseModelId = merge.baseModelId ?? (baseRef ? await modelIdOf(baseRef) : null);
+  const baseModelId = merge.baseModelId ?? plan.base?.ref ?? null;
   const data = {
     name: merge.name ?? `${merge.method} merge`,
     kind: 'merged' as const,
@@ -113,14 +93,6 @@ async function mergeModels(
     update: data,
   });
   return modelId;
-}
-
-async function modelIdOf(ref: string): Promise<string | null> {
-  const prisma = getPrisma();
-  const model =
-    (await prisma.model.findUnique({ where: { id: ref } })) ??
-    (await prisma.model.findFirst({ where: { name: ref } }));
-  return model?.id ?? null;
 }
 
 /**

@@ -67,26 +67,22 @@ export const vectorsProcessor = defineProcessor({
     await prisma.analysis.update({ where: { id: analysisId }, data: { status: 'running', error: null } });
     try {
       const [base, ...tuned] = folders as string[];
+      // Name models by id rather than by folder in what the UI reads (and in messages).
       const report = await analyzeTuningVectors(base as string, tuned, {
         ...params.data,
+        names: { base: analysis.modelIds[0] as string, tuned: analysis.modelIds.slice(1) },
         onProgress: ({ done, total }) => {
           if (done === total || done % 8 === 0) void job.updateProgress(done / total);
         },
       });
-      // Name models by id rather than by folder in what the UI reads.
-      const named: VectorsReport = {
-        ...report,
-        base: analysis.modelIds[0] as string,
-        tuned: analysis.modelIds.slice(1),
-      };
       const relative = analysisReportPath(analysisId);
       await store.ensureDir(path.posix.dirname(relative));
-      await writeFile(store.resolve(relative), JSON.stringify(named));
+      await writeFile(store.resolve(relative), JSON.stringify(report));
       await prisma.analysis.update({
         where: { id: analysisId },
         data: {
           status: 'succeeded',
-          result: withoutSpectra(named) as unknown as Prisma.InputJsonValue,
+          result: withoutSpectra(report) as unknown as Prisma.InputJsonValue,
           resultPath: relative,
           finishedAt: new Date(),
         },
