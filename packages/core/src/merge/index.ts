@@ -28,6 +28,7 @@ export {
   type TensorMergeInput,
 } from './methods.ts';
 export {
+  architectureKey,
   checkLabelSpaces,
   checkMergeable,
   isHeadTensor,

@@ -22,6 +22,8 @@ export interface ParameterDefinition {
   inForm: boolean;
   /** A list of values may launch a grid of merges (the form's "Grid" section). */
   grid?: boolean;
+  /** The form's starting value when it differs from `defaultValue` (or there is none). */
+  formDefault?: number;
 }
 
 /** What a tensor rule receives: the tensor in every input, with the parameters resolved for it. */
@@ -69,6 +71,7 @@ const WEIGHT: ParameterDefinition = {
   label: 'weight',
   help: "this model's weight in the sum",
   inForm: true,
+  formDefault: 1,
 };
 const DENSITY: ParameterDefinition = {
   name: 'density',
@@ -79,6 +82,7 @@ const DENSITY: ParameterDefinition = {
   help: 'share of each task vector kept (at least one entry per tensor)',
   inForm: true,
   grid: true,
+  formDefault: 0.5,
 };
 const LAMBDA: ParameterDefinition = {
   name: 'lambda',
@@ -217,6 +221,7 @@ export const MERGE_METHODS: Record<MergeMethodName, MergeMethodDefinition> = {
         help: 'interpolation position from the base (0) to the other model (1)',
         inForm: true,
         grid: true,
+        formDefault: 0.5,
       },
     ],
     modelParameters: [],

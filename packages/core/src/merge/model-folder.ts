@@ -25,6 +25,11 @@ const ARCHITECTURE_FIELDS = [
   'position_embedding_type',
 ] as const;
 
+/** The architecture fields of a config.json as one string: models merge entry by entry only when equal. */
+export function architectureKey(config: Record<string, unknown>): string {
+  return JSON.stringify(ARCHITECTURE_FIELDS.map((field) => config[field] ?? null));
+}
+
 /** config.json fields that define a classification head's label space. */
 const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type'] as const;
 
