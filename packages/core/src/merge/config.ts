@@ -210,8 +210,8 @@ export function parseMergeConfig(
           `${where(['models', index, 'parameters', key])}: unknown parameter for ${definition.name}`,
         );
     }
-    // The base of a task-arithmetic merge has no task vector; mergekit skips it too.
-    if (definition.recipe && isBase(entry.model)) return;
+    // The base of a task-vector merge has no task vector; mergekit skips it too.
+    if (definition.excludesBase && isBase(entry.model)) return;
     const modelSettings: Record<string, TParameterSetting> = {};
     const modelParameters: Record<string, number> = {};
     for (const def of definition.modelParameters) {
@@ -236,10 +236,26 @@ export function parseMergeConfig(
       );
     }
   }
-  if (definition.recipe && models.length === 0) {
+  const count = definition.modelCount;
+  if (count && (models.length < count.min || (count.max !== undefined && models.length > count.max))) {
+    const wanted = count.max === count.min ? `exactly ${count.min}` : `at least ${count.min}`;
     throw new MergeConfigError(
-      `${where(['models'])}: ${definition.name} needs at least one model besides base_model`,
+      `${where(['models'])}: ${definition.name} needs ${wanted} model${count.min > 1 ? 's' : ''} besides base_model, got ${models.length}`,
     );
+  }
+  if (definition.recipe?.sparsification === 'della_magprune') {
+    // mergekit refuses density ± epsilon outside (0, 1) per tensor; here before any tensor is read.
+    for (const m of models) {
+      for (const d of settingLeaves(m.settings.density ?? settings.density ?? 1) as number[]) {
+        if (d >= 1) continue;
+        for (const e of settingLeaves(m.settings.epsilon ?? settings.epsilon ?? 0.15) as number[]) {
+          if (d + e >= 1 || d - e <= 0)
+            throw new MergeConfigError(
+              `${where(['models'])}: model '${m.name}': density ${d} ± epsilon ${e} must stay in (0, 1)`,
+            );
+        }
+      }
+    }
   }
 
   const tokenizerSource = config.tokenizer_source ?? null;

@@ -3,10 +3,24 @@
 // launch form all read it; adding a method is one module plus one entry here. Pure (no node:
 // imports), so client components can import it through `@tunelab/core/merge/methods`.
 import { linearMerge } from './linear.ts';
+import { modelStock } from './model-stock.ts';
+import { nuslerp } from './nuslerp.ts';
 import { slerp } from './slerp.ts';
 import { mergeTaskVectors, type TaskArithmeticRecipe, type TaskVectorParameters } from './task-arithmetic.ts';
 
-export type MergeMethodName = 'linear' | 'task_arithmetic' | 'ties' | 'dare_linear' | 'dare_ties' | 'slerp';
+export type MergeMethodName =
+  | 'linear'
+  | 'task_arithmetic'
+  | 'ties'
+  | 'dare_linear'
+  | 'dare_ties'
+  | 'breadcrumbs'
+  | 'breadcrumbs_ties'
+  | 'della'
+  | 'della_linear'
+  | 'model_stock'
+  | 'slerp'
+  | 'nuslerp';
 
 export interface ParameterDefinition {
   name: string;
@@ -41,6 +55,8 @@ export interface TensorMergeInput {
   seedOf: (model: number) => number;
   /** Names model m and the tensor in errors. */
   labelOf: (model: number) => string;
+  /** The tensor's shape. */
+  shape: number[];
 }
 
 export interface MergeMethodDefinition {
@@ -50,8 +66,14 @@ export interface MergeMethodDefinition {
   /** One line for the form and the CLI help. */
   summary: string;
   needsBaseModel: boolean;
+  /** The base is used when given, not required (nuslerp). */
+  optionalBase?: boolean;
   /** slerp: the base and exactly one other model. */
   pairWithBase?: boolean;
+  /** The base, when listed under `models`, is not one of the merged models (task vectors). */
+  excludesBase?: boolean;
+  /** How many merged models (besides the base) the method takes. */
+  modelCount?: { min: number; max?: number };
   /** Parameters of the whole merge (`parameters:` at the top level). */
   parameters: ParameterDefinition[];
   /** Parameters of each model (`models[i].parameters`, falling back to the top level). */
@@ -103,6 +125,25 @@ const normalizeParameter = (defaultValue: boolean): ParameterDefinition => ({
   inForm: false,
 });
 
+const GAMMA: ParameterDefinition = {
+  name: 'gamma',
+  kind: 'number',
+  defaultValue: 0.01,
+  range: { min: 0, max: 1 },
+  label: 'gamma',
+  help: 'share of the largest entries dropped as outliers',
+  inForm: true,
+};
+const EPSILON: ParameterDefinition = {
+  name: 'epsilon',
+  kind: 'number',
+  defaultValue: 0.15,
+  range: { min: 0, max: 1, minExclusive: true },
+  label: 'epsilon',
+  help: 'keep probabilities spread over density ± epsilon by magnitude rank',
+  inForm: true,
+};
+
 function taskArithmetic(
   name: MergeMethodName,
   reference: string,
@@ -111,13 +152,21 @@ function taskArithmetic(
   normalize: boolean,
   rescale: boolean,
 ): MergeMethodDefinition {
+  const extra =
+    recipe.sparsification === 'magnitude_outliers'
+      ? [GAMMA]
+      : recipe.sparsification === 'della_magprune'
+        ? [EPSILON]
+        : [];
   return {
     name,
     reference,
     summary,
     needsBaseModel: true,
+    excludesBase: true,
+    modelCount: { min: 1 },
     recipe,
-    random: recipe.sparsification === 'random',
+    random: recipe.sparsification === 'random' || recipe.sparsification === 'della_magprune',
     parameters: [
       normalizeParameter(normalize),
       {
@@ -140,19 +189,26 @@ function taskArithmetic(
       },
     ],
     // mergekit accepts density on every task-arithmetic method; it only matters with sparsification.
-    modelParameters: [WEIGHT, recipe.sparsification ? DENSITY : { ...DENSITY, inForm: false, grid: false }],
+    modelParameters: [
+      WEIGHT,
+      recipe.sparsification ? DENSITY : { ...DENSITY, inForm: false, grid: false },
+      ...extra,
+    ],
     mergeTensor: (input) => {
       const parameters: TaskVectorParameters[] = input.models.map((_, m) => ({
         weight: input.modelParameters[m]?.weight as number,
         density: input.modelParameters[m]?.density ?? 1,
         seed: input.seedOf(m),
         label: input.labelOf(m),
+        gamma: input.modelParameters[m]?.gamma,
+        epsilon: input.modelParameters[m]?.epsilon,
       }));
       return mergeTaskVectors(input.base as Float32Array, input.models, parameters, {
         ...recipe,
         normalize: input.parameters.normalize as boolean,
         lambda: input.parameters.lambda as number,
         rescale: input.parameters.rescale as boolean,
+        shape: input.shape,
       });
     },
   };
@@ -206,6 +262,108 @@ export const MERGE_METHODS: Record<MergeMethodName, MergeMethodDefinition> = {
     false,
     true,
   ),
+  breadcrumbs: taskArithmetic(
+    'breadcrumbs',
+    'https://arxiv.org/abs/2312.06795',
+    'drop the largest (outliers) and smallest entries of each task vector, then task arithmetic',
+    { sparsification: 'magnitude_outliers', consensus: null },
+    false,
+    false,
+  ),
+  breadcrumbs_ties: taskArithmetic(
+    'breadcrumbs_ties',
+    'https://arxiv.org/abs/2312.06795',
+    'breadcrumbs trimming, then TIES sign election',
+    { sparsification: 'magnitude_outliers', consensus: 'sum' },
+    false,
+    false,
+  ),
+  della: taskArithmetic(
+    'della',
+    'https://arxiv.org/abs/2406.11617',
+    'drop entries with magnitude-ranked probabilities (seeded), rescale, then TIES sign election',
+    { sparsification: 'della_magprune', consensus: 'sum' },
+    true,
+    true,
+  ),
+  della_linear: taskArithmetic(
+    'della_linear',
+    'https://arxiv.org/abs/2406.11617',
+    'DELLA drop and rescale, then task arithmetic',
+    { sparsification: 'della_magprune', consensus: null },
+    false,
+    true,
+  ),
+  model_stock: {
+    name: 'model_stock',
+    reference: 'https://arxiv.org/abs/2403.19522',
+    summary: 'move from the base towards the models’ mean by t = N·cos / (1 + (N − 1)·cos)',
+    needsBaseModel: true,
+    excludesBase: true,
+    modelCount: { min: 2 },
+    parameters: [
+      {
+        name: 'filter_wise',
+        kind: 'boolean',
+        defaultValue: false,
+        label: 'filter_wise',
+        help: 'one t per row of a matrix instead of per tensor',
+        inForm: false,
+      },
+    ],
+    modelParameters: [],
+    mergeTensor: (input) =>
+      modelStock(
+        input.base as Float32Array,
+        input.models,
+        input.shape,
+        input.parameters.filter_wise as boolean,
+      ),
+  },
+  nuslerp: {
+    name: 'nuslerp',
+    reference: 'https://github.com/arcee-ai/mergekit/blob/main/docs/merge_methods.md',
+    summary: 'spherical interpolation of two models (or their task vectors, with a base) by weight',
+    needsBaseModel: false,
+    optionalBase: true,
+    excludesBase: true,
+    modelCount: { min: 2, max: 2 },
+    parameters: [
+      {
+        name: 'nuslerp_row_wise',
+        kind: 'boolean',
+        defaultValue: false,
+        label: 'row-wise',
+        help: 'interpolate columns rather than rows (without flatten)',
+        inForm: false,
+      },
+      {
+        name: 'nuslerp_flatten',
+        kind: 'boolean',
+        defaultValue: true,
+        label: 'flatten',
+        help: 'interpolate each tensor as one vector',
+        inForm: false,
+      },
+    ],
+    modelParameters: [WEIGHT],
+    mergeTensor: (input) => {
+      const [w0, w1] = input.modelParameters.map((p) => p.weight as number) as [number, number];
+      const t = Math.abs(w0 + w1) < 1e-6 ? 0.5 : w1 / (w0 + w1);
+      const options = {
+        flatten: input.parameters.nuslerp_flatten as boolean,
+        rowWise: input.parameters.nuslerp_row_wise as boolean,
+      };
+      const [a, b] = input.models as [Float32Array, Float32Array];
+      if (!input.base) return nuslerp(t, a, b, input.shape, options);
+      const base = input.base;
+      const da = a.map((x, i) => x - (base[i] as number));
+      const db = b.map((x, i) => x - (base[i] as number));
+      const mixed = nuslerp(t, da, db, input.shape, options);
+      for (let i = 0; i < mixed.length; i++) mixed[i] = (base[i] as number) + (mixed[i] as number);
+      return mixed;
+    },
+  },
   slerp: {
     name: 'slerp',
     reference: 'https://en.wikipedia.org/wiki/Slerp',

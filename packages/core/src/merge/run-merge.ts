@@ -124,7 +124,7 @@ export async function runMerge(
           ? (values.get((headFolder as ModelFolder).dir) as Float32Array)
           : entry.source.kind === 'average'
             ? averageTensor(plan, name, values, numLayers)
-            : mergeTensor(plan, name, values, numLayers);
+            : mergeTensor(plan, name, values, numLayers, entry.info.shape);
       checkFinite(name, result);
       await pendingWrite;
       pendingWrite = (writer as SafetensorsStreamWriter).write(name, result);
@@ -173,7 +173,7 @@ function checkFinite(name: string, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i] as number)) {
       throw new MergeRefusedError(
-        `tensor ${name}: the merge gives a non-finite value (${values[i]}) at entry ${i}; check the weights and lambda`,
+        `tensor ${name}: the merge gives a non-finite value (${values[i]}) at entry ${i}; check the weights and lambda (model_stock: task vectors pointing in opposite directions)`,
       );
     }
   }

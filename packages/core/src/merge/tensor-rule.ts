@@ -6,7 +6,8 @@ import { hashString, mixSeed } from './seeded-random.ts';
 
 /** The base a method takes deltas against (null for methods without one, such as linear). */
 export function planBase(plan: MergePlan): MergeModelRef | null {
-  return MERGE_METHODS[plan.method].needsBaseModel ? plan.base : null;
+  const definition = MERGE_METHODS[plan.method];
+  return definition.needsBaseModel || definition.optionalBase ? plan.base : null;
 }
 
 /** The input folders a plan reads, base first, each once. */
@@ -40,6 +41,7 @@ export function mergeTensor(
   name: string,
   inputs: Map<string, Float32Array>,
   numLayers = 1,
+  shape: number[] = [inputs.values().next().value?.length ?? 0],
 ): Float32Array {
   const definition = MERGE_METHODS[plan.method];
   // Gradients and filters resolve per tensor (a scalar setting gives the same value everywhere).
@@ -65,6 +67,7 @@ export function mergeTensor(
     modelParameters: definition.pairWithBase ? [] : perModel,
     seedOf: (m) => mixSeed(plan.seed, stream, m),
     labelOf: (m) => `tensor ${name} of '${models[m]?.name}'`,
+    shape,
   });
 }
 

@@ -71,7 +71,8 @@ export function withDefaults(form: TMergeForm): TMergeForm {
 }
 
 /** What is wrong with the form's values (range, finiteness), naming the field; null when fine. */
-export function formProblem(form: TMergeForm, nameOf: (id: string) => string = (id) => id): string | null {
+export function formProblem(input: TMergeForm, nameOf: (id: string) => string = (id) => id): string | null {
+  const form = withDefaults(input);
   const { global, perModel, pairWithBase, needsBase } = formFields(form.method);
   if (needsBase && !form.baseModelId) return 'pick a base model';
   if (form.parents.length === 0) return 'add at least one model';
