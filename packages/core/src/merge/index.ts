@@ -17,16 +17,7 @@ export {
 } from './config.ts';
 export { linearMerge } from './linear.ts';
 export { keepTopKMagnitude, magnitudeThreshold } from './magnitude-select.ts';
-export {
-  MERGE_METHOD_NAMES,
-  MERGE_METHODS,
-  type MergeMethodDefinition,
-  type MergeMethodName,
-  methodParameter,
-  type ParameterDefinition,
-  parameterProblem,
-  type TensorMergeInput,
-} from './methods.ts';
+export type { TensorMergeInput } from './methods.ts';
 export {
   architectureKey,
   checkLabelSpaces,
@@ -36,6 +27,7 @@ export {
   openModelWeights,
   TOKENIZER_FILES,
 } from './model-folder.ts';
+export * from './registry/index.ts';
 export { type MergeProgress, type MergeResult, type RunMergeOptions, runMerge } from './run-merge.ts';
 export { slerp } from './slerp.ts';
 export { dropRandom, type SparsificationMethod, sparsify } from './sparsify.ts';

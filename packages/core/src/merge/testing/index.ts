@@ -43,6 +43,14 @@ export const MASKED_LM_HEAD = [
   'cls.predictions.transform.LayerNorm.bias',
 ] as const;
 
+/** The tensors fine-tunes (BertForSequenceClassification) add over a masked-LM base, sorted. */
+export const CLASSIFIER_HEAD = [
+  'bert.pooler.dense.bias',
+  'bert.pooler.dense.weight',
+  'classifier.bias',
+  'classifier.weight',
+] as const;
+
 /**
  * A BertForMaskedLM-style base made from a sequence-classification folder: the pooler and the
  * classifier removed, `cls.predictions.*` added (deterministic values), label fields dropped from
