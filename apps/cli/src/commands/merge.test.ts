@@ -63,7 +63,7 @@ describe('tunelab merge', () => {
     expect([...got.keys()].some((k) => k.startsWith('cls.'))).toBe(false);
     expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toMatchObject({ num_labels: 1 });
     expect(base).toBe(join(work, 'mlm-base'));
-  }, 60_000);
+  });
 
   it.each([
     ['an absurd weight', 'huge.yml', '{weight: 1e308}', 'weight must be in [-100, 100], got 1e+308'],

@@ -78,5 +78,5 @@ describe('tunelab vectors', () => {
     expect(
       report.unshared.filter((u) => u.side === 'dropped' && u.model === join(FIXTURES, 'tuned_a')),
     ).toHaveLength(5);
-  }, 60_000);
+  });
 });
