@@ -68,22 +68,16 @@ describe('tunelab merge', () => {
   it.each([
     ['an absurd weight', 'huge.yml', '{weight: 1e308}', 'weight must be in [-100, 100], got 1e+308'],
     ['a density out of range', 'bad.yml', '{weight: 1, density: 2}', 'density must be in (0, 1], got 2'],
-  ])(
-    'refuses %s with a message naming the field and line',
-    async (_what, file, parameters, problem) => {
-      const bad = join(work, file);
-      await writeFile(
-        bad,
-        `merge_method: ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: ${parameters}\n`,
-      );
-      await expect(
-        run('node', [CLI, 'merge', '--config', bad, '--out', join(work, 'x')]),
-      ).rejects.toMatchObject({
-        stderr: expect.stringContaining(
-          `${file}:5: models.0.parameters.${problem.split(' ')[0]}: ${problem}`,
-        ),
-      });
-    },
-    60_000,
-  );
+  ])('refuses %s with a message naming the field and line', async (_what, file, parameters, problem) => {
+    const bad = join(work, file);
+    await writeFile(
+      bad,
+      `merge_method: ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: ${parameters}\n`,
+    );
+    await expect(
+      run('node', [CLI, 'merge', '--config', bad, '--out', join(work, 'x')]),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining(`${file}:5: models.0.parameters.${problem.split(' ')[0]}: ${problem}`),
+    });
+  });
 });
