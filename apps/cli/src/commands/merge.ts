@@ -1,13 +1,11 @@
-import { loadMergeConfig, runMerge } from '@tunelab/core/merge';
+import { loadMergeConfig, MERGE_METHOD_NAMES, runMerge } from '@tunelab/core/merge';
 import type { Command } from 'commander';
 
 /** `tunelab merge --config FILE.yml --out DIR`: a mergekit-style merge (DESIGN.md contract). */
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description(
-      'merge models from a mergekit-style YAML config (linear, task_arithmetic, ties, dare_linear, dare_ties, slerp)',
-    )
+    .description(`merge models from a mergekit-style YAML config (${MERGE_METHOD_NAMES.join(', ')})`)
     .requiredOption('--config <file>', 'mergekit YAML config; model paths are relative to it')
     .requiredOption(
       '--out <dir>',

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeMaskedLmBase } from '@tunelab/core/merge/testing';
 import type { VectorsReport } from '@tunelab/core/vectors';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -49,6 +50,33 @@ describe('tunelab vectors', () => {
         '--out',
         join(work, 'x.json'),
       ]),
-    ).rejects.toMatchObject({ stderr: expect.stringContaining('nowhere/model.safetensors') });
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/nowhere'?: cannot read its model\.safetensors/),
+    });
+  });
+
+  it('analyses fine-tunes of a masked-LM base, listing the heads only one side has', async () => {
+    const base = await writeMaskedLmBase(join(FIXTURES, 'base'), join(work, 'mlm-base'));
+    const out = join(work, 'mlm.json');
+    const { stdout } = await run('node', [
+      CLI,
+      'vectors',
+      '--base',
+      base,
+      '--tuned',
+      join(FIXTURES, 'tuned_a'),
+      '--tuned',
+      join(FIXTURES, 'tuned_b'),
+      '--out',
+      out,
+      '--no-spectra',
+      '--quiet',
+    ]);
+    // 41 tensors in the fine-tunes, 4 of them (pooler, classifier) absent from the base.
+    expect(JSON.parse(stdout)).toMatchObject({ out, tensors: 37, added: 4, dropped: 5 });
+    const report = JSON.parse(await readFile(out, 'utf8')) as VectorsReport;
+    expect(
+      report.unshared.filter((u) => u.side === 'dropped' && u.model === join(FIXTURES, 'tuned_a')),
+    ).toHaveLength(5);
   });
 });

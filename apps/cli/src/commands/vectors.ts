@@ -51,6 +51,9 @@ export function registerVectors(program: Command): void {
         const summary = {
           out: options.out,
           tensors: report.tensors.length,
+          // Tensors only one side holds (a masked-LM base's head dropped, a classifier added).
+          added: new Set(report.unshared.filter((u) => u.side === 'added').map((u) => u.tensor)).size,
+          dropped: new Set(report.unshared.filter((u) => u.side === 'dropped').map((u) => u.tensor)).size,
           relative: report.overall.changes.map((c) => c.relative),
           similarity: report.overall.similarity ?? null,
           seconds: (performance.now() - started) / 1000,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeModelVariant } from '@tunelab/core/merge/testing';
 import { readSafetensorsFile } from '@tunelab/core/safetensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -205,11 +206,11 @@ describe('merge.run and analysis.vectors processors', () => {
     // A missing model cannot appear by retrying: the job is not retried, even with attempts left.
     await expect(runProcessor('merge.run', { runId: run.id }, undefined, 3)).rejects.toMatchObject({
       name: 'UnrecoverableError',
-      message: expect.stringContaining("model 'nowhere' in the config does not exist"),
+      message: expect.stringContaining("models: 'nowhere' is not a model id"),
     });
     expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
       status: 'failed',
-      error: expect.stringContaining("model 'nowhere'"),
+      error: expect.stringContaining("'nowhere' is not a model id"),
     });
 
     await prisma.merge.update({ where: { runId: run.id }, data: { config } });
@@ -246,6 +247,57 @@ describe('merge.run and analysis.vectors processors', () => {
     expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('succeeded');
     expect(await prisma.model.count({ where: { parentMergeId: cancelled.merge?.id } })).toBe(1);
   }, 120_000);
+
+  it('reads nothing outside the store: a YAML alias to a folder is refused like any unknown id', async () => {
+    const messages: string[] = [];
+    for (const folder of ['/etc', '/no/such/folder', path.join(FIXTURES, 'tuned_a')]) {
+      const run = await createMergeRun({
+        method: 'ties',
+        config: `name: &p ${folder}\nmerge_method: ties\nbase_model: base\nmodels:\n  - model: tuned_a\n    parameters: {weight: 1}\n  - model: *p\n    parameters: {weight: 1}\n`,
+      });
+      const error = (await runProcessor('merge.run', { runId: run.id }).catch((e: unknown) => e)) as Error;
+      expect(error.name).toBe('UnrecoverableError');
+      messages.push(error.message.replace(folder, '<ref>'));
+    }
+    // The same answer whether the folder exists, does not, or holds a model: no existence oracle.
+    expect(new Set(messages).size).toBe(1);
+    expect(messages[0]).toContain("'<ref>' is not a model id");
+    expect(messages[0]).not.toMatch(/config\.json|ENOENT|cannot read/);
+  });
+
+  it('fails a merge whose result holds a non-finite value and registers no model', async () => {
+    await writeModelVariant(path.join(FIXTURES, 'tuned_b'), path.join(artifacts, 'models', 'inf_model'), {
+      tensors: (t) => {
+        (t.get('bert.pooler.dense.bias') as { data: Float32Array }).data[0] = Number.POSITIVE_INFINITY;
+      },
+    });
+    await prisma.model.create({
+      data: {
+        id: 'inf_model',
+        name: 'broken model',
+        kind: 'finetuned',
+        config: {},
+        artifactPath: 'models/inf_model',
+        task: 'regression',
+        numLabels: 1,
+      },
+    });
+    const run = await createMergeRun({
+      method: 'task_arithmetic',
+      config:
+        'merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - model: tuned_a\n    parameters: {weight: 1}\n  - model: inf_model\n    parameters: {weight: 1}\n',
+    });
+    const merge = await prisma.merge.findUniqueOrThrow({ where: { runId: run.id } });
+    await expect(runProcessor('merge.run', { runId: run.id })).rejects.toMatchObject({
+      name: 'UnrecoverableError',
+      message: expect.stringContaining('tensor bert.pooler.dense.bias: the merge gives a non-finite value'),
+    });
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('failed');
+    expect(await prisma.model.findUnique({ where: { id: `merge-${merge.id}` } })).toBeNull();
+    await expect(
+      readFile(path.join(artifacts, 'models', `merge-${merge.id}`, 'model.safetensors')),
+    ).rejects.toThrow(/ENOENT/);
+  });
 
   it('analyses tuning vectors into the row and the artifact store', async () => {
     const run = await prisma.run.create({

@@ -2,18 +2,13 @@
 // the result as a Model, then scores the merged model, its base and each parent on every parent's
 // eval dataset. Idempotent on retry: the result model id is derived from the merge, evaluations are
 // replaced. The runtime (run-job.ts) owns the Run's status; this returns the summary.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
-import { listModelRefs, parseMergeConfig, rewriteModelRefs, runMerge } from '@tunelab/core/merge';
-import { getArtifactStore, getPrisma, type Prisma } from '@tunelab/db';
+import { runMerge } from '@tunelab/core/merge';
+import { getArtifactStore, getPrisma, type Prisma, parseStoredMergeConfig } from '@tunelab/db';
 import { defineProcessor, type TProcessorContext } from './types.ts';
-
-/** A model the config names does not exist: retrying will not make it appear. */
-class MissingModelError extends InputError {
-  override name = 'MissingModelError';
-}
 
 /** Id of the Model row a merge produces (stable, so a retried job overwrites rather than duplicates). */
 export function mergedModelId(mergeId: string): string {
@@ -25,7 +20,7 @@ export const mergeProcessor = defineProcessor({
   schema: ZMergeJob,
   async handle({ runId }, ctx) {
     const merge = await getPrisma().merge.findUnique({ where: { runId } });
-    // MergeConfigError, MergeRefusedError and MissingModelError are InputErrors: not retried.
+    // MergeConfigError and MergeRefusedError are InputErrors: not retried.
     if (!merge) throw new InputError(`run ${runId} has no merge to run`);
     await ctx.log(`Merging with ${merge.method}${merge.name ? ` (${merge.name})` : ''}`);
     const modelId = await mergeModels(merge, ctx);
@@ -43,24 +38,20 @@ async function mergeModels(
 ): Promise<string> {
   const prisma = getPrisma();
   const store = getArtifactStore();
-  // Configs name models by id (or by unique name); each becomes its folder in the store.
-  const refs = listModelRefs(merge.config);
-  const folders = new Map<string, string>();
-  for (const ref of refs) {
-    const model =
-      (await prisma.model.findUnique({ where: { id: ref } })) ??
-      (await prisma.model.findFirst({ where: { name: ref }, orderBy: { createdAt: 'desc' } }));
-    if (!model) throw new MissingModelError(`merge ${merge.id}: model '${ref}' in the config does not exist`);
-    folders.set(ref, store.resolve(model.artifactPath));
-  }
-  const text = rewriteModelRefs(merge.config, (ref) => folders.get(ref) ?? ref);
-  const plan = parseMergeConfig(text, `merge ${merge.id} config`);
+  // Configs name models by id; each becomes its folder in the store, and nothing else is read.
+  const { plan } = await parseStoredMergeConfig(prisma, merge.config, 'merge config', (model) =>
+    store.resolve(model.artifactPath),
+  );
   const modelId = mergedModelId(merge.id);
   const relative = store.modelPath(modelId);
   const outDir = await store.ensureDir(relative);
+  // A failed merge (say, a non-finite result) leaves nothing behind and registers no Model.
   const result = await runMerge(plan, outDir, {
     onProgress: ({ done, total }) => void ctx.progress(0.5 * (done / total)),
     throwIfCancelled: ctx.throwIfCancelled,
+  }).catch(async (error: unknown) => {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
   });
   const config = JSON.parse(await readFile(path.join(outDir, 'config.json'), 'utf8')) as Record<
     string,
@@ -73,8 +64,7 @@ async function mergeModels(
       : numLabels
         ? 'classification'
         : null;
-  const baseRef = plan.config.base_model;
-  const baseModelId = merge.baseModelId ?? (baseRef ? await modelIdOf(baseRef) : null);
+  const baseModelId = merge.baseModelId ?? plan.base?.ref ?? null;
   const data = {
     name: merge.name ?? `${merge.method} merge`,
     kind: 'merged' as const,
@@ -93,14 +83,6 @@ async function mergeModels(
     update: data,
   });
   return modelId;
-}
-
-async function modelIdOf(ref: string): Promise<string | null> {
-  const prisma = getPrisma();
-  const model =
-    (await prisma.model.findUnique({ where: { id: ref } })) ??
-    (await prisma.model.findFirst({ where: { name: ref } }));
-  return model?.id ?? null;
 }
 
 /**

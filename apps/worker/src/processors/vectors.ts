@@ -63,15 +63,12 @@ export const vectorsProcessor = defineProcessor({
     await ctx.log(`Comparing ${tuned.length} tuned models with base ${analysis.modelIds[0]}`);
     const report = await analyzeTuningVectors(base as string, tuned, {
       ...params.data,
+      // Name models by id rather than by folder in what the UI reads (and in messages).
+      names: { base: analysis.modelIds[0] as string, tuned: analysis.modelIds.slice(1) },
       onProgress: ({ done, total }) => void ctx.progress(done / total),
       throwIfCancelled: ctx.throwIfCancelled,
     });
-    // Name models by id rather than by folder in what the UI reads.
-    const named: VectorsReport = {
-      ...report,
-      base: analysis.modelIds[0] as string,
-      tuned: analysis.modelIds.slice(1),
-    };
+    const named: VectorsReport = report;
     const relative = analysisReportPath(analysis.id);
     await store.ensureDir(path.posix.dirname(relative));
     await writeFile(store.resolve(relative), JSON.stringify(named));

@@ -10,6 +10,7 @@ describe('parseMergeConfig', () => {
     expect(plan.base?.path).toBe('/x/configs/base');
     expect(plan.models).toEqual([
       {
+        ref: 'a',
         name: 'a',
         path: '/x/configs/a',
         parameters: { weight: 0.5, density: 0.4 },
@@ -23,6 +24,24 @@ describe('parseMergeConfig', () => {
     expect(dare.parameters).toMatchObject({ normalize: false, rescale: true });
     const linear = parseMergeConfig('merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\n');
     expect(linear.parameters).toEqual({ normalize: true });
+  });
+
+  it('refuses non-finite and absurd numbers anywhere a setting can take them', () => {
+    const config = (weight: string, extra = '') =>
+      `merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters: {weight: ${weight}}\n${extra}`;
+    expect(() => parseMergeConfig(config('1e308'), 'm.yml')).toThrow(
+      /m\.yml:5: models\.0\.parameters\.weight: weight must be in \[-100, 100\], got 1e\+308/,
+    );
+    expect(() => parseMergeConfig(config('.nan'), 'm.yml')).toThrow(
+      /weight must be a finite number, got NaN/,
+    );
+    expect(() => parseMergeConfig(config('[0.5, .inf]'), 'm.yml')).toThrow(/finite number, got Infinity/);
+    expect(() => parseMergeConfig(config('1', 'parameters: {lambda: -1e9}\n'), 'm.yml')).toThrow(
+      /lambda must be in \[-100, 100\]/,
+    );
+    expect(
+      parseMergeConfig(config('-2.5', 'parameters: {lambda: 3}\n'), 'm.yml').models[0]?.parameters.weight,
+    ).toBe(-2.5);
   });
 
   it('names the field and the line of what is wrong', () => {

@@ -7,6 +7,7 @@ import {
   MERGE_METHODS,
   type MergeMethodName,
   type ParameterDefinition,
+  parameterProblem,
 } from './methods.ts';
 import {
   evaluateSetting,
@@ -16,7 +17,8 @@ import {
 } from './parameter-settings.ts';
 
 const ZParameterValue = z.union([
-  z.number(),
+  // Any number, NaN and ±Infinity included: parameterProblem then says what is wrong with it.
+  z.custom<number>((value) => typeof value === 'number'),
   z.boolean(),
   z.array(z.unknown()),
   z.record(z.string(), z.unknown()),
@@ -45,10 +47,26 @@ export const ZMergeConfig = z
 export type TMergeConfig = z.infer<typeof ZMergeConfig>;
 
 export interface MergeModelRef {
-  /** As written in the config. */
+  /** The reference as written in the config (a path for the CLI, a model id in the dashboard). */
+  ref: string;
+  /** How messages name the model (the model's name in the dashboard, the reference for the CLI). */
   name: string;
   /** Absolute folder. */
   path: string;
+  /** What `mergekit_config.yml` of the result names it by (default: the absolute folder). */
+  written?: string;
+}
+
+/**
+ * Turns one model reference of a config into its folder. The one place references are resolved:
+ * after YAML parsing, so aliases and anchors resolve to their values before they get here. May
+ * throw (a MergeConfigError naming the reference) for references it does not accept.
+ */
+export type ModelResolver = (ref: string, field: string) => MergeModelRef;
+
+export interface ParseMergeConfigOptions {
+  /** Default: a folder path, relative to the folder of the config file. */
+  resolveModel?: ModelResolver;
 }
 
 export interface PlannedModel extends MergeModelRef {
@@ -74,12 +92,6 @@ export interface MergePlan {
   config: TMergeConfig;
 }
 
-/** Allowed values of range-limited parameters, checked on every value a setting can take. */
-const RANGES: Record<string, { ok: (x: number) => boolean; text: string }> = {
-  density: { ok: (x) => x > 0 && x <= 1, text: '(0, 1]' },
-  t: { ok: (x) => x >= 0 && x <= 1, text: '[0, 1]' },
-};
-
 export class MergeConfigError extends InputError {
   override name = 'MergeConfigError';
 }
@@ -88,7 +100,11 @@ export class MergeConfigError extends InputError {
  * Parses and validates a mergekit YAML (or JSON) config. Model paths are resolved against the
  * folder of `sourcePath`. Errors name the field and, where the YAML gives it, the line.
  */
-export function parseMergeConfig(text: string, sourcePath = 'merge config'): MergePlan {
+export function parseMergeConfig(
+  text: string,
+  sourcePath = 'merge config',
+  options: ParseMergeConfigOptions = {},
+): MergePlan {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -121,10 +137,18 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
   const config = parsed.data;
   const definition = MERGE_METHODS[config.merge_method];
   const folder = path.dirname(path.resolve(sourcePath));
-  const resolve = (name: string): MergeModelRef => {
-    if (name.includes('+'))
-      throw new MergeConfigError(`${sourcePath}: model '${name}': LoRA adapters (+) are not supported`);
-    return { name, path: path.resolve(folder, name) };
+  const resolveModel: ModelResolver =
+    options.resolveModel ?? ((ref) => ({ ref, name: ref, path: path.resolve(folder, ref) }));
+  const resolved = new Map<string, MergeModelRef>();
+  const resolve = (ref: string, field = 'models'): MergeModelRef => {
+    if (ref.includes('+'))
+      throw new MergeConfigError(`${sourcePath}: model '${ref}': LoRA adapters (+) are not supported`);
+    let out = resolved.get(ref);
+    if (!out) {
+      out = resolveModel(ref, field);
+      resolved.set(ref, out);
+    }
+    return out;
   };
 
   const global = config.parameters ?? {};
@@ -137,15 +161,8 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     const problem = settingProblem(value);
     if (problem) throw new MergeConfigError(`${where(fieldPath)}: ${problem}`);
     for (const leaf of settingLeaves(value)) {
-      if (typeof leaf !== def.kind) {
-        throw new MergeConfigError(
-          `${where(fieldPath)}: expected ${def.kind} values, got ${JSON.stringify(leaf)}`,
-        );
-      }
-      const range = RANGES[def.name];
-      if (range && !range.ok(leaf as number)) {
-        throw new MergeConfigError(`${where(fieldPath)}: ${def.name} must be in ${range.text}, got ${leaf}`);
-      }
+      const wrong = parameterProblem(def, leaf);
+      if (wrong) throw new MergeConfigError(`${where(fieldPath)}: ${wrong}`);
     }
     return value as TParameterSetting;
   };
@@ -180,7 +197,7 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     if (value !== undefined) parameters[def.name] = value;
   }
 
-  const base = config.base_model ? resolve(config.base_model) : null;
+  const base = config.base_model ? resolve(config.base_model, 'base_model') : null;
   if (definition.needsBaseModel && !base)
     throw new MergeConfigError(`${where(['base_model'])}: ${definition.name} requires base_model`);
   const isBase = (name: string) => base !== null && resolve(name).path === base.path;
@@ -194,8 +211,8 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
           `${where(['models', index, 'parameters', key])}: unknown parameter for ${definition.name}`,
         );
     }
-    // The base of a task-arithmetic merge has no task vector; mergekit skips it too.
-    if (definition.recipe && isBase(entry.model)) return;
+    // The base of a task-vector merge has no task vector; mergekit skips it too.
+    if (definition.excludesBase && isBase(entry.model)) return;
     const modelSettings: Record<string, TParameterSetting> = {};
     const modelParameters: Record<string, number> = {};
     for (const def of definition.modelParameters) {
@@ -205,7 +222,7 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
       const value = firstValue([modelSettings[def.name], settings[def.name]], def);
       if (value === undefined && modelSettings[def.name] === undefined && settings[def.name] === undefined) {
         throw new MergeConfigError(
-          `${where(['models', index])}: model '${entry.model}' needs parameters.${def.name}`,
+          `${where(['models', index])}: model '${resolve(entry.model).name}' needs parameters.${def.name}`,
         );
       }
       if (value !== undefined) modelParameters[def.name] = value as number;
@@ -220,10 +237,26 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
       );
     }
   }
-  if (definition.recipe && models.length === 0) {
+  const count = definition.modelCount;
+  if (count && (models.length < count.min || (count.max !== undefined && models.length > count.max))) {
+    const wanted = count.max === count.min ? `exactly ${count.min}` : `at least ${count.min}`;
     throw new MergeConfigError(
-      `${where(['models'])}: ${definition.name} needs at least one model besides base_model`,
+      `${where(['models'])}: ${definition.name} needs ${wanted} model${count.min > 1 ? 's' : ''} besides base_model, got ${models.length}`,
     );
+  }
+  if (definition.recipe?.sparsification === 'della_magprune') {
+    // mergekit refuses density ± epsilon outside (0, 1) per tensor; here before any tensor is read.
+    for (const m of models) {
+      for (const d of settingLeaves(m.settings.density ?? settings.density ?? 1) as number[]) {
+        if (d >= 1) continue;
+        for (const e of settingLeaves(m.settings.epsilon ?? settings.epsilon ?? 0.15) as number[]) {
+          if (d + e >= 1 || d - e <= 0)
+            throw new MergeConfigError(
+              `${where(['models'])}: model '${m.name}': density ${d} ± epsilon ${e} must stay in (0, 1)`,
+            );
+        }
+      }
+    }
   }
 
   const tokenizerSource = config.tokenizer_source ?? null;
@@ -234,9 +267,9 @@ export function parseMergeConfig(text: string, sourcePath = 'merge config'): Mer
     ...(base ? [base.path] : []),
   ]);
   const member = (name: string, field: string): MergeModelRef => {
-    const ref = name === 'base' && base ? base : resolve(name);
+    const ref = name === 'base' && base ? base : resolve(name, field);
     if (!memberPaths.has(ref.path))
-      throw new MergeConfigError(`${where([field])}: '${name}' is not one of the merged models`);
+      throw new MergeConfigError(`${where([field])}: '${ref.name}' is not one of the merged models`);
     return ref;
   };
 

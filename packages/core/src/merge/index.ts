@@ -7,6 +7,8 @@ export {
   MergeConfigError,
   type MergeModelRef,
   type MergePlan,
+  type ModelResolver,
+  type ParseMergeConfigOptions,
   type PlannedModel,
   parseMergeConfig,
   type TMergeConfig,
@@ -15,13 +17,17 @@ export {
 } from './config.ts';
 export { linearMerge } from './linear.ts';
 export { keepTopKMagnitude, magnitudeThreshold } from './magnitude-select.ts';
+export type { TensorMergeInput } from './methods.ts';
 export {
-  MERGE_METHOD_NAMES,
-  MERGE_METHODS,
-  type MergeMethodDefinition,
-  type MergeMethodName,
-} from './methods.ts';
-export { checkMergeable, isHeadTensor, MergeRefusedError, TOKENIZER_FILES } from './model-folder.ts';
+  architectureKey,
+  checkLabelSpaces,
+  checkMergeable,
+  isHeadTensor,
+  MergeRefusedError,
+  openModelWeights,
+  TOKENIZER_FILES,
+} from './model-folder.ts';
+export * from './registry/index.ts';
 export { type MergeProgress, type MergeResult, type RunMergeOptions, runMerge } from './run-merge.ts';
 export { slerp } from './slerp.ts';
 export { dropRandom, type SparsificationMethod, sparsify } from './sparsify.ts';
@@ -32,6 +38,7 @@ export {
   type TaskArithmeticRecipe,
   type TaskVectorParameters,
 } from './task-arithmetic.ts';
+export { type LayoutEntry, planTensorLayout, type TensorLayout, type TensorSource } from './tensor-layout.ts';
 
 /** Reads and validates a mergekit YAML config file; model paths are relative to its folder. */
 export async function loadMergeConfig(file: string): Promise<MergePlan> {
@@ -40,4 +47,4 @@ export async function loadMergeConfig(file: string): Promise<MergePlan> {
   });
   return parseMergeConfig(text, file);
 }
-export { listModelRefs, rewriteModelRefs } from './model-refs.ts';
+export { listModelRefs } from './model-refs.ts';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/index.ts';
+import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
 
 /** Tokenizer files copied into a merged model, when the source has them. */
 export const TOKENIZER_FILES = [
@@ -24,6 +25,11 @@ const ARCHITECTURE_FIELDS = [
   'type_vocab_size',
   'position_embedding_type',
 ] as const;
+
+/** The architecture fields of a config.json as one string: models merge entry by entry only when equal. */
+export function architectureKey(config: Record<string, unknown>): string {
+  return JSON.stringify(ARCHITECTURE_FIELDS.map((field) => config[field] ?? null));
+}
 
 /** config.json fields that define a classification head's label space. */
 const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type'] as const;
@@ -51,15 +57,19 @@ export interface ModelFolder {
   tokenizer: Map<string, Buffer>;
 }
 
+/** Names a model by name, never by folder: messages reach users who never see the artifact store. */
+function readProblem(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return code === 'ENOENT' ? 'no such file' : code;
+  return error instanceof SyntaxError ? `not valid JSON (${error.message})` : 'unreadable';
+}
+
 export async function loadModelFolder(name: string, dir: string): Promise<ModelFolder> {
   let config: Record<string, unknown>;
-  const configPath = path.join(dir, 'config.json');
   try {
-    config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new MergeRefusedError(
-      `model '${name}': cannot read ${configPath}: ${error instanceof Error ? error.message : error}`,
-    );
+    throw new MergeRefusedError(`model '${name}': cannot read its config.json: ${readProblem(error)}`);
   }
   const tokenizer = new Map<string, Buffer>();
   for (const file of TOKENIZER_FILES) {
@@ -67,6 +77,18 @@ export async function loadModelFolder(name: string, dir: string): Promise<ModelF
     if (contents) tokenizer.set(file, contents);
   }
   return { name, dir, config, tokenizer };
+}
+
+/** Opens a model's model.safetensors; errors name the model, not the file's path. */
+export async function openModelWeights(name: string, dir: string): Promise<SafetensorsReader> {
+  const file = path.join(dir, 'model.safetensors');
+  try {
+    return await openSafetensors(file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split(file).join('model.safetensors') : '';
+    const problem = (error as { code?: unknown })?.code ? readProblem(error) : message;
+    throw new MergeRefusedError(`model '${name}': cannot read its model.safetensors: ${problem}`);
+  }
 }
 
 /** num_labels as HF derives it: explicit, else the size of id2label, else 2. */
@@ -78,16 +100,11 @@ function labelSpace(config: Record<string, unknown>): string {
 }
 
 /**
- * Refuses models that cannot be merged entry by entry: a different architecture config, a
- * different vocabulary or tokenizer, or a different label space (unless `headSource` names which
- * model's head to keep). Returns whether the heads differ.
+ * Refuses models that cannot be merged entry by entry: a different architecture config or a
+ * different vocabulary or tokenizer. Label spaces are checked apart ({@link checkLabelSpaces}): only
+ * the models that hold a classification head take part.
  */
-export function checkMergeable(
-  reference: ModelFolder,
-  others: ModelFolder[],
-  headSource: string | null,
-): { headsDiffer: boolean } {
-  let headsDiffer = false;
+export function checkMergeable(reference: ModelFolder, others: ModelFolder[]): void {
   for (const other of others) {
     for (const field of ARCHITECTURE_FIELDS) {
       const a = JSON.stringify(reference.config[field] ?? null);
@@ -109,21 +126,35 @@ export function checkMergeable(
         );
       }
     }
-    if (labelSpace(reference.config) !== labelSpace(other.config)) {
-      headsDiffer = true;
-      if (!headSource) {
-        throw new MergeRefusedError(
-          `'${other.name}' and '${reference.name}' have different label spaces (${labelSpace(other.config)} vs ` +
-            `${labelSpace(reference.config)}); set head_source: <model> to keep that model's head`,
-        );
-      }
-    }
   }
-  return { headsDiffer };
 }
 
+/**
+ * Whether the heads of `holders` (the models holding a classification head) have different label
+ * spaces; refused then unless `headSource` names the head to keep.
+ */
+export function checkLabelSpaces(
+  holders: ModelFolder[],
+  headSource: string | null,
+): { headsDiffer: boolean } {
+  const [first, ...rest] = holders;
+  if (!first) return { headsDiffer: false };
+  for (const other of rest) {
+    if (labelSpace(first.config) === labelSpace(other.config)) continue;
+    if (!headSource) {
+      throw new MergeRefusedError(
+        `'${other.name}' and '${first.name}' have different label spaces (${labelSpace(other.config)} vs ` +
+          `${labelSpace(first.config)}); set head_source: <model> to keep that model's head`,
+      );
+    }
+    return { headsDiffer: true };
+  }
+  return { headsDiffer: false };
+}
+
+/** config.json fields a merged model takes from the model its classification head comes from. */
 export function labelFieldsOf(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of LABEL_FIELDS) if (field in config) out[field] = config[field];
+  for (const field of [...LABEL_FIELDS, 'architectures']) if (field in config) out[field] = config[field];
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listModelRefs, rewriteModelRefs } from './model-refs.ts';
+import { MergeConfigError, parseMergeConfig } from './config.ts';
+import { listModelRefs } from './model-refs.ts';
 
 const CONFIG = `# a comment
 merge_method: ties
@@ -18,13 +19,30 @@ describe('model references in a merge config', () => {
     expect(listModelRefs(CONFIG)).toEqual(['base-id', 'a-id', 'b-id']);
   });
 
-  it('rewrites them and keeps the rest', () => {
-    const out = rewriteModelRefs(CONFIG, (ref) => `/store/models/${ref}`);
-    expect(out).toContain('# a comment');
-    expect(out).toContain('base_model: /store/models/base-id');
-    expect(out).toContain('- model: /store/models/b-id');
-    expect(out).toContain('head_source: /store/models/a-id');
-    expect(out).toContain('tokenizer_source: base');
-    expect(out).toContain('parameters: { weight: 1, density: 0.5 }');
+  it('sees through YAML aliases: an alias counts as the value it stands for', () => {
+    const text = `name: &p /some/folder\nmerge_method: ties\nbase_model: base-id\nmodels:\n  - model: a-id\n    parameters: {weight: 1}\n  - model: *p\n    parameters: {weight: 1}\n`;
+    expect(listModelRefs(text)).toEqual(['base-id', 'a-id', '/some/folder']);
+  });
+
+  it('parseMergeConfig resolves every reference, aliases included, through one resolver', () => {
+    const text = `name: &p /etc\nmerge_method: ties\nbase_model: base-id\nmodels:\n  - model: a-id\n    parameters: {weight: 1}\n  - model: *p\n    parameters: {weight: 1}\nhead_source: *p\n`;
+    const known = new Map([
+      ['base-id', 'base model'],
+      ['a-id', 'model A'],
+    ]);
+    const seen: string[] = [];
+    const resolveModel = (ref: string) => {
+      seen.push(ref);
+      const name = known.get(ref);
+      if (!name) throw new MergeConfigError(`model '${ref}' is not a model id`);
+      return { ref, name, path: `/store/${ref}` };
+    };
+    expect(() => parseMergeConfig(text, 'merge config', { resolveModel })).toThrow(
+      "model '/etc' is not a model id",
+    );
+    expect(seen).toContain('/etc');
+    const ok = parseMergeConfig(text.replace(/&p \/etc/, '&p a-id'), 'merge config', { resolveModel });
+    expect(ok.models.map((m) => m.name)).toEqual(['model A', 'model A']);
+    expect(ok.headSource?.path).toBe('/store/a-id');
   });
 });

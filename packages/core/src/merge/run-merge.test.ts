@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensorsFile, writeSafetensorsFile } from '../safetensors/index.ts';
 import { loadMergeConfig, parseMergeConfig, runMerge } from './index.ts';
+import { CLASSIFIER_HEAD, MASKED_LM_HEAD, writeMaskedLmBase, writeModelVariant } from './testing/index.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../../fixtures/merge');
 const work = await mkdtemp(join(tmpdir(), 'tunelab-merge-'));
@@ -39,8 +40,11 @@ describe('runMerge on the shared fixtures', () => {
       expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
       for (const [name, tensor] of expected) {
         expect(got.get(name)?.shape, name).toEqual(tensor.shape);
+        // The one place TuneLab departs from mergekit on purpose: see keepsOneEntry below.
+        if (method === 'ties' && name === 'classifier.bias') continue;
         expectClose(got.get(name)?.data ?? new Float32Array(), tensor.data, name);
       }
+      if (method === 'ties') await keepsOneEntry(got.get('classifier.bias')?.data);
       expect(result.tensors).toBe(expected.size);
       expect(seen.at(-1)).toBe(expected.size);
       expect(await readFile(join(out, 'vocab.txt'), 'utf8')).toBe(
@@ -52,6 +56,175 @@ describe('runMerge on the shared fixtures', () => {
       expect(parseMergeConfig(used, join(out, 'mergekit_config.yml')).method).toBe(method);
     });
   }
+});
+
+/**
+ * ties.json trims the one-entry classifier.bias at densities 0.3, 0.5 and 0.2: ⌊density·1⌋ = 0, where
+ * mergekit asserts and the reference port kept the base value. TuneLab keeps one entry, so the
+ * tensor is TIES at density 1, computed here in float64 from the fixture files: τᵢ = wᵢΔᵢ, sign of
+ * Σ τᵢ (0 counts as +), agreeing τᵢ summed and divided by their Σ wᵢ, × λ = 1.2.
+ */
+async function keepsOneEntry(got: Float32Array | undefined): Promise<void> {
+  const bias = async (model: string) =>
+    (await readSafetensorsFile(join(FIXTURES, model, 'model.safetensors'))).get('classifier.bias')
+      ?.data[0] as number;
+  const base = await bias('base');
+  const weights = [1, 0.6, 0.4];
+  const tau = await Promise.all(
+    ['tuned_a', 'tuned_b', 'tuned_c'].map(async (m, i) => ((await bias(m)) - base) * (weights[i] as number)),
+  );
+  const positive = tau.reduce((s, x) => s + x, 0) >= 0;
+  let mixed = 0;
+  let divisor = 0;
+  tau.forEach((x, i) => {
+    if (positive ? x > 0 : x < 0) {
+      mixed += x;
+      divisor += weights[i] as number;
+    }
+  });
+  const expected = base + 1.2 * (mixed / (divisor || 1));
+  expect(expected).not.toBeCloseTo(base, 4);
+  expectClose(got ?? new Float32Array(), Float32Array.of(expected), 'classifier.bias (one entry kept)');
+}
+
+describe('TIES keeps at least one entry of a tensor', () => {
+  it('one-output regression models keep the head bias delta: base + λ·Σwᵢdᵢ/Σwᵢ when the deltas agree', async () => {
+    const base = await readSafetensorsFile(join(FIXTURES, 'base/model.safetensors'));
+    const b0 = base.get('classifier.bias')?.data[0] as number;
+    const withBias = (name: string, from: string, delta: number) =>
+      writeModelVariant(join(FIXTURES, from), join(work, name), {
+        tensors: (t) => t.set('classifier.bias', { shape: [1], data: Float32Array.of(b0 + delta) }),
+      });
+    const a = await withBias('bias-a', 'tuned_a', 0.3);
+    const b = await withBias('bias-b', 'tuned_b', 0.1);
+    const text = `merge_method: ties\nbase_model: ${join(FIXTURES, 'base')}\nmodels:\n  - model: ${a}\n    parameters: {weight: 1, density: 0.3}\n  - model: ${b}\n    parameters: {weight: 0.5, density: 0.3}\nparameters: {lambda: 0.8}\n`;
+    const out = join(work, 'bias-ties');
+    await runMerge(parseMergeConfig(text), out);
+    const got = (await readSafetensorsFile(join(out, 'model.safetensors'))).get('classifier.bias')?.data;
+    const da = Math.fround(b0 + 0.3) - b0;
+    const db = Math.fround(b0 + 0.1) - b0;
+    expectClose(
+      got ?? new Float32Array(),
+      Float32Array.of(b0 + (0.8 * (1 * da + 0.5 * db)) / 1.5),
+      'classifier.bias',
+    );
+  });
+});
+
+describe('runMerge on a masked-LM base (heads differ between base and fine-tunes)', () => {
+  const mlmBase = () => writeMaskedLmBase(join(FIXTURES, 'base'), join(work, 'mlm-base'));
+  const tiesOn = (base: string, extra = '') =>
+    `merge_method: ties\nbase_model: ${base}\nmodels:\n  - model: ${join(FIXTURES, 'tuned_a')}\n    parameters: {weight: 1, density: 0.5}\n  - model: ${join(FIXTURES, 'tuned_b')}\n    parameters: {weight: 0.5, density: 0.5}\n${extra}`;
+
+  it('merges the shared tensors, averages the pooler and classifier, drops cls.predictions.*', async () => {
+    const base = await mlmBase();
+    const out = join(work, 'mlm-ties');
+    const result = await runMerge(parseMergeConfig(tiesOn(base)), out);
+    expect(result.dropped.sort()).toEqual([...MASKED_LM_HEAD].sort());
+    expect(result.added).toEqual([...CLASSIFIER_HEAD]);
+    const got = await readSafetensorsFile(join(out, 'model.safetensors'));
+    expect([...got.keys()].filter((k) => k.startsWith('cls.'))).toEqual([]);
+    // Shared tensors: exactly what the same merge gives on the classifier base they came from.
+    const reference = join(work, 'mlm-ties-reference');
+    await runMerge(parseMergeConfig(tiesOn(join(FIXTURES, 'base'))), reference);
+    const expected = await readSafetensorsFile(join(reference, 'model.safetensors'));
+    const q = 'bert.encoder.layer.1.attention.self.query.weight';
+    expect(got.get(q)?.data).toEqual(expected.get(q)?.data);
+    // Tensors the base lacks: (1·a + 0.5·b) / 1.5.
+    const a = await readSafetensorsFile(join(FIXTURES, 'tuned_a/model.safetensors'));
+    const b = await readSafetensorsFile(join(FIXTURES, 'tuned_b/model.safetensors'));
+    for (const name of ['bert.pooler.dense.weight', 'classifier.bias']) {
+      const av = a.get(name)?.data as Float32Array;
+      const bv = b.get(name)?.data as Float32Array;
+      expectClose(
+        got.get(name)?.data ?? new Float32Array(),
+        av.map((x, i) => (x + 0.5 * (bv[i] as number)) / 1.5),
+        name,
+      );
+    }
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      num_labels: 1,
+      problem_type: 'regression',
+      architectures: ['BertForSequenceClassification'],
+    });
+  });
+
+  it('takes the added tensors from head_source, and slerp takes them from the other model', async () => {
+    const base = await mlmBase();
+    const out = join(work, 'mlm-head');
+    const result = await runMerge(
+      parseMergeConfig(tiesOn(base, `head_source: ${join(FIXTURES, 'tuned_b')}\n`)),
+      out,
+    );
+    expect(result.headTensorsFrom).toBe(join(FIXTURES, 'tuned_b'));
+    const got = await readSafetensorsFile(join(out, 'model.safetensors'));
+    const b = await readSafetensorsFile(join(FIXTURES, 'tuned_b/model.safetensors'));
+    expect(got.get('classifier.weight')?.data).toEqual(b.get('classifier.weight')?.data);
+    expect(got.get('bert.pooler.dense.bias')?.data).toEqual(b.get('bert.pooler.dense.bias')?.data);
+    const slerpOut = join(work, 'mlm-slerp');
+    await runMerge(
+      parseMergeConfig(
+        `merge_method: slerp\nbase_model: ${base}\nmodels: [{model: ${base}}, {model: ${join(FIXTURES, 'tuned_c')}}]\nparameters: {t: 0.5}\n`,
+      ),
+      slerpOut,
+    );
+    const slerped = await readSafetensorsFile(join(slerpOut, 'model.safetensors'));
+    const c = await readSafetensorsFile(join(FIXTURES, 'tuned_c/model.safetensors'));
+    expect(slerped.get('classifier.weight')?.data).toEqual(c.get('classifier.weight')?.data);
+    expect(slerped.has('cls.predictions.bias')).toBe(false);
+  });
+
+  it('refuses added tensors with different label spaces or held by one model only, naming them', async () => {
+    const base = await mlmBase();
+    const three = await writeModelVariant(join(FIXTURES, 'tuned_b'), join(work, 'mlm-three'), {
+      config: {
+        num_labels: 3,
+        problem_type: 'single_label_classification',
+        id2label: { 0: 'a', 1: 'b', 2: 'c' },
+      },
+      tensors: (t) => {
+        t.set('classifier.weight', { shape: [3, 32], data: new Float32Array(96).fill(0.5) });
+        t.set('classifier.bias', { shape: [3], data: new Float32Array(3).fill(0.25) });
+      },
+    });
+    const text = tiesOn(base).replace(join(FIXTURES, 'tuned_b'), three);
+    await expect(runMerge(parseMergeConfig(text), join(work, 'mlm-x1'))).rejects.toThrow(
+      /different label spaces.*head_source/,
+    );
+    const ok = await runMerge(parseMergeConfig(`${text}head_source: ${three}\n`), join(work, 'mlm-x2'));
+    expect(ok.added).toContain('classifier.weight');
+    const noPooler = await writeModelVariant(join(FIXTURES, 'tuned_b'), join(work, 'mlm-nopooler'), {
+      tensors: (t) => {
+        t.delete('bert.pooler.dense.weight');
+        t.delete('bert.pooler.dense.bias');
+      },
+    });
+    await expect(
+      runMerge(
+        parseMergeConfig(tiesOn(base).replace(join(FIXTURES, 'tuned_b'), noPooler)),
+        join(work, 'mlm-x3'),
+      ),
+    ).rejects.toThrow(
+      /tensor bert.pooler.dense.(weight|bias) is in '.*tuned_a' but neither in '.*mlm-nopooler' nor in the base/,
+    );
+  });
+});
+
+describe('runMerge refuses a non-finite result', () => {
+  it('fails naming the tensor and leaves no model file', async () => {
+    const bad = await writeModelVariant(join(FIXTURES, 'tuned_b'), join(work, 'nan-model'), {
+      tensors: (t) => {
+        const bias = t.get('bert.pooler.dense.bias') as { shape: number[]; data: Float32Array };
+        bias.data[3] = Number.POSITIVE_INFINITY;
+      },
+    });
+    const out = join(work, 'nan-out');
+    await expect(runMerge(parseMergeConfig(tiesConfig(bad)), out)).rejects.toThrow(
+      /tensor bert.pooler.dense.bias: the merge gives a non-finite value/,
+    );
+    await expect(readFile(join(out, 'model.safetensors'))).rejects.toThrow(/ENOENT/);
+  });
 });
 
 describe('runMerge with DARE', () => {

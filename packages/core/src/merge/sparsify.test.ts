@@ -11,16 +11,31 @@ describe('sparsify', () => {
     expect([...r]).toEqual([5, 0, 2.5, 0]); // ×7.5/6
   });
 
-  it('leaves the tensor as is at density 1 and drops all of it when ⌊density·n⌋ = 0', () => {
+  it('leaves the tensor as is at density 1 and keeps one entry when ⌊density·n⌋ = 0', () => {
     const v = Float32Array.from([1, -2]);
     sparsify(v, { method: 'magnitude', density: 1, rescaleL1: true });
     expect([...v]).toEqual([1, -2]);
     const one = Float32Array.from([0.3]);
     sparsify(one, { method: 'magnitude', density: 0.5, rescaleL1: false });
-    expect([...one]).toEqual([0]);
+    expect([...one]).toEqual([Math.fround(0.3)]);
+    const three = Float32Array.from([0.1, -0.4, 0.2]);
+    sparsify(three, { method: 'magnitude', density: 0.3, rescaleL1: false });
+    expect([...three]).toEqual([0, Math.fround(-0.4), 0]);
     expect(() => sparsify(v, { method: 'random', density: 0, rescaleL1: false })).toThrow(
       /density must be > 0/,
     );
+  });
+
+  it('DARE keeps the largest entry when its draw would drop the whole tensor', () => {
+    // Over many seeds a one-entry delta at density 0.1 would be lost ~90% of the time.
+    for (let seed = 0; seed < 50; seed++) {
+      const one = Float32Array.from([-0.25]);
+      sparsify(one, { method: 'random', density: 0.1, rescaleL1: true, seed });
+      expect(one[0], `seed ${seed}`).toBe(-0.25);
+    }
+    const zeros = new Float32Array(3);
+    sparsify(zeros, { method: 'random', density: 0.1, rescaleL1: false, seed: 1 });
+    expect([...zeros]).toEqual([0, 0, 0]);
   });
 
   it('DARE drops reproducibly from a seed', () => {

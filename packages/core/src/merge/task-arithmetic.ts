@@ -16,6 +16,8 @@ export interface TaskArithmeticOptions extends TaskArithmeticRecipe {
   lambda: number;
   /** Rescale sparsified deltas to their original L1 norm. */
   rescale: boolean;
+  /** The tensor's shape (DELLA ranks entries within each row). */
+  shape?: number[];
 }
 
 export interface TaskVectorParameters {
@@ -24,13 +26,18 @@ export interface TaskVectorParameters {
   density: number;
   /** Seed of this model's drop mask (random sparsification only). */
   seed?: number;
+  /** Breadcrumbs: share of the largest entries dropped as outliers (mergekit default 0.01). */
+  gamma?: number;
+  /** DELLA: half-width of the keep probabilities around density (mergekit default 0.15). */
+  epsilon?: number;
   /** Names the model and tensor in errors. */
   label?: string;
 }
 
 /**
- * Generalized task arithmetic: the one rule behind `task_arithmetic`, `ties`, `dare_linear` and
- * `dare_ties`, configured by a recipe rather than copied.
+ * Generalized task arithmetic: the one rule behind `task_arithmetic`, `ties`, `dare_linear`,
+ * `dare_ties`, `breadcrumbs`, `breadcrumbs_ties`, `della` and `della_linear`, configured by a recipe
+ * rather than copied.
  *
  *   Δ_m = θ_m − θ_base                       (task vector, Ilharco et al. 2023)
  *   Δ_m ← sparsify(Δ_m, density_m)           (TIES magnitude trim, Yadav et al. 2023;
@@ -82,6 +89,9 @@ export function mergeTaskVectors(
         seed: p.seed ?? 0,
         label: p.label,
         highHistogram,
+        gamma: p.gamma,
+        epsilon: p.epsilon,
+        shape: options.shape,
       });
     }
   }

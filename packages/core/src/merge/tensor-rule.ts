@@ -3,73 +3,96 @@ import { linearMerge } from './linear.ts';
 import { MERGE_METHODS } from './methods.ts';
 import { layerPosition } from './parameter-settings.ts';
 import { hashString, mixSeed } from './seeded-random.ts';
-import { slerp } from './slerp.ts';
-import { mergeTaskVectors, type TaskVectorParameters } from './task-arithmetic.ts';
+
+/** The base a method takes deltas against (null for methods without one, such as linear). */
+export function planBase(plan: MergePlan): MergeModelRef | null {
+  const definition = MERGE_METHODS[plan.method];
+  return definition.needsBaseModel || definition.optionalBase ? plan.base : null;
+}
 
 /** The input folders a plan reads, base first, each once. */
 export function planInputs(plan: MergePlan): MergeModelRef[] {
   const inputs: MergeModelRef[] = [];
-  for (const ref of [...(plan.base ? [plan.base] : []), ...plan.models]) {
+  const base = planBase(plan);
+  for (const ref of [...(base ? [base] : []), ...plan.models]) {
     if (!inputs.some((r) => r.path === ref.path)) inputs.push(ref);
   }
   return inputs;
 }
 
+/** The models whose tensors a method combines (slerp: the model that is not the base). */
+export function mergedModels(plan: MergePlan): MergeModelRef[] {
+  const definition = MERGE_METHODS[plan.method];
+  if (definition.pairWithBase) {
+    const base = plan.base as MergeModelRef;
+    return [plan.models.find((m) => m.path !== base.path) ?? base];
+  }
+  return plan.models;
+}
+
 /**
- * Merges one tensor from its value in every input (keyed by folder path). Synchronous and pure
- * apart from overwriting the tuned inputs with their deltas. DARE masks are seeded from
- * (random_seed, tensor name, model index), so they do not depend on the order tensors stream in.
+ * Merges one tensor from its value in every input (keyed by folder path) with the method's rule
+ * from the registry. Synchronous and pure apart from overwriting the tuned inputs (task-vector
+ * methods turn them into their deltas). Random masks are seeded from (random_seed, tensor name,
+ * model index), so they do not depend on the order tensors stream in.
  */
 export function mergeTensor(
   plan: MergePlan,
   name: string,
   inputs: Map<string, Float32Array>,
   numLayers = 1,
+  shape: number[] = [inputs.values().next().value?.length ?? 0],
 ): Float32Array {
+  const definition = MERGE_METHODS[plan.method];
   // Gradients and filters resolve per tensor (a scalar setting gives the same value everywhere).
-  const { parameters: global, models: perModel } = tensorParameters(
-    plan,
-    name,
-    layerPosition(name, numLayers),
-  );
+  const { parameters, models: perModel } = tensorParameters(plan, name, layerPosition(name, numLayers));
   const get = (ref: MergeModelRef): Float32Array => {
     const data = inputs.get(ref.path);
     if (!data) throw new Error(`tensor ${name}: no value read from '${ref.name}'`);
     return data;
   };
-  if (plan.method === 'linear') {
-    return linearMerge(
-      plan.models.map(get),
-      perModel.map((p) => p.weight as number),
-      global.normalize as boolean,
-    );
+  const models = mergedModels(plan);
+  const data: Float32Array[] = [];
+  for (const model of models) {
+    // Rules may overwrite a model's tensor (task vectors): copy one listed twice.
+    const value = get(model);
+    data.push(data.includes(value) ? Float32Array.from(value) : value);
   }
-  const base = plan.base as MergeModelRef;
-  const baseData = get(base);
-  if (plan.method === 'slerp') {
-    const other = plan.models.find((m) => m.path !== base.path) ?? base;
-    return slerp(global.t as number, baseData, get(other));
-  }
-  const recipe = MERGE_METHODS[plan.method].recipe;
-  if (!recipe) throw new Error(`merge method ${plan.method} has no tensor rule`);
   const stream = hashString(name);
-  const tuned: Float32Array[] = [];
-  const parameters: TaskVectorParameters[] = [];
-  for (const [m, model] of plan.models.entries()) {
-    // mergeTaskVectors overwrites each tuned tensor with its delta: copy one listed twice.
-    const data = get(model);
-    tuned.push(tuned.includes(data) ? Float32Array.from(data) : data);
-    parameters.push({
-      weight: perModel[m]?.weight as number,
-      density: perModel[m]?.density ?? 1,
-      seed: mixSeed(plan.seed, stream, m),
-      label: `tensor ${name} of '${model.name}'`,
-    });
-  }
-  return mergeTaskVectors(baseData, tuned, parameters, {
-    ...recipe,
-    normalize: global.normalize as boolean,
-    lambda: global.lambda as number,
-    rescale: global.rescale as boolean,
+  return definition.mergeTensor({
+    name,
+    base: planBase(plan) ? get(plan.base as MergeModelRef) : null,
+    models: data,
+    parameters,
+    modelParameters: definition.pairWithBase ? [] : perModel,
+    seedOf: (m) => mixSeed(plan.seed, stream, m),
+    labelOf: (m) => `tensor ${name} of '${models[m]?.name}'`,
+    shape,
   });
+}
+
+/**
+ * A tensor the base lacks (see tensor-layout.ts): Σ wᵢθᵢ / Σ wᵢ over the merged models, with each
+ * model's weight for this tensor where the method has weights, else (or when they sum to 0) equal.
+ */
+export function averageTensor(
+  plan: MergePlan,
+  name: string,
+  inputs: Map<string, Float32Array>,
+  numLayers = 1,
+): Float32Array {
+  const models = mergedModels(plan);
+  const data = models.map((m) => {
+    const value = inputs.get(m.path);
+    if (!value) throw new Error(`tensor ${name}: no value read from '${m.name}'`);
+    return value;
+  });
+  const definition = MERGE_METHODS[plan.method];
+  let weights = models.map(() => 1);
+  if (!definition.pairWithBase && definition.modelParameters.some((p) => p.name === 'weight')) {
+    const { models: perModel } = tensorParameters(plan, name, layerPosition(name, numLayers));
+    const given = perModel.map((p) => p.weight as number);
+    if (Math.abs(given.reduce((s, w) => s + w, 0)) > 1e-8) weights = given;
+  }
+  return linearMerge(data, weights, true);
 }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLASSIFIER_HEAD, MASKED_LM_HEAD, writeMaskedLmBase } from '../merge/testing/index.ts';
 import { writeSafetensorsFile } from '../safetensors/index.ts';
 import { analyzeTuningVectors } from './analyze.ts';
 import { groupTensor } from './tensor-groups.ts';
@@ -103,6 +104,40 @@ describe('analyzeTuningVectors', () => {
     }
     expect(report.overall.changes[0]?.relative).toBeGreaterThan(0);
     expect(report.overall.similarity?.[0]?.[0]).toBe(1);
+  });
+});
+
+describe('analyzeTuningVectors on a masked-LM base', () => {
+  it('covers the shared tensors and lists the heads only one side has', async () => {
+    const base = await writeMaskedLmBase(join(FIXTURES, 'base'), join(work, 'mlm-base'));
+    const tuned = [join(FIXTURES, 'tuned_a'), join(FIXTURES, 'tuned_b')];
+    const report = await analyzeTuningVectors(base, tuned, {
+      spectra: false,
+      names: { base: 'pretrained', tuned: ['clinic', 'forum'] },
+    });
+    const names = report.tensors.map((t) => t.name);
+    expect(
+      names.some((n) => n.startsWith('cls.') || n.startsWith('classifier.') || n.includes('pooler')),
+    ).toBe(false);
+    expect(names).toContain('bert.encoder.layer.0.attention.self.query.weight');
+    expect(report.base).toBe('pretrained');
+    expect(report.tuned).toEqual(['clinic', 'forum']);
+    for (const model of ['clinic', 'forum']) {
+      const mine = report.unshared.filter((u) => u.model === model);
+      expect(
+        mine
+          .filter((u) => u.side === 'dropped')
+          .map((u) => u.tensor)
+          .sort(),
+      ).toEqual([...MASKED_LM_HEAD].sort());
+      expect(mine.filter((u) => u.side === 'added').map((u) => u.tensor)).toEqual([...CLASSIFIER_HEAD]);
+    }
+    expect(report.unshared.find((u) => u.tensor === 'classifier.weight')?.shape).toEqual([1, 32]);
+    // The shared tensors' figures are those of the same models against the classifier base.
+    const full = await analyzeTuningVectors(join(FIXTURES, 'base'), tuned, { spectra: false });
+    const q = (r: typeof report) => r.tensors.find((t) => t.name.endsWith('layer.1.output.dense.weight'));
+    expect(q(report)?.changes).toEqual(q(full)?.changes);
+    expect(full.unshared).toEqual([]);
   });
 });
 

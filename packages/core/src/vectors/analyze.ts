@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { InputError } from '../errors/index.ts';
-import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
+import { openModelWeights } from '../merge/model-folder.ts';
+import type { SafetensorsReader } from '../safetensors/index.ts';
 import { effectiveRank, singularValues } from './spectrum.ts';
 import { groupTensor, layerOrder, type ModuleKind } from './tensor-groups.ts';
 
@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   onProgress?: (progress: { tensor: string; done: number; total: number }) => void;
   /** Awaited between tensors; throws (e.g. CancelledError) to stop the analysis. */
   throwIfCancelled?: () => Promise<void>;
+  /** How the report and its messages name the models (default: their folders): base, then tuned. */
+  names?: { base: string; tuned: string[] };
 }
 
 export interface TensorChange {
@@ -76,6 +78,12 @@ export interface VectorsReport {
   overall: GroupReport;
   /** Tensors of a tuned model left out (another shape than the base, e.g. a different head). */
   skipped: { model: string; tensor: string; reason: string }[];
+  /**
+   * Tensors only one side holds, per tuned model: `added` (in the tuned model, not in the base: the
+   * pooler and classifier of a fine-tune of a masked-LM base) or `dropped` (in the base only:
+   * `cls.predictions.*`). They have no tuning vector; the figures cover the shared tensors.
+   */
+  unshared: { model: string; tensor: string; side: 'added' | 'dropped'; shape: number[] }[];
 }
 
 export const VECTOR_DEFINITIONS = {
@@ -118,11 +126,13 @@ export async function analyzeTuningVectors(
   const energyShare = options.energyShare ?? 0.9;
   const spectra = options.spectra ?? true;
   const K = tunedDirs.length;
-  const open = (dir: string) => openSafetensors(path.join(dir, 'model.safetensors'));
+  const baseName = options.names?.base ?? baseDir;
+  const tunedNames = tunedDirs.map((dir, k) => options.names?.tuned[k] ?? dir);
   const readers: SafetensorsReader[] = [];
   try {
-    readers.push(await open(baseDir));
-    for (const dir of tunedDirs) readers.push(await open(dir));
+    readers.push(await openModelWeights(baseName, baseDir));
+    for (const [k, dir] of tunedDirs.entries())
+      readers.push(await openModelWeights(tunedNames[k] as string, dir));
     const [base, ...tuned] = readers as [SafetensorsReader, ...SafetensorsReader[]];
     const accumulators = new Map<string, Accumulator>();
     const accumulator = (key: string): Accumulator => {
@@ -141,20 +151,44 @@ export async function analyzeTuningVectors(
     };
     const tensors: TensorReport[] = [];
     const skipped: VectorsReport['skipped'] = [];
-    const floatTensors = base.tensors.filter((t) => ['F32', 'F16', 'BF16', 'F64'].includes(t.dtype));
+    const unshared: VectorsReport['unshared'] = [];
+    const isFloat = (dtype: string) => ['F32', 'F16', 'BF16', 'F64'].includes(dtype);
+    const floatTensors = base.tensors.filter((t) => isFloat(t.dtype));
+    for (const [k, reader] of tuned.entries()) {
+      for (const info of floatTensors)
+        if (!reader.info(info.name))
+          unshared.push({
+            model: tunedNames[k] as string,
+            tensor: info.name,
+            side: 'dropped',
+            shape: info.shape,
+          });
+      for (const info of reader.tensors)
+        if (isFloat(info.dtype) && !base.info(info.name))
+          unshared.push({
+            model: tunedNames[k] as string,
+            tensor: info.name,
+            side: 'added',
+            shape: info.shape,
+          });
+    }
     for (const [index, info] of floatTensors.entries()) {
+      // Only tensors every tuned model shares with the base (one shape) have tuning vectors.
       const usable = tuned.every((reader, k) => {
         const other = reader.info(info.name);
-        if (!other) throw new VectorsError(`vectors: tensor ${info.name} is missing from ${tunedDirs[k]}`);
+        if (!other) return false;
         if (other.shape.join('x') === info.shape.join('x')) return true;
         skipped.push({
-          model: tunedDirs[k] as string,
+          model: tunedNames[k] as string,
           tensor: info.name,
           reason: `shape [${other.shape}] vs base [${info.shape}]`,
         });
         return false;
       });
-      if (!usable) continue;
+      if (!usable) {
+        options.onProgress?.({ tensor: info.name, done: index + 1, total: floatTensors.length });
+        continue;
+      }
       const baseData = (await base.read(info.name)).data;
       const deltas = await Promise.all(tuned.map(async (reader) => (await reader.read(info.name)).data));
       const n = baseData.length;
@@ -223,6 +257,11 @@ export async function analyzeTuningVectors(
       options.onProgress?.({ tensor: info.name, done: index + 1, total: floatTensors.length });
       await options.throwIfCancelled?.();
     }
+    if (tensors.length === 0) {
+      throw new VectorsError(
+        `vectors: '${tunedNames.join("', '")}' share no tensor with the base '${baseName}' (another architecture?)`,
+      );
+    }
     const summarize = (key: string): GroupReport => {
       const [layer, module] = key.split('\u0000') as [string, string];
       const acc = accumulators.get(key) as Accumulator;
@@ -249,8 +288,8 @@ export async function analyzeTuningVectors(
       layerOrder(a.split('\u0000')[0] as string) - layerOrder(b.split('\u0000')[0] as string);
     return {
       version: 1,
-      base: baseDir,
-      tuned: tunedDirs,
+      base: baseName,
+      tuned: tunedNames,
       options: { threshold, energyShare, spectra },
       definitions: { ...VECTOR_DEFINITIONS },
       tensors,
@@ -264,6 +303,7 @@ export async function analyzeTuningVectors(
         .map(summarize),
       overall: { ...summarize('\u0000overall'), layer: 'all', module: 'all' },
       skipped,
+      unshared,
     };
   } finally {
     await Promise.all(readers.map((r) => r.close()));

@@ -79,11 +79,10 @@ describe('merge and analysis flow', () => {
       method: 'ties',
       baseModelId: 'base',
       parents: [
-        { modelId: 'tuned_a', weight: 1, density: 0.5 },
-        { modelId: 'model tuned_b', weight: 0.5, density: 0.5 },
+        { modelId: 'tuned_a', values: { weight: 1, density: 0.5 } },
+        { modelId: 'tuned_b', values: { weight: 0.5, density: 0.5 } },
       ],
-      lambda: 1,
-      t: 0.5,
+      values: {},
       seed: 0,
     });
     const [id] = await launchMerges([{ yaml, name: 'a+b' }]);
@@ -119,7 +118,34 @@ describe('merge and analysis flow', () => {
       launchMerges([
         { yaml: 'merge_method: linear\nmodels:\n  - model: ghost\n    parameters: {weight: 1}\n' },
       ]),
-    ).rejects.toThrow("model 'ghost' does not exist");
+    ).rejects.toThrow("models: 'ghost' is not a model id");
+    expect(await prisma.merge.count()).toBe(before);
+  });
+
+  it('refuses models of another architecture before queueing, naming them by name', async () => {
+    const { launchMerges } = await import('./lib/launch-merges.ts');
+    const config = JSON.parse(await readFile(path.join(FIXTURES, 'base/config.json'), 'utf8'));
+    await prisma.model.create({
+      data: {
+        id: 'big_vocab',
+        name: 'model with a big vocabulary',
+        kind: 'finetuned',
+        config: { ...config, vocab_size: 3000 },
+        artifactPath: 'models/big_vocab',
+        task: 'regression',
+        numLabels: 1,
+      },
+    });
+    const before = await prisma.merge.count();
+    const queued = await prisma.run.count({ where: { kind: 'merge' } });
+    const yaml =
+      'merge_method: ties\nbase_model: base\nmodels:\n  - model: tuned_a\n    parameters: {weight: 1}\n  - model: big_vocab\n    parameters: {weight: 1}\n';
+    const error = (await launchMerges([{ yaml }]).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      "merge config: cannot merge 'model with a big vocabulary' with 'model base': config.json vocab_size is 3000 vs 203",
+    );
+    expect(error.message).not.toContain('models/');
+    expect(await prisma.run.count({ where: { kind: 'merge' } })).toBe(queued);
     expect(await prisma.merge.count()).toBe(before);
   });
 

@@ -1,3 +1,4 @@
+import { architectureKey } from '@tunelab/core/merge';
 import { prisma } from '@tunelab/db';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtAgo } from '../runs/lib/format.ts';
@@ -7,7 +8,15 @@ import { MergeForm } from './components/merge-form.tsx';
 export async function MergesPage() {
   const [models, merges] = await Promise.all([
     prisma.model.findMany({
-      select: { id: true, name: true, kind: true, task: true, numLabels: true },
+      select: {
+        id: true,
+        name: true,
+        kind: true,
+        task: true,
+        numLabels: true,
+        baseModelId: true,
+        config: true,
+      },
       orderBy: { createdAt: 'desc' },
       take: 200,
     }),
@@ -24,7 +33,11 @@ export async function MergesPage() {
   ]);
   const options = models.map((m) => ({
     id: m.id,
+    name: m.name,
     kind: m.kind,
+    baseModelId: m.baseModelId,
+    architecture: architectureKey((m.config ?? {}) as Record<string, unknown>),
+    head: m.task ? `${m.task}/${m.numLabels ?? ''}` : null,
     label: `${m.name} (${m.kind}${m.task ? `, ${m.task}` : ''})`,
   }));
   return (

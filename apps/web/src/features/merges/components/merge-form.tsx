@@ -1,22 +1,29 @@
 'use client';
+import { MERGE_METHODS } from '@tunelab/core/merge/registry';
 import { useMemo, useState } from 'react';
 import { launchMergesAction } from '../actions.ts';
 import {
+  compatibilityProblem,
+  defaultMergeForm,
   describeForm,
   expandGrid,
   FORM_METHODS,
+  formDefault,
+  formFields,
+  formProblem,
+  gridFields,
   mergeFormToYaml,
   parseValueList,
   type TFormMethod,
   type TMergeForm,
-  usesDensity,
-  usesLambda,
+  type TModelFacts,
+  withDefaults,
 } from '../lib/merge-yaml.ts';
 
-export interface TModelOption {
-  id: string;
+export interface TModelOption extends TModelFacts {
   label: string;
-  kind: string;
+  /** The model's name (messages name models by name). */
+  name: string;
 }
 
 /**
@@ -26,37 +33,40 @@ export interface TModelOption {
  */
 export function MergeForm({ models }: { models: TModelOption[] }) {
   const tuned = models.filter((m) => m.kind === 'finetuned' || m.kind === 'merged');
-  const [form, setForm] = useState<TMergeForm>({
-    method: 'ties',
-    baseModelId: models.find((m) => m.kind !== 'finetuned')?.id ?? models[0]?.id ?? '',
-    parents: tuned.slice(0, 2).map((m) => ({ modelId: m.id, weight: 1, density: 0.5 })),
-    lambda: 1,
-    t: 0.5,
-    seed: 0,
-  });
-  const [grid, setGrid] = useState({ lambda: '', density: '', t: '' });
+  const [form, setForm] = useState<TMergeForm>(() => defaultMergeForm(models));
+  const [grid, setGrid] = useState<Record<string, string>>({});
+  const fields = formFields(form.method);
+  const nameOf = (id: string) => models.find((m) => m.id === id)?.name ?? id;
   const [imported, setImported] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: nameOf only reads models
   const variants = useMemo(() => {
     try {
-      const forms = expandGrid(form, {
-        lambda: parseValueList(grid.lambda, 'λ values'),
-        density: parseValueList(grid.density, 'density values'),
-        t: parseValueList(grid.t, 't values'),
-      });
+      const lists = Object.fromEntries(
+        gridFields(form.method).map((def) => [
+          def.name,
+          parseValueList(grid[def.name] ?? '', `${def.name} values`),
+        ]),
+      );
+      const forms = expandGrid(form, lists);
+      for (const f of forms) {
+        const problem = formProblem(f, nameOf) ?? compatibilityProblem(f, models, nameOf);
+        if (problem) throw new Error(problem);
+      }
       return { forms, error: null };
     } catch (e) {
       return { forms: [], error: (e as Error).message };
     }
-  }, [form, grid]);
+  }, [form, grid, models]);
   const yaml = imported ?? mergeFormToYaml(variants.forms[0] ?? form);
   const set = (patch: Partial<TMergeForm>) => {
     setImported(null);
-    setForm((f) => ({ ...f, ...patch }));
+    setForm((f) => withDefaults({ ...f, ...patch }));
   };
+  const number = (value: string) => (value.trim() === '' ? Number.NaN : Number(value));
   // Each model once (keys and MergeParent rows are per model): offer the first one not yet listed.
   const nextParent = [...tuned, ...models].find((m) => !form.parents.some((p) => p.modelId === m.id));
   const setParent = (i: number, patch: Partial<TMergeForm['parents'][number]>) =>
@@ -101,11 +111,13 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
             Method
             <select value={form.method} onChange={(e) => set({ method: e.target.value as TFormMethod })}>
               {FORM_METHODS.map((m) => (
-                <option key={m}>{m}</option>
+                <option key={m} value={m} title={MERGE_METHODS[m].summary}>
+                  {m}
+                </option>
               ))}
             </select>
           </label>
-          {form.method !== 'linear' && (
+          {fields.needsBase && (
             <label>
               Base model
               <select value={form.baseModelId} onChange={(e) => set({ baseModelId: e.target.value })}>
@@ -117,30 +129,19 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
               </select>
             </label>
           )}
-          {usesLambda(form.method) && (
-            <label>
-              λ (scale of the merged delta)
+          {fields.global.map((def) => (
+            <label key={def.name} title={def.help}>
+              {def.label}
               <input
                 type="number"
                 step="any"
-                value={form.lambda}
-                onChange={(e) => set({ lambda: Number(e.target.value) })}
+                min={def.range?.min}
+                max={def.range?.max}
+                value={Number.isNaN(form.values[def.name]) ? '' : (form.values[def.name] ?? formDefault(def))}
+                onChange={(e) => set({ values: { ...form.values, [def.name]: number(e.target.value) } })}
               />
             </label>
-          )}
-          {form.method === 'slerp' && (
-            <label>
-              t (0 = base, 1 = other)
-              <input
-                type="number"
-                step="any"
-                min={0}
-                max={1}
-                value={form.t}
-                onChange={(e) => set({ t: Number(e.target.value) })}
-              />
-            </label>
-          )}
+          ))}
           <label>
             Classification head
             <select
@@ -158,7 +159,7 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
                 ))}
             </select>
           </label>
-          {form.method.startsWith('dare') && (
+          {fields.random && (
             <label>
               Random seed
               <input
@@ -179,30 +180,22 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
                 </option>
               ))}
             </select>
-            {form.method !== 'slerp' && (
-              <label className="small">
-                weight{' '}
-                <input
-                  type="number"
-                  step="any"
-                  value={p.weight}
-                  onChange={(e) => setParent(i, { weight: Number(e.target.value) })}
-                />
-              </label>
-            )}
-            {usesDensity(form.method) && (
-              <label className="small">
-                density{' '}
-                <input
-                  type="number"
-                  step="any"
-                  min={0}
-                  max={1}
-                  value={p.density}
-                  onChange={(e) => setParent(i, { density: Number(e.target.value) })}
-                />
-              </label>
-            )}
+            {!fields.pairWithBase &&
+              fields.perModel.map((def) => (
+                <label className="small" key={def.name} title={def.help}>
+                  {def.label}{' '}
+                  <input
+                    type="number"
+                    step="any"
+                    min={def.range?.min}
+                    max={def.range?.max}
+                    value={Number.isNaN(p.values[def.name]) ? '' : (p.values[def.name] ?? formDefault(def))}
+                    onChange={(e) =>
+                      setParent(i, { values: { ...p.values, [def.name]: number(e.target.value) } })
+                    }
+                  />
+                </label>
+              ))}
             <button
               type="button"
               className="button"
@@ -217,8 +210,7 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
           className="button"
           disabled={!nextParent}
           onClick={() =>
-            nextParent &&
-            set({ parents: [...form.parents, { modelId: nextParent.id, weight: 1, density: 0.5 }] })
+            nextParent && set({ parents: [...form.parents, { modelId: nextParent.id, values: {} }] })
           }
         >
           Add model
@@ -226,30 +218,22 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
         <h3>Grid (optional)</h3>
         <p className="muted small">Lists of values, e.g. “0.5, 1, 1.5”: one merge per combination.</p>
         <div className="form-grid">
-          {usesLambda(form.method) && (
-            <label>
-              λ values{' '}
-              <input value={grid.lambda} onChange={(e) => setGrid({ ...grid, lambda: e.target.value })} />
+          {gridFields(form.method).map((def) => (
+            <label key={def.name}>
+              {def.name} values{' '}
+              <input
+                value={grid[def.name] ?? ''}
+                onChange={(e) => setGrid({ ...grid, [def.name]: e.target.value })}
+              />
             </label>
-          )}
-          {usesDensity(form.method) && (
-            <label>
-              density values{' '}
-              <input value={grid.density} onChange={(e) => setGrid({ ...grid, density: e.target.value })} />
-            </label>
-          )}
-          {form.method === 'slerp' && (
-            <label>
-              t values <input value={grid.t} onChange={(e) => setGrid({ ...grid, t: e.target.value })} />
-            </label>
-          )}
+          ))}
         </div>
         {variants.error && <div className="error-box">{variants.error}</div>}
         {message && <div className={message.ok ? 'ok-box' : 'error-box'}>{message.text}</div>}
         <button
           type="button"
           className="button primary"
-          disabled={busy || Boolean(variants.error)}
+          disabled={busy || (imported === null && Boolean(variants.error))}
           onClick={launch}
           data-testid="merge-launch"
         >
@@ -263,7 +247,7 @@ export function MergeForm({ models }: { models: TModelOption[] }) {
       <div className="card">
         <h2>mergekit YAML</h2>
         <p className="muted small">
-          Models are named by TuneLab model id (names work too). Edit or import a config to launch it as is.
+          Models are named by TuneLab model id. Edit or import a config to launch it as is.
         </p>
         <textarea
           className="mono"
