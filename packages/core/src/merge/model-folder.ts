@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LABEL_RANGE_FIELD } from '../hf/config.ts';
 
 /** Tokenizer files copied into a merged model, when the source has them. */
 export const TOKENIZER_FILES = [
@@ -25,7 +26,8 @@ const ARCHITECTURE_FIELDS = [
 ] as const;
 
 /** config.json fields that define a classification head's label space. */
-const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type'] as const;
+// The label range travels with the head: a merge scores on the head source's scale.
+const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type', LABEL_RANGE_FIELD] as const;
 
 /** Prefixes of task-head tensors (BertFor*): their meaning depends on the label space. */
 export const HEAD_PREFIXES = ['classifier.', 'cls.'] as const;

@@ -4,10 +4,11 @@ import { batchTensors, classify } from '../bert/encoder.ts';
 import type { BertModel } from '../bert/model.ts';
 import { isDecayed, layerOf } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
+import { labelRangeOf } from '../metrics/regression.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks, padBatch, type TextEncoder } from './batches.ts';
 import { AdamW, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
-import { evaluate } from './predict.ts';
+import { scoreModel } from './score.ts';
 import {
   type EpochEvent,
   type TrainCallbacks,
@@ -75,10 +76,12 @@ export async function fineTune(
   });
   const weights =
     o.task === 'classification' ? resolveClassWeights(o.classWeights, labels, model.numLabels) : null;
-  const labelRange: [number, number] = o.labelRange ?? [
-    Math.min(...labels, ...(data.eval ?? []).map((e) => e.label)),
-    Math.max(...labels, ...(data.eval ?? []).map((e) => e.label)),
-  ];
+  // The dataset's range when the caller knows it, else the range of all its labelled rows; saved
+  // with the model so later scoring clamps to the training scale.
+  const labelRange: [number, number] = o.labelRange
+    ? [o.labelRange[0], o.labelRange[1]]
+    : labelRangeOf([...labels, ...(data.eval ?? []).map((e) => e.label)]);
+  if (o.task === 'regression') model.labelRange = labelRange;
 
   const encodings: Encoding[] = data.train.map((e) => tokenizer.encode(e.text, o.maxLength));
   const microBatch = fitBatchToHeap(
@@ -96,6 +99,7 @@ export async function fineTune(
   const hiddenDropout = o.dropout ?? model.config.hidden_dropout_prob;
   const attentionDropout = o.dropout ?? model.config.attention_probs_dropout_prob;
   const evalOpts = {
+    task: o.task,
     maxLength: o.maxLength,
     batchSize: Math.max(o.batchSize, 32),
     tolerance: o.tolerance,
@@ -197,7 +201,7 @@ export async function fineTune(
       epoch++;
       const metrics: Record<string, number> = { train_loss: lossSum / Math.max(1, lossCount) };
       if (data.eval && data.eval.length > 0)
-        Object.assign(metrics, evaluate(model, tokenizer, data.eval, evalOpts));
+        Object.assign(metrics, scoreModel(model, tokenizer, data.eval, evalOpts).metrics);
       const event: EpochEvent = { epoch, step, metrics };
       history = [...history, event];
       let stop = false;

@@ -10,7 +10,13 @@ export {
   taskOfConfig,
   trainFolder,
 } from './hf.ts';
-export { classificationScores, regressionScores } from './metrics.ts';
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
-export { type EvaluateOptions, evaluate, type PredictOptions, predict } from './predict.ts';
+export { type PredictOptions, predict } from './predict.ts';
+export {
+  labelSpaceFor,
+  type ModelScore,
+  type ScoreModelOptions,
+  scoreModel,
+  type TScoreRow,
+} from './score.ts';
 export * from './types.ts';
