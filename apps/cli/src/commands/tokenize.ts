@@ -29,9 +29,3 @@ export function positiveInt(value: string, flag: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
   return n;
 }
-
-export function finiteNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`${flag} must be a number, got "${value}"`);
-  return n;
-}

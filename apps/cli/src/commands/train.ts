@@ -1,13 +1,9 @@
 import { initBackend } from '@tunelab/core/backend';
-import {
-  readLabelledFile,
-  type StepEvent,
-  TASK_KINDS,
-  type TaskKind,
-  trainFolder,
-} from '@tunelab/core/train';
+import { TRAIN_PARAM_DEFAULTS as D, fineTuneOptions, ZTrainParams } from '@tunelab/core/dashboard';
+import { ZTask } from '@tunelab/core/datasets';
+import { readLabelledFile, type StepEvent, trainFolder } from '@tunelab/core/train';
 import type { Command } from 'commander';
-import { finiteNumber, positiveInt } from './tokenize.ts';
+import { parseRunFlags } from './run-flags.ts';
 
 interface TrainFlags {
   model: string;
@@ -16,12 +12,12 @@ interface TrainFlags {
   textColumn: string;
   labelColumn: string;
   task: string;
-  epochs: string;
-  lr: string;
-  batchSize: string;
-  maxLength: string;
-  seed: string;
-  tolerance: string;
+  epochs?: string;
+  lr?: string;
+  batchSize?: string;
+  maxLength?: string;
+  seed?: string;
+  tolerance?: string;
   out: string;
 }
 
@@ -37,6 +33,15 @@ export function progressLine(e: StepEvent): string {
   return `train: epoch ${e.epoch} step ${e.step}/${e.totalSteps} (${pct}%) loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} eta ${formatSeconds(e.etaSeconds)}`;
 }
 
+const FLAGS = {
+  epochs: '--epochs',
+  lr: '--lr',
+  batchSize: '--batch-size',
+  maxLength: '--max-length',
+  seed: '--seed',
+  tolerance: '--tolerance',
+};
+
 /** `tunelab train …`: fine-tune without the queue; writes a Hugging Face folder and metrics.json. */
 export function registerTrain(program: Command): void {
   program
@@ -48,27 +53,31 @@ export function registerTrain(program: Command): void {
     .requiredOption('--text-column <name>', 'column holding the text')
     .requiredOption('--label-column <name>', 'column holding the label')
     .requiredOption('--task <task>', 'regression or classification')
-    .option('--epochs <n>', 'passes over the training data', '3')
-    .option('--lr <x>', 'peak learning rate', '5e-5')
-    .option('--batch-size <n>', 'examples per step', '16')
-    .option('--max-length <n>', 'truncate to N tokens', '128')
-    .option('--seed <n>', 'seed for shuffling, dropout and head initialisation', '42')
-    .option('--tolerance <k>', 'flexible accuracy tolerance (regression)', '1')
+    // Defaults come from the run contract (ZTrainParams), so `tunelab train` trains as the dashboard does.
+    .option('--epochs <n>', `passes over the training data (default ${D.epochs})`)
+    .option('--lr <x>', `peak learning rate (default ${D.lr})`)
+    .option('--batch-size <n>', `examples per step (default ${D.batchSize})`)
+    .option('--max-length <n>', `truncate to N tokens (default ${D.maxLength})`)
+    .option('--seed <n>', `seed for shuffling, dropout and head initialisation (default ${D.seed})`)
+    .option('--tolerance <k>', `flexible accuracy tolerance (regression; default ${D.tolerance})`)
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: TrainFlags) => {
-      if (!(TASK_KINDS as readonly string[]).includes(o.task)) {
+      const parsedTask = ZTask.safeParse(o.task);
+      if (!parsedTask.success)
         throw new Error(`--task must be regression or classification, got "${o.task}"`);
-      }
-      const task = o.task as TaskKind;
-      const options = {
-        task,
-        epochs: positiveInt(o.epochs, '--epochs'),
-        learningRate: finiteNumber(o.lr, '--lr'),
-        batchSize: positiveInt(o.batchSize, '--batch-size'),
-        maxLength: positiveInt(o.maxLength, '--max-length'),
-        seed: Math.trunc(finiteNumber(o.seed, '--seed')),
-        tolerance: finiteNumber(o.tolerance, '--tolerance'),
-      };
+      const task = parsedTask.data;
+      const params = parseRunFlags(
+        ZTrainParams,
+        {
+          epochs: o.epochs,
+          lr: o.lr,
+          batchSize: o.batchSize,
+          maxLength: o.maxLength,
+          seed: o.seed,
+          tolerance: o.tolerance,
+        },
+        FLAGS,
+      );
       await initBackend();
       const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
       const train = await readLabelledFile(o.train, cols);
@@ -81,7 +90,8 @@ export function registerTrain(program: Command): void {
         train: train.examples,
         eval: evalSet.examples,
         classes: train.classes,
-        options: { ...options, numLabels: train.classes?.length },
+        // The label range is the training files' (train ∪ eval), saved with the model for `tunelab eval`.
+        options: fineTuneOptions(params, { task, numLabels: train.classes?.length }),
         callbacks: {
           onStep: (e) => {
             if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);

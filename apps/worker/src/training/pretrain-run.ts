@@ -2,7 +2,7 @@
 // A `followUp` in the run's params queues fine-tuning runs of the new model (the demo uses it).
 import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
-import { modelRowFacts, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
+import { modelRowFacts, pretrainOptions, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError, JOB_NAMES } from '@tunelab/core/jobs';
 import { pretrainMlm } from '@tunelab/core/pretrain';
@@ -48,41 +48,22 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
     );
     let stepLimitHit = false;
     const started = Date.now();
-    const result = await pretrainMlm(
-      corpus,
-      {
-        config: {
-          hidden_size: p.hiddenSize,
-          num_hidden_layers: p.layers,
-          num_attention_heads: p.heads,
-          intermediate_size: p.hiddenSize * 4,
-          max_position_embeddings: Math.max(64, p.maxLength),
-        },
-        vocabSize: p.vocabSize,
-        epochs: p.epochs,
-        batchSize: p.batchSize,
-        maxLength: p.maxLength,
-        learningRate: p.lr,
-        maskProbability: p.maskProbability,
-        seed: p.seed,
+    const result = await pretrainMlm(corpus, pretrainOptions(p), {
+      onStep: (e) => reporter.step(e, p.maxSteps),
+      onEpoch: async (e) => {
+        await reporter.flush();
+        await reporter.log(
+          `Epoch ${e.epoch} done at step ${e.step}: train loss ${(e.metrics.train_loss ?? Number.NaN).toFixed(4)}`,
+        );
       },
-      {
-        onStep: (e) => reporter.step(e, p.maxSteps),
-        onEpoch: async (e) => {
-          await reporter.flush();
-          await reporter.log(
-            `Epoch ${e.epoch} done at step ${e.step}: train loss ${(e.metrics.train_loss ?? Number.NaN).toFixed(4)}`,
-          );
-        },
-        shouldStop: async () => {
-          if (p.maxSteps > 0 && reporter.stepsSeen >= p.maxSteps) {
-            stepLimitHit = true;
-            return true;
-          }
-          return reporter.cancelRequested();
-        },
+      shouldStop: async () => {
+        if (p.maxSteps > 0 && reporter.stepsSeen >= p.maxSteps) {
+          stepLimitHit = true;
+          return true;
+        }
+        return reporter.cancelRequested();
       },
-    );
+    });
     await reporter.flush();
     if (result.status === 'cancelled' && !stepLimitHit) {
       result.model.dispose();

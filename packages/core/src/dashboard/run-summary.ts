@@ -12,6 +12,8 @@ export const ZEvalMetrics = z
     flexibleAccuracy: z.number().optional(),
     macroF1: z.number().optional(),
     loss: z.number().optional(),
+    /** Rows scored. */
+    n: z.number().optional(),
   })
   .catchall(z.unknown());
 export type TEvalMetrics = z.infer<typeof ZEvalMetrics>;
@@ -49,6 +51,7 @@ export function toSummaryMetrics(m: Readonly<TMetricValues>): TEvalMetrics {
     flexibleAccuracy: m.flexible_accuracy,
     macroF1: m.macro_f1,
     loss: m.loss ?? m.train_loss,
+    n: m.n,
   };
 }
 
