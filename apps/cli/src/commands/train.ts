@@ -1,5 +1,10 @@
 import { initBackend } from '@tunelab/core/backend';
-import { TRAIN_PARAM_DEFAULTS as D, fineTuneOptions, ZTrainParams } from '@tunelab/core/dashboard';
+import {
+  TRAIN_PARAM_DEFAULTS as D,
+  fineTuneOptions,
+  type TTrainParams,
+  ZTrainParams,
+} from '@tunelab/core/dashboard';
 import { ZTask } from '@tunelab/core/datasets';
 import { readLabelledFile, type StepEvent, trainFolder } from '@tunelab/core/train';
 import type { Command } from 'commander';
@@ -42,6 +47,15 @@ const FLAGS = {
   tolerance: '--tolerance',
 };
 
+/** The run contract's parameters (`ZTrainParams`) of the given flags; absent flags take its defaults. */
+export function trainParamsFromFlags(o: Partial<Record<keyof typeof FLAGS, string>>): TTrainParams {
+  return parseRunFlags(
+    ZTrainParams,
+    Object.fromEntries(Object.keys(FLAGS).map((k) => [k, o[k as keyof typeof FLAGS]])),
+    FLAGS,
+  );
+}
+
 /** `tunelab train …`: fine-tune without the queue; writes a Hugging Face folder and metrics.json. */
 export function registerTrain(program: Command): void {
   program
@@ -66,18 +80,7 @@ export function registerTrain(program: Command): void {
       if (!parsedTask.success)
         throw new Error(`--task must be regression or classification, got "${o.task}"`);
       const task = parsedTask.data;
-      const params = parseRunFlags(
-        ZTrainParams,
-        {
-          epochs: o.epochs,
-          lr: o.lr,
-          batchSize: o.batchSize,
-          maxLength: o.maxLength,
-          seed: o.seed,
-          tolerance: o.tolerance,
-        },
-        FLAGS,
-      );
+      const params = trainParamsFromFlags(o);
       await initBackend();
       const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
       const train = await readLabelledFile(o.train, cols);
