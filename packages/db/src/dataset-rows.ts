@@ -1,4 +1,4 @@
-import type { TRowSource, TSplit } from '@tunelab/core/datasets';
+import type { TRowSource, TSplit, TTask } from '@tunelab/core/datasets';
 import type { TLabelSpace } from '@tunelab/core/metrics';
 import { getPrisma, type PrismaClient } from './client.ts';
 
@@ -36,7 +36,7 @@ export async function loadDatasetRows(
 export interface TDatasetLabelFacts {
   id: string;
   name: string;
-  task: 'regression' | 'classification';
+  task: TTask;
   labelMin: number | null;
   labelMax: number | null;
   classes: unknown;
