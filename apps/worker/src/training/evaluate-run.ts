@@ -2,18 +2,16 @@
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
 import { scoringSummary, type TRunSummary, ZEvaluateParams } from '@tunelab/core/dashboard';
-import { CancelledError } from '@tunelab/core/jobs';
 import { scoreReference } from '@tunelab/core/metrics';
 import { loadModel, scoreModel } from '@tunelab/core/train';
-import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
+import { datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
 import { RunReporter } from './run-reporter.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
 
-export async function evaluateRun(runId: string) {
+/** Evaluates one Run and returns its summary (runJob stores it and owns the Run's status). */
+export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => Promise<void> }) {
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { dataset: true, model: true } });
   if (!run) throw new Error(`run.evaluate: run ${runId} does not exist`);
-  if (run.status === 'succeeded') return { runId, status: 'succeeded' };
-  if (run.cancelRequested) throw new CancelledError(runId);
   if (!run.dataset || !run.model) throw new Error(`run ${runId}: its dataset or model was deleted`);
   const p = ZEvaluateParams.parse(run.params);
   const dataset = run.dataset;
@@ -38,6 +36,7 @@ export async function evaluateRun(runId: string) {
   await reporter.log(
     `Evaluating ${model.name} on ${scored.length} ${p.split} rows of ${dataset.name} (backend ${backend})`,
   );
+  await ctx.throwIfCancelled();
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
   let scores: ReturnType<typeof scoreModel>;
   try {
@@ -62,15 +61,6 @@ export async function evaluateRun(runId: string) {
     scores,
     rows: scored,
   });
-  await prisma.run.update({
-    where: { id: runId },
-    data: {
-      status: 'succeeded',
-      progress: 1,
-      finishedAt: new Date(),
-      summary: summary as Prisma.InputJsonValue,
-    },
-  });
   await reporter.log(
     `Done: ${Object.entries(summary.metrics)
       .filter(([, v]) => typeof v === 'number')
@@ -78,5 +68,5 @@ export async function evaluateRun(runId: string) {
       .join(', ')}`,
   );
   await reporter.flush();
-  return { runId, status: 'succeeded' };
+  return { runId, summary };
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '../errors/index.ts';
 import { LABEL_RANGE_FIELD } from '../hf/config.ts';
 
 /** Tokenizer files copied into a merged model, when the source has them. */
@@ -36,7 +37,7 @@ export const HEAD_PREFIXES = ['classifier.', 'cls.'] as const;
  * The inputs cannot be merged as given (another architecture, vocabulary, label space, tensor set or
  * shape, unreadable model folder): retrying will not help, the config or the models must change.
  */
-export class MergeRefusedError extends Error {
+export class MergeRefusedError extends InputError {
   override name = 'MergeRefusedError';
 }
 
