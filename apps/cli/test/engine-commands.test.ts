@@ -136,6 +136,11 @@ describe('tunelab engine commands', { timeout: 120_000 }, () => {
     expect(evalMetrics.n).toBe(8);
     // The exported folder reloads to the same weights: eval equals the last epoch's eval metrics.
     expect(evalMetrics.mae).toBeCloseTo(metrics.metrics.mae, 5);
+    // Strict and flexible accuracy too: eval clamps to the training range stored in config.json.
+    expect(evalMetrics.accuracy).toBeCloseTo(metrics.metrics.accuracy, 12);
+    expect(evalMetrics.flexible_accuracy).toBeCloseTo(metrics.metrics.flexible_accuracy, 12);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.tunelab_label_range).toHaveLength(2);
   });
 
   it('classification with named classes: eval prints accuracy and macro_f1', async () => {

@@ -4,6 +4,12 @@ export { ArtifactStore, getArtifactStore } from './artifacts.ts';
 export type * from './client.ts';
 export { createPrismaClient, disconnectPrisma, getPrisma, Prisma, PrismaClient, prisma } from './client.ts';
 export { assignDatasetFolds, clearDatasetFolds } from './dataset-folds.ts';
+export {
+  datasetLabelSpace,
+  loadDatasetRows,
+  type TDatasetLabelFacts,
+  type TLoadedRow,
+} from './dataset-rows.ts';
 export { createComposedDataset, createDataset } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
 export {

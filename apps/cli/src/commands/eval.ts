@@ -1,9 +1,31 @@
 import { initBackend } from '@tunelab/core/backend';
-import { evaluate, loadModel, readLabelledFile } from '@tunelab/core/train';
+import { TRAIN_PARAM_DEFAULTS, ZEvaluateParams } from '@tunelab/core/dashboard';
+import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
 import type { Command } from 'commander';
-import { finiteNumber, positiveInt } from './tokenize.ts';
+import { parseRunFlags } from './run-flags.ts';
 
-/** `tunelab eval --model DIR --data FILE --text-column C --label-column C [--tolerance K]`: metrics as one JSON object. */
+/** `--label-range MIN,MAX` → [MIN, MAX]. */
+export function parseLabelRange(value: string): [number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  const [lo, hi] = parts;
+  if (
+    parts.length !== 2 ||
+    lo === undefined ||
+    hi === undefined ||
+    !Number.isFinite(lo) ||
+    !Number.isFinite(hi) ||
+    lo > hi
+  ) {
+    throw new Error(`--label-range must be MIN,MAX with MIN ≤ MAX, got "${value}"`);
+  }
+  return [lo, hi];
+}
+
+/**
+ * `tunelab eval --model DIR --data FILE --text-column C --label-column C [--tolerance K]`: metrics as
+ * one JSON object. Regression predictions are clamped to the range the model was trained on (stored
+ * in its config.json, or `--label-range`), never to the range of the labels in FILE.
+ */
 export function registerEval(program: Command): void {
   program
     .command('eval')
@@ -14,23 +36,40 @@ export function registerEval(program: Command): void {
     .requiredOption('--data <file>', 'CSV, TSV or JSONL with text and label columns')
     .requiredOption('--text-column <name>', 'column holding the text')
     .requiredOption('--label-column <name>', 'column holding the label')
-    .option('--tolerance <k>', 'flexible accuracy tolerance (regression)', '1')
-    .option('--max-length <n>', 'truncate to N tokens', '128')
+    .option(
+      '--tolerance <k>',
+      `flexible accuracy tolerance (regression; default ${TRAIN_PARAM_DEFAULTS.tolerance})`,
+    )
+    .option('--max-length <n>', `truncate to N tokens (default ${TRAIN_PARAM_DEFAULTS.maxLength})`)
+    .option(
+      '--label-range <min,max>',
+      "regression: the scale predictions are clamped to (default: the model's training range)",
+    )
     .action(
       async (o: {
         model: string;
         data: string;
         textColumn: string;
         labelColumn: string;
-        tolerance: string;
-        maxLength: string;
+        tolerance?: string;
+        maxLength?: string;
+        labelRange?: string;
       }) => {
-        const tolerance = finiteNumber(o.tolerance, '--tolerance');
-        const maxLength = positiveInt(o.maxLength, '--max-length');
+        const p = parseRunFlags(
+          ZEvaluateParams,
+          { tolerance: o.tolerance, maxLength: o.maxLength },
+          { tolerance: '--tolerance', maxLength: '--max-length' },
+        );
+        const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
         await initBackend();
         const { model, tokenizer } = await loadModel(o.model);
         try {
           const task = model.head === 'regression' ? 'regression' : 'classification';
+          if (task === 'regression' && !labelRange && !model.labelRange) {
+            process.stderr.write(
+              `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
+            );
+          }
           const named =
             model.labelNames && !model.labelNames.every((l, i) => l === `LABEL_${i}`)
               ? model.labelNames
@@ -41,7 +80,12 @@ export function registerEval(program: Command): void {
             task,
             classes: named,
           });
-          const metrics = evaluate(model, tokenizer, examples, { tolerance, maxLength });
+          const { metrics } = scoreModel(model, tokenizer, examples, {
+            task,
+            labelRange,
+            tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
+            maxLength: p.maxLength,
+          });
           process.stdout.write(`${JSON.stringify(metrics)}\n`);
         } finally {
           model.dispose();

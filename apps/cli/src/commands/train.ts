@@ -1,15 +1,16 @@
 import { initBackend } from '@tunelab/core/backend';
-import { readCoreEnv } from '@tunelab/core/env';
 import {
-  readLabelledFile,
-  runThreads,
-  type StepEvent,
-  TASK_KINDS,
-  type TaskKind,
-  trainFolder,
-} from '@tunelab/core/train';
+  TRAIN_PARAM_DEFAULTS as D,
+  fineTuneOptions,
+  type TTrainParams,
+  ZTrainParams,
+} from '@tunelab/core/dashboard';
+import { ZTask } from '@tunelab/core/datasets';
+import { readCoreEnv } from '@tunelab/core/env';
+import { readLabelledFile, runThreads, type StepEvent, trainFolder } from '@tunelab/core/train';
 import type { Command } from 'commander';
-import { finiteNumber, positiveInt } from './tokenize.ts';
+import { parseRunFlags } from './run-flags.ts';
+import { positiveInt } from './tokenize.ts';
 
 interface TrainFlags {
   model: string;
@@ -18,12 +19,12 @@ interface TrainFlags {
   textColumn: string;
   labelColumn: string;
   task: string;
-  epochs: string;
-  lr: string;
-  batchSize: string;
-  maxLength: string;
-  seed: string;
-  tolerance: string;
+  epochs?: string;
+  lr?: string;
+  batchSize?: string;
+  maxLength?: string;
+  seed?: string;
+  tolerance?: string;
   threads?: string;
   out: string;
 }
@@ -40,6 +41,24 @@ export function progressLine(e: StepEvent): string {
   return `train: epoch ${e.epoch} step ${e.step}/${e.totalSteps} (${pct}%) loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} eta ${formatSeconds(e.etaSeconds)}`;
 }
 
+const FLAGS = {
+  epochs: '--epochs',
+  lr: '--lr',
+  batchSize: '--batch-size',
+  maxLength: '--max-length',
+  seed: '--seed',
+  tolerance: '--tolerance',
+};
+
+/** The run contract's parameters (`ZTrainParams`) of the given flags; absent flags take its defaults. */
+export function trainParamsFromFlags(o: Partial<Record<keyof typeof FLAGS, string>>): TTrainParams {
+  return parseRunFlags(
+    ZTrainParams,
+    Object.fromEntries(Object.keys(FLAGS).map((k) => [k, o[k as keyof typeof FLAGS]])),
+    FLAGS,
+  );
+}
+
 /** `tunelab train …`: fine-tune without the queue; writes a Hugging Face folder and metrics.json. */
 export function registerTrain(program: Command): void {
   program
@@ -51,28 +70,21 @@ export function registerTrain(program: Command): void {
     .requiredOption('--text-column <name>', 'column holding the text')
     .requiredOption('--label-column <name>', 'column holding the label')
     .requiredOption('--task <task>', 'regression or classification')
-    .option('--epochs <n>', 'passes over the training data', '3')
-    .option('--lr <x>', 'peak learning rate', '5e-5')
-    .option('--batch-size <n>', 'examples per step', '16')
-    .option('--max-length <n>', 'truncate to N tokens', '128')
-    .option('--seed <n>', 'seed for shuffling, dropout and head initialisation', '42')
-    .option('--tolerance <k>', 'flexible accuracy tolerance (regression)', '1')
+    // Defaults come from the run contract (ZTrainParams), so `tunelab train` trains as the dashboard does.
+    .option('--epochs <n>', `passes over the training data (default ${D.epochs})`)
+    .option('--lr <x>', `peak learning rate (default ${D.lr})`)
+    .option('--batch-size <n>', `examples per step (default ${D.batchSize})`)
+    .option('--max-length <n>', `truncate to N tokens (default ${D.maxLength})`)
+    .option('--seed <n>', `seed for shuffling, dropout and head initialisation (default ${D.seed})`)
+    .option('--tolerance <k>', `flexible accuracy tolerance (regression; default ${D.tolerance})`)
     .option('--threads <n>', 'data-parallel training threads (default: TUNELAB_THREADS, else every core)')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: TrainFlags) => {
-      if (!(TASK_KINDS as readonly string[]).includes(o.task)) {
+      const parsedTask = ZTask.safeParse(o.task);
+      if (!parsedTask.success)
         throw new Error(`--task must be regression or classification, got "${o.task}"`);
-      }
-      const task = o.task as TaskKind;
-      const options = {
-        task,
-        epochs: positiveInt(o.epochs, '--epochs'),
-        learningRate: finiteNumber(o.lr, '--lr'),
-        batchSize: positiveInt(o.batchSize, '--batch-size'),
-        maxLength: positiveInt(o.maxLength, '--max-length'),
-        seed: Math.trunc(finiteNumber(o.seed, '--seed')),
-        tolerance: finiteNumber(o.tolerance, '--tolerance'),
-      };
+      const task = parsedTask.data;
+      const params = trainParamsFromFlags(o);
       const backend = await initBackend();
       const threads = runThreads({
         requested:
@@ -90,7 +102,8 @@ export function registerTrain(program: Command): void {
         train: train.examples,
         eval: evalSet.examples,
         classes: train.classes,
-        options: { ...options, threads, numLabels: train.classes?.length },
+        // The label range is the training files' (train ∪ eval), saved with the model for `tunelab eval`.
+        options: { ...fineTuneOptions(params, { task, numLabels: train.classes?.length }), threads },
         callbacks: {
           onStep: (e) => {
             if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);

@@ -50,6 +50,7 @@ describe('run.evaluate processor', () => {
             text: `some text ${i}`,
             label: i % 5,
             split: i < 8 ? ('train' as const) : ('eval' as const),
+            source: i >= 10 ? ('synthetic' as const) : ('real' as const),
           })),
         },
       },
@@ -60,16 +61,26 @@ describe('run.evaluate processor', () => {
     await runJob(run.id);
     const after = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(after.status).toBe('succeeded');
+    type M = { mae: number; n: number };
     const summary = after.summary as {
       evalRows: number;
-      metrics: { mae: number };
+      metrics: M;
       reference: { kind: string };
+      bySource: { real: M; synthetic: M };
     };
     expect(summary.evalRows).toBe(4);
     expect(summary.metrics.mae).toBeGreaterThan(0);
     expect(summary.reference.kind).toMatch(/mean of train labels/);
+    // eval rows 8, 9 are real and 10, 11 synthetic: two equal halves average to the whole
+    expect(summary.bySource.real.n).toBe(2);
+    expect(summary.bySource.synthetic.n).toBe(2);
+    expect((summary.bySource.real.mae + summary.bySource.synthetic.mae) / 2).toBeCloseTo(
+      summary.metrics.mae,
+      6,
+    );
     const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
     expect((ev.predictions as unknown[]).length).toBe(4);
+    expect((ev.metrics as { bySource: { synthetic: M } }).bySource.synthetic.n).toBe(2);
 
     // a head of the other task is refused with the reason
     const cls = await prisma.dataset.create({

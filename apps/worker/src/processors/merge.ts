@@ -7,7 +7,14 @@ import path from 'node:path';
 import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
 import { runMerge } from '@tunelab/core/merge';
-import { getArtifactStore, getPrisma, type Prisma, parseStoredMergeConfig } from '@tunelab/db';
+import {
+  datasetLabelSpace,
+  getArtifactStore,
+  getPrisma,
+  loadDatasetRows,
+  type Prisma,
+  parseStoredMergeConfig,
+} from '@tunelab/db';
 import { defineProcessor, type TProcessorContext } from './types.ts';
 
 /** Id of the Model row a merge produces (stable, so a retried job overwrites rather than duplicates). */
@@ -126,8 +133,9 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
 
   const { initBackend } = await import('@tunelab/core/backend');
   const { ZTrainParams } = await import('@tunelab/core/dashboard');
-  const { loadModel, predict, regressionScores, classificationScores } = await import('@tunelab/core/train');
+  const { loadModel, scoreModel } = await import('@tunelab/core/train');
   const { splitRows } = await import('../training/split-rows.ts');
+  const { evaluationMetrics } = await import('../training/store-evaluation.ts');
   await initBackend();
   let written = 0;
   let step = 0;
@@ -144,50 +152,25 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
       step++;
       void ctx.progress(0.5 + 0.5 * (step / steps));
       if (!loaded || loaded.model.head !== dataset.task) continue;
-      const classes = Array.isArray(dataset.classes) ? dataset.classes.length : null;
-      if (dataset.task === 'classification' && classes !== null && loaded.model.numLabels !== classes)
-        continue;
+      const space = await datasetLabelSpace(dataset, prisma);
+      if (space.task === 'classification' && loaded.model.numLabels !== space.numClasses) continue;
+      // Scored as the parent's run scored it: its eval rows (or fold), its tolerance, its max length.
       const params = ZTrainParams.parse(rawParams ?? {});
-      const rows = await prisma.datasetRow.findMany({
-        where: { datasetId: dataset.id },
-        select: { index: true, text: true, label: true, split: true },
-        orderBy: { index: 'asc' },
-      });
-      const { eval: evalRows } = splitRows(
-        rows.filter((r) => r.split !== 'test'),
-        params,
-      );
+      const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] }, prisma);
+      const { eval: evalRows } = splitRows(rows, params);
       if (evalRows.length === 0) continue;
-      const predictions = predict(
-        loaded.model,
-        loaded.tokenizer,
-        evalRows.map((r) => r.text),
-        { maxLength: params.maxLength },
-      );
-      const labels = evalRows.map((r) => r.label);
-      const range: [number, number] | undefined =
-        dataset.labelMin !== null && dataset.labelMax !== null
-          ? [dataset.labelMin, dataset.labelMax]
-          : undefined;
-      const metrics =
-        dataset.task === 'regression'
-          ? regressionScores(
-              predictions.map((p) => p.prediction),
-              labels,
-              params.tolerance ?? dataset.tolerance,
-              range,
-            )
-          : classificationScores(
-              predictions.map((p) => p.prediction),
-              labels,
-            );
+      const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
+      const scores = scoreModel(loaded.model, loaded.tokenizer, evalRows, {
+        ...scoring,
+        maxLength: params.maxLength,
+      });
       await prisma.evaluation.create({
         data: {
           modelId: model.id,
           datasetId: dataset.id,
           split: 'eval',
           mergeId,
-          metrics: metrics as Prisma.InputJsonValue,
+          metrics: evaluationMetrics(scores),
         },
       });
       written++;

@@ -63,6 +63,28 @@ async function seed(params: Record<string, number>, cancel = false, rows = 40) {
 }
 
 describe('run.train processor', () => {
+  it('cross-validation: scores fold i, trains on the others; the model keeps the dataset range', async () => {
+    const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16, lr: 1e-3, fold: 1 }, false, 24);
+    await prisma.$executeRaw`UPDATE "DatasetRow" SET "fold" = "index" % 3 WHERE "datasetId" = ${run.datasetId}`;
+    expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
+    const after = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { resultModel: true },
+    });
+    const summary = after.summary as {
+      trainRows: number;
+      evalRows: number;
+      bySource: { real: { n: number } };
+    };
+    expect([summary.trainRows, summary.evalRows]).toEqual([16, 8]);
+    expect(summary.bySource.real.n).toBe(8);
+    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    const indices = (ev.predictions as { index: number }[]).map((p) => p.index);
+    expect(indices.every((i) => i % 3 === 1)).toBe(true);
+    expect((after.resultModel?.config ?? {}) as Record<string, unknown>).toMatchObject({
+      tunelab_label_range: [-2, 2],
+    });
+  });
   it('fine-tunes, writes curves, stores the result model, predictions and summary', async () => {
     const run = await seed({ epochs: 2, batchSize: 8, maxLength: 16, lr: 1e-3, evalFraction: 0.25 });
     const out = (await processTrain(run.id)) as { status: string };

@@ -1,20 +1,13 @@
 // run.evaluate: scores a model with a trained head on a dataset split (default eval) and stores the
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
-import type { TRunSummary } from '@tunelab/core/dashboard';
-import { classificationScores, loadModel, predictOnThreads, regressionScores } from '@tunelab/core/train';
-import { getArtifactStore, prisma } from '@tunelab/db';
-import { z } from 'zod';
-import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
+import { scoringSummary, type TRunSummary, ZEvaluateParams } from '@tunelab/core/dashboard';
+import { scoreReference } from '@tunelab/core/metrics';
+import { loadModel, scoreModelOnThreads } from '@tunelab/core/train';
+import { datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
 import { RunReporter } from './run-reporter.ts';
 import { threadsForRun } from './run-threads.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
-
-const ZEvaluateParams = z.object({
-  split: z.enum(['train', 'eval', 'test']).default('eval'),
-  tolerance: z.number().min(0).optional(),
-  maxLength: z.number().int().min(8).max(512).default(128),
-});
 
 /** Evaluates one Run and returns its summary (runJob stores it and owns the Run's status). */
 export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => Promise<void> }) {
@@ -34,53 +27,35 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
   const reporter = new RunReporter(runId);
   const backend = await initBackend();
   await prisma.run.update({ where: { id: runId }, data: { backend } });
-  const rows = await prisma.datasetRow.findMany({
-    where: { datasetId: dataset.id },
-    select: { index: true, text: true, label: true, split: true },
-    orderBy: { index: 'asc' },
-  });
+  const rows = await loadDatasetRows(dataset.id);
   const scored = rows.filter((r) => r.split === p.split);
   if (scored.length === 0) throw new Error(`Dataset "${dataset.name}" has no ${p.split} rows to evaluate on`);
   const train = rows.filter((r) => r.split === 'train');
-  const tolerance = p.tolerance ?? dataset.tolerance;
-  const labels = rows.map((r) => r.label);
-  const labelRange: [number, number] =
-    dataset.labelMin !== null && dataset.labelMax !== null
-      ? [dataset.labelMin, dataset.labelMax]
-      : [Math.min(...labels), Math.max(...labels)];
+  const space = await datasetLabelSpace(dataset);
+  const scoring =
+    space.task === 'regression' ? { ...space, tolerance: p.tolerance ?? space.tolerance } : space;
   await reporter.log(
     `Evaluating ${model.name} on ${scored.length} ${p.split} rows of ${dataset.name} (backend ${backend})`,
   );
   await ctx.throwIfCancelled();
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
-  let preds: Awaited<ReturnType<typeof predictOnThreads>>;
+  let scores: Awaited<ReturnType<typeof scoreModelOnThreads>>;
   try {
-    preds = await predictOnThreads(
-      loaded.model,
-      loaded.tokenizer,
-      scored.map((r) => r.text),
-      { maxLength: p.maxLength, threads: threadsForRun(backend) },
-    );
+    scores = await scoreModelOnThreads(loaded.model, loaded.tokenizer, scored, {
+      ...scoring,
+      maxLength: p.maxLength,
+      threads: threadsForRun(backend),
+    });
   } finally {
     loaded.model.dispose();
   }
-  const y = scored.map((r) => r.label);
-  const yhat = preds.map((x) => x.prediction);
-  const metrics =
-    dataset.task === 'regression'
-      ? regressionScores(yhat, y, tolerance, labelRange)
-      : classificationScores(yhat, y);
-  const reference = referenceScores(
-    dataset.task,
+  const reference = scoreReference(
     (train.length ? train : scored).map((r) => r.label),
-    y,
-    tolerance,
-    labelRange,
+    scored,
+    scoring,
   );
   const summary: TRunSummary = {
-    metrics: toSummaryMetrics(metrics),
-    reference: { kind: reference.kind, metrics: toSummaryMetrics(reference.metrics) },
-    errorReduction: summaryReduction(dataset.task, metrics, reference.metrics),
+    ...scoringSummary(dataset.task, scores, reference),
     evalRows: scored.length,
   };
   await replaceRunEvaluation({
@@ -88,9 +63,8 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
     modelId: model.id,
     datasetId: dataset.id,
     split: p.split,
-    metrics,
+    scores,
     rows: scored,
-    predictions: preds,
   });
   await reporter.log(
     `Done: ${Object.entries(summary.metrics)

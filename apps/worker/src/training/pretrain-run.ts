@@ -2,7 +2,7 @@
 // A `followUp` in the run's params queues fine-tuning runs of the new model (the demo uses it).
 import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
-import { modelRowFacts, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
+import { modelRowFacts, pretrainOptions, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError } from '@tunelab/core/jobs';
 import { pretrainMlm } from '@tunelab/core/pretrain';
@@ -53,23 +53,7 @@ export async function pretrainRun(
     const started = Date.now();
     const result = await pretrainMlm(
       corpus,
-      {
-        config: {
-          hidden_size: p.hiddenSize,
-          num_hidden_layers: p.layers,
-          num_attention_heads: p.heads,
-          intermediate_size: p.hiddenSize * 4,
-          max_position_embeddings: Math.max(64, p.maxLength),
-        },
-        vocabSize: p.vocabSize,
-        epochs: p.epochs,
-        batchSize: p.batchSize,
-        maxLength: p.maxLength,
-        learningRate: p.lr,
-        maskProbability: p.maskProbability,
-        seed: p.seed,
-        threads: threadsForRun(backend),
-      },
+      { ...pretrainOptions(p), threads: threadsForRun(backend) },
       {
         onStep: (e) => reporter.step(e, p.maxSteps),
         onEpoch: async (e) => {

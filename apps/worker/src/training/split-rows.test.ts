@@ -25,4 +25,18 @@ describe('splitRows', () => {
     const b = splitRows(rows(100), { evalFraction: 0.2, trainFraction: 0.25, seed: 2 });
     expect(a.train.map((r) => r.index)).not.toEqual(b.train.map((r) => r.index));
   });
+  it('cross-validation: scores fold i and trains on the other folds, never on test rows', () => {
+    const all: RowLike[] = rows(9).map((r) => ({
+      ...r,
+      fold: r.index % 3,
+      split: r.index === 8 ? 'eval' : 'train',
+    }));
+    all.push({ index: 9, text: 't9', label: 0, split: 'test', fold: null });
+    const s = splitRows(all, { evalFraction: 0.2, trainFraction: 1, seed: 1, fold: 1 });
+    expect(s.eval.map((r) => r.index)).toEqual([1, 4, 7]);
+    expect(s.train.map((r) => r.index)).toEqual([0, 2, 3, 5, 6, 8]);
+    expect(() => splitRows(all, { evalFraction: 0.2, trainFraction: 1, seed: 1, fold: 5 })).toThrow(
+      /no rows in fold 5/,
+    );
+  });
 });

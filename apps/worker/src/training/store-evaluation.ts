@@ -1,3 +1,4 @@
+import type { ModelScore } from '@tunelab/core/train';
 import { type Prisma, prisma } from '@tunelab/db';
 
 /**
@@ -10,9 +11,8 @@ export async function replaceRunEvaluation(e: {
   modelId: string;
   datasetId: string;
   split: 'train' | 'eval' | 'test';
-  metrics: Prisma.InputJsonValue;
-  rows: readonly { index: number; text: string; label: number }[];
-  predictions: readonly { prediction: number }[];
+  scores: ModelScore;
+  rows: readonly { index: number; text: string; label: number; source?: string }[];
 }): Promise<void> {
   await prisma.evaluation.deleteMany({ where: { runId: e.runId } });
   await prisma.evaluation.create({
@@ -21,13 +21,22 @@ export async function replaceRunEvaluation(e: {
       datasetId: e.datasetId,
       runId: e.runId,
       split: e.split,
-      metrics: e.metrics,
+      metrics: evaluationMetrics(e.scores),
       predictions: e.rows.map((r, i) => ({
         index: r.index,
         text: r.text.slice(0, 300),
         label: r.label,
-        prediction: e.predictions[i]?.prediction ?? null,
+        ...(r.source ? { source: r.source } : {}),
+        prediction: e.scores.predictions[i]?.prediction ?? null,
       })) as Prisma.InputJsonValue,
     },
   });
+}
+
+/**
+ * What an Evaluation row stores as `metrics`: the metric values keyed as in metrics.json, plus
+ * `bySource` (the same keys on real and on synthetic rows) when the scored rows carry a source.
+ */
+export function evaluationMetrics(scores: Pick<ModelScore, 'metrics' | 'bySource'>): Prisma.InputJsonValue {
+  return { ...scores.metrics, ...(scores.bySource ? { bySource: scores.bySource } : {}) };
 }

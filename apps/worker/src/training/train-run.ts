@@ -3,21 +3,19 @@
 // last per-epoch checkpoint, and the result model is keyed by the run (parentRunId).
 import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
-import { modelRowFacts, type TRunSummary, ZTrainParams } from '@tunelab/core/dashboard';
+import {
+  fineTuneOptions,
+  modelRowFacts,
+  scoringSummary,
+  type TRunSummary,
+  ZTrainParams,
+} from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError } from '@tunelab/core/jobs';
-import {
-  classificationScores,
-  type EpochEvent,
-  fineTune,
-  loadModel,
-  predictOnThreads,
-  regressionScores,
-  saveModel,
-} from '@tunelab/core/train';
-import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { scoreReference } from '@tunelab/core/metrics';
+import { type EpochEvent, fineTune, loadModel, saveModel, scoreModelOnThreads } from '@tunelab/core/train';
+import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
-import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { cancelRequested, RunReporter } from './run-reporter.ts';
 import { threadsForRun } from './run-threads.ts';
 import { splitRows } from './split-rows.ts';
@@ -52,23 +50,17 @@ export async function trainRun(
   );
 
   try {
-    const rows = await prisma.datasetRow.findMany({
-      where: { datasetId: dataset.id },
-      select: { index: true, text: true, label: true, split: true },
-      orderBy: { index: 'asc' },
-    });
-    const { train, eval: evalRows } = splitRows(
-      rows.filter((r) => r.split !== 'test'),
-      params,
-    );
-    const labels = [...train, ...evalRows].map((r) => r.label);
-    const labelRange: [number, number] =
-      dataset.labelMin !== null && dataset.labelMax !== null
-        ? [dataset.labelMin, dataset.labelMax]
-        : [Math.min(...labels), Math.max(...labels)];
-    const classes = Array.isArray(dataset.classes) ? dataset.classes.length : undefined;
+    const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] });
+    const { train, eval: evalRows } = splitRows(rows, params);
+    const space = await datasetLabelSpace(dataset);
+    // The run's tolerance (the form defaults it to the dataset's k) decides flexible accuracy.
+    const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
+    const labelRange = space.task === 'regression' ? space.labelRange : null;
+    const classes = space.task === 'classification' ? space.numClasses : undefined;
     await reporter.log(
-      `${train.length} train rows, ${evalRows.length} eval rows; label range ${labelRange.join('…')}`,
+      `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold})`}; ${
+        labelRange ? `label range ${labelRange.join('…')}` : `${classes} classes`
+      }`,
     );
 
     const store = getArtifactStore();
@@ -88,28 +80,7 @@ export async function trainRun(
         loaded.model,
         loaded.tokenizer,
         { train, eval: evalRows },
-        {
-          task,
-          epochs: params.epochs,
-          batchSize: params.batchSize,
-          maxLength: params.maxLength,
-          learningRate: params.lr,
-          weightDecay: params.weightDecay,
-          warmupRatio: params.warmupRatio,
-          dropout: params.dropout,
-          seed: params.seed,
-          freezeLayers: params.freezeLayers,
-          tolerance: params.tolerance,
-          labelRange,
-          threads,
-          numLabels: task === 'classification' ? classes : undefined,
-          earlyStopping:
-            params.earlyStoppingPatience > 0
-              ? task === 'regression'
-                ? { metric: 'mae', patience: params.earlyStoppingPatience, mode: 'min' }
-                : { metric: 'accuracy', patience: params.earlyStoppingPatience, mode: 'max' }
-              : undefined,
-        },
+        { ...fineTuneOptions(params, { task, labelRange, numLabels: classes }), threads },
         {
           onStep: (e) => reporter.step(e, params.maxSteps),
           onEpoch: async (e: EpochEvent) => {
@@ -154,31 +125,15 @@ export async function trainRun(
     }
 
     // Final predictions on the eval set (also gives metrics when the step limit cut an epoch short).
-    const preds = await predictOnThreads(
-      loaded.model,
-      loaded.tokenizer,
-      evalRows.map((r) => r.text),
-      { maxLength: params.maxLength, threads },
-    );
-    const evalLabels = evalRows.map((r) => r.label);
-    const finalMetrics =
-      task === 'regression'
-        ? regressionScores(
-            preds.map((p) => p.prediction),
-            evalLabels,
-            params.tolerance,
-            labelRange,
-          )
-        : classificationScores(
-            preds.map((p) => p.prediction),
-            evalLabels,
-          );
-    const reference = referenceScores(
-      task,
+    const scored = await scoreModelOnThreads(loaded.model, loaded.tokenizer, evalRows, {
+      ...scoring,
+      maxLength: params.maxLength,
+      threads,
+    });
+    const reference = scoreReference(
       train.map((r) => r.label),
-      evalLabels,
-      params.tolerance,
-      labelRange,
+      evalRows,
+      scoring,
     );
 
     const modelId = await saveResultModel(
@@ -192,9 +147,7 @@ export async function trainRun(
     loaded.model.dispose();
 
     const summary: TRunSummary = {
-      metrics: toSummaryMetrics(finalMetrics),
-      reference: { kind: reference.kind, metrics: toSummaryMetrics(reference.metrics) },
-      errorReduction: summaryReduction(task, finalMetrics, reference.metrics),
+      ...scoringSummary(task, scored, reference),
       trainRows: train.length,
       evalRows: evalRows.length,
       steps: result.steps,
@@ -207,9 +160,8 @@ export async function trainRun(
       modelId,
       datasetId: dataset.id,
       split: 'eval',
-      metrics: finalMetrics,
+      scores: scored,
       rows: evalRows,
-      predictions: preds,
     });
     await checkpoints.remove();
     await reporter.log(

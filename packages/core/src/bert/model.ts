@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LABEL_RANGE_FIELD } from '../hf/config.ts';
 import type { F32Tensor, TensorMap } from '../safetensors/index.ts';
 import { type BertArchConfig, validateArch } from './config.ts';
 import { bertTensorShapes, type HeadKind } from './params.ts';
@@ -28,6 +29,8 @@ export class BertModel {
   readonly numLabels: number;
   /** Classification: class names in label order, saved as id2label (default LABEL_i). */
   labelNames: string[] | null = null;
+  /** Regression: the label range [min, max] it was trained for, saved in config.json (see LABEL_RANGE_FIELD). */
+  labelRange: [number, number] | null = null;
   private readonly id = nextModelId++;
 
   private constructor(
@@ -106,7 +109,9 @@ export class BertModel {
   /** Config to save with the weights (num_labels and problem_type follow the head). */
   exportConfig(): BertArchConfig {
     const c: BertArchConfig = { ...this.config };
+    delete c[LABEL_RANGE_FIELD];
     if (this.head === 'regression') {
+      if (this.labelRange) c[LABEL_RANGE_FIELD] = [...this.labelRange];
       Object.assign(c, {
         architectures: ['BertForSequenceClassification'],
         num_labels: 1,

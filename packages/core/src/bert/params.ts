@@ -1,8 +1,9 @@
+import type { TTask } from '../datasets/schemas.ts';
 import { expectedBertTensors } from '../hf/tensors.ts';
 import type { BertArchConfig } from './config.ts';
 
-/** What sits on top of the encoder. */
-export type HeadKind = 'regression' | 'classification' | 'masked-lm' | 'none';
+/** What sits on top of the encoder: a task head (see `TTask`), the masked-LM head, or none. */
+export type HeadKind = TTask | 'masked-lm' | 'none';
 
 /**
  * Canonical (Hugging Face) names and shapes of every tensor the model holds with the given head: the

@@ -1,16 +1,24 @@
 export { type ModelRowFacts, modelRowFacts } from './model-facts.ts';
 export {
-  errorReduction,
+  scoringSummary,
   type TEvalMetrics,
   type TRunSummary,
+  toSummaryMetrics,
   ZEvalMetrics,
   ZRunSummary,
 } from './run-summary.ts';
 export {
+  EVALUATE_PARAM_DEFAULTS,
+  fineTuneOptions,
+  PRETRAIN_PARAM_DEFAULTS,
+  pretrainOptions,
+  type TEvaluateParams,
+  type TLabelSpaceFacts,
   type TPretrainParams,
   TRAIN_PARAM_DEFAULTS,
   TRAIN_PARAM_HELP,
   type TTrainParams,
+  ZEvaluateParams,
   ZPretrainParams,
   ZTrainParams,
 } from './train-params.ts';

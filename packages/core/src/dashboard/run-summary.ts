@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { TTask } from '../datasets/schemas.ts';
+import { errorReductions } from '../metrics/regression.ts';
+import type { TMetricValues, TScores } from '../metrics/score.ts';
 
 /** Eval-set metrics of one model (DESIGN.md "Metrics"). */
 export const ZEvalMetrics = z
@@ -9,6 +12,8 @@ export const ZEvalMetrics = z
     flexibleAccuracy: z.number().optional(),
     macroF1: z.number().optional(),
     loss: z.number().optional(),
+    /** Rows scored. */
+    n: z.number().optional(),
   })
   .catchall(z.unknown());
 export type TEvalMetrics = z.infer<typeof ZEvalMetrics>;
@@ -26,6 +31,8 @@ export const ZRunSummary = z.object({
   metrics: ZEvalMetrics,
   reference: z.object({ kind: z.string(), metrics: ZEvalMetrics }).optional(),
   errorReduction: z.object({ mae: z.number().nullable(), flexible: z.number().nullable() }).optional(),
+  /** The metrics on the real and on the synthetic rows of the scored set (when rows carry a source). */
+  bySource: z.object({ real: ZEvalMetrics.optional(), synthetic: ZEvalMetrics.optional() }).optional(),
   trainRows: z.number().optional(),
   evalRows: z.number().optional(),
   steps: z.number().optional(),
@@ -35,8 +42,35 @@ export const ZRunSummary = z.object({
 });
 export type TRunSummary = z.infer<typeof ZRunSummary>;
 
-/** 1 − model / reference; null when the reference makes no errors (no reduction is defined). */
-export function errorReduction(model: number, reference: number): number | null {
-  if (!Number.isFinite(model) || !Number.isFinite(reference) || reference <= 0) return null;
-  return 1 - model / reference;
+/** Metric keys of the engine and metrics.json (snake_case) → summary keys (camelCase). */
+export function toSummaryMetrics(m: Readonly<TMetricValues>): TEvalMetrics {
+  return {
+    mae: m.mae,
+    rmse: m.rmse,
+    accuracy: m.accuracy,
+    flexibleAccuracy: m.flexible_accuracy,
+    macroF1: m.macro_f1,
+    loss: m.loss ?? m.train_loss,
+    n: m.n,
+  };
+}
+
+/**
+ * The scoring part of a run summary: the model's metrics (and per source), the named reference's
+ * and the error reductions against it.
+ */
+export function scoringSummary(
+  task: TTask,
+  scores: TScores,
+  reference: { kind: string; scores: TScores },
+): Pick<TRunSummary, 'metrics' | 'reference' | 'errorReduction' | 'bySource'> {
+  const bySource = scores.bySource
+    ? Object.fromEntries(Object.entries(scores.bySource).map(([k, m]) => [k, toSummaryMetrics(m)]))
+    : undefined;
+  return {
+    metrics: toSummaryMetrics(scores.metrics),
+    reference: { kind: reference.kind, metrics: toSummaryMetrics(reference.scores.metrics) },
+    errorReduction: errorReductions(task, scores.metrics, reference.scores.metrics),
+    ...(bySource ? { bySource } : {}),
+  };
 }

@@ -1,4 +1,9 @@
+// One contract per run kind: the parameters of a train, pretrain and evaluate run, with their
+// defaults, as stored in `Run.params`. The launch form, the HTTP API, the CLI and the worker all
+// parse with these schemas, and the engine options come from them through one mapping each
+// (`fineTuneOptions`, `pretrainOptions`), so no caller renames or re-defaults a field by hand.
 import { z } from 'zod';
+import type { TTask } from '../datasets/schemas.ts';
 
 /**
  * Hyper-parameters of a fine-tuning run as stored in `Run.params` and shown in the launch form.
@@ -19,6 +24,7 @@ export const TRAIN_PARAM_HELP = {
   trainFraction: 'Use only this fraction of the training rows (data-scaling sweeps).',
   tolerance: 'k for flexible accuracy: |round(prediction) − label| ≤ k counts as right.',
   seed: 'Seed for initialisation of the head, shuffling and dropout.',
+  fold: 'Cross-validation: score on this fold of the dataset and train on the others (needs assigned folds).',
 } as const;
 
 export const ZTrainParams = z.object({
@@ -37,9 +43,63 @@ export const ZTrainParams = z.object({
   seed: z.number().int().min(0).default(0),
   /** Stop after this many optimizer steps in total (demo and tests); 0 = no limit. */
   maxSteps: z.number().int().min(0).default(0),
+  /** Cross-validation fold scored by this run (the dataset's assigned folds); absent = train/eval split. */
+  fold: z.number().int().min(0).max(99).optional(),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});
+
+/** What the fine-tuning engine needs besides the run's parameters: the dataset's label space. */
+export interface TLabelSpaceFacts {
+  task: TTask;
+  /** Regression: the dataset's label range. */
+  labelRange?: readonly [number, number] | null;
+  /** Classification: the number of classes. */
+  numLabels?: number;
+}
+
+/**
+ * The engine options (`fineTune`'s `TTrainOptionsInput`) of a run's parameters: the one place where
+ * `lr` becomes `learningRate` and `earlyStoppingPatience` becomes an early-stopping rule (MAE for
+ * regression, accuracy for classification).
+ */
+export function fineTuneOptions(params: TTrainParams, space: TLabelSpaceFacts) {
+  const { task } = space;
+  return {
+    task,
+    epochs: params.epochs,
+    batchSize: params.batchSize,
+    maxLength: params.maxLength,
+    learningRate: params.lr,
+    weightDecay: params.weightDecay,
+    warmupRatio: params.warmupRatio,
+    dropout: params.dropout,
+    seed: params.seed,
+    freezeLayers: params.freezeLayers,
+    tolerance: params.tolerance,
+    labelRange:
+      task === 'regression' && space.labelRange ? ([...space.labelRange] as [number, number]) : undefined,
+    numLabels: task === 'classification' ? space.numLabels : undefined,
+    earlyStopping:
+      params.earlyStoppingPatience > 0
+        ? task === 'regression'
+          ? { metric: 'mae', patience: params.earlyStoppingPatience, mode: 'min' as const }
+          : { metric: 'accuracy', patience: params.earlyStoppingPatience, mode: 'max' as const }
+        : undefined,
+  };
+}
+
+/**
+ * Parameters of an evaluate run (a model with a trained head scored on a dataset split). The
+ * tolerance defaults to the dataset's own k when absent.
+ */
+export const ZEvaluateParams = z.object({
+  split: z.enum(['train', 'eval', 'test']).default('eval'),
+  tolerance: z.number().min(0).max(100).optional(),
+  maxLength: z.number().int().min(8).max(512).default(TRAIN_PARAM_DEFAULTS.maxLength),
+});
+export type TEvaluateParams = z.infer<typeof ZEvaluateParams>;
+export const EVALUATE_PARAM_DEFAULTS: TEvaluateParams = ZEvaluateParams.parse({});
 
 /** Hyper-parameters of in-app MLM pretraining (run.pretrain). */
 export const ZPretrainParams = z.object({
@@ -53,6 +113,27 @@ export const ZPretrainParams = z.object({
   heads: z.number().int().min(1).max(16).default(2),
   vocabSize: z.number().int().min(100).max(60_000).default(4000),
   maxSteps: z.number().int().min(0).default(0),
-  seed: z.number().int().min(0).default(0),
+  seed: z.number().int().min(0).default(TRAIN_PARAM_DEFAULTS.seed),
 });
 export type TPretrainParams = z.infer<typeof ZPretrainParams>;
+export const PRETRAIN_PARAM_DEFAULTS: TPretrainParams = ZPretrainParams.parse({});
+
+/** The engine options (`pretrainMlm`'s) of a pretraining run's parameters. */
+export function pretrainOptions(p: TPretrainParams) {
+  return {
+    config: {
+      hidden_size: p.hiddenSize,
+      num_hidden_layers: p.layers,
+      num_attention_heads: p.heads,
+      intermediate_size: p.hiddenSize * 4,
+      max_position_embeddings: Math.max(64, p.maxLength),
+    },
+    vocabSize: p.vocabSize,
+    epochs: p.epochs,
+    batchSize: p.batchSize,
+    maxLength: p.maxLength,
+    learningRate: p.lr,
+    maskProbability: p.maskProbability,
+    seed: p.seed,
+  };
+}

@@ -9,19 +9,22 @@ export class HfModelError extends InputError {
   }
 }
 
-/** Which head sits on the encoder, as named by transformers' architectures. */
-export type HeadKind = 'none' | 'sequence-classification' | 'masked-lm';
+/**
+ * Which head a checkpoint carries, as named by transformers' architectures (a sequence-classification
+ * head serves either task; `HeadKind` in bert/ is the head of a loaded model).
+ */
+export type HfHead = 'none' | 'sequence-classification' | 'masked-lm';
 
 export const ARCHITECTURE_HEADS = {
   BertModel: 'none',
   BertForSequenceClassification: 'sequence-classification',
   BertForMaskedLM: 'masked-lm',
-} as const satisfies Record<string, HeadKind>;
+} as const satisfies Record<string, HfHead>;
 export type BertArchitecture = keyof typeof ARCHITECTURE_HEADS;
 
-export function architectureForHead(head: HeadKind): BertArchitecture {
+export function architectureForHead(head: HfHead): BertArchitecture {
   const found = Object.entries(ARCHITECTURE_HEADS).find(([, h]) => h === head);
-  return (found as [BertArchitecture, HeadKind])[0];
+  return (found as [BertArchitecture, HfHead])[0];
 }
 
 /** Activations the encoder implements (bert/config.ts validateArch accepts the same list). */
@@ -125,9 +128,30 @@ export function parseBertConfig(json: unknown, source = 'config.json'): BertConf
 }
 
 /** The head named by `architectures`, or undefined when the config names none. */
-export function headFromConfig(config: BertConfig): HeadKind | undefined {
+export function headFromConfig(config: BertConfig): HfHead | undefined {
   const arch = config.architectures?.[0];
   return arch === undefined ? undefined : ARCHITECTURE_HEADS[arch as BertArchitecture];
+}
+
+/**
+ * config.json key where TuneLab keeps a regression model's label range [min, max] (the range of the
+ * dataset it was trained on), so scoring it later clamps to that scale and not to whatever file is
+ * scored. transformers ignores unknown keys.
+ */
+export const LABEL_RANGE_FIELD = 'tunelab_label_range';
+
+/** The stored label range of a config, or null when it has none (or a malformed one). */
+export function labelRangeOfConfig(config: Record<string, unknown>): [number, number] | null {
+  const r = config[LABEL_RANGE_FIELD];
+  if (!Array.isArray(r) || r.length !== 2) return null;
+  const [lo, hi] = r as unknown[];
+  return typeof lo === 'number' &&
+    typeof hi === 'number' &&
+    Number.isFinite(lo) &&
+    Number.isFinite(hi) &&
+    lo <= hi
+    ? [lo, hi]
+    : null;
 }
 
 /** Label names in id order: id2label when given, else LABEL_0…LABEL_{n−1} as transformers does. */
@@ -141,7 +165,7 @@ export function labelNames(config: BertConfig): string[] {
  * num_labels, id2label, label2id and problem_type (regression for one output, else single-label
  * classification unless multi-label was set), the fields transformers reads to rebuild the head.
  */
-export function configForExport(config: BertConfig, head: HeadKind, numLabels?: number): BertConfig {
+export function configForExport(config: BertConfig, head: HfHead, numLabels?: number): BertConfig {
   const out: BertConfig = { ...config, model_type: 'bert', architectures: [architectureForHead(head)] };
   if (head === 'sequence-classification') {
     const n = numLabels ?? config.num_labels ?? 2;

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type TensorMap, writeSafetensorsFile } from '../safetensors/index.ts';
 import { tokenizerFiles, type WordPieceTokenizer } from '../tokenizer/index.ts';
-import { type BertConfig, configForExport, type HeadKind, HfModelError, parseBertConfig } from './config.ts';
+import { type BertConfig, configForExport, type HfHead, HfModelError, parseBertConfig } from './config.ts';
 import { normaliseBertTensors } from './tensors.ts';
 
 export interface ExportHfModelInput {
@@ -10,7 +10,7 @@ export interface ExportHfModelInput {
   /** Canonical names (as returned by importHfModel or the encoder). */
   tensors: TensorMap;
   tokenizer: WordPieceTokenizer;
-  head: HeadKind;
+  head: HfHead;
   /** Extra `__metadata__` for model.safetensors; `format: "pt"` is always set (transformers requires it). */
   metadata?: Record<string, string>;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readSafetensorsFile, type TensorMap } from '../safetensors/index.ts';
 import { loadTokenizerFromDir, type WordPieceTokenizer } from '../tokenizer/index.ts';
-import { type BertConfig, type HeadKind, HfModelError, parseBertConfig } from './config.ts';
+import { type BertConfig, type HfHead, HfModelError, parseBertConfig } from './config.ts';
 import { normaliseBertTensors } from './tensors.ts';
 
 export interface ImportedHfModel {
@@ -12,7 +12,7 @@ export interface ImportedHfModel {
   /** Canonical (`bert.`-prefixed) names, float32, in canonical order. */
   tensors: TensorMap;
   tokenizer: WordPieceTokenizer;
-  headKind: HeadKind;
+  headKind: HfHead;
   /** Files read, relative to the folder. */
   files: string[];
   /** Checkpoint tensors dropped as not needed (position_ids buffers, NSP head, tied copies). */

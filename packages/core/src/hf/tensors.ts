@@ -1,5 +1,5 @@
 import type { F32Tensor, TensorMap } from '../safetensors/index.ts';
-import { type BertConfig, type HeadKind, HfModelError } from './config.ts';
+import { type BertConfig, type HfHead, HfModelError } from './config.ts';
 
 export interface ExpectedTensor {
   /** Canonical Hugging Face name, e.g. `bert.encoder.layer.0.attention.self.query.weight`. */
@@ -27,7 +27,7 @@ export function expectedBertTensors(
     | 'type_vocab_size'
     | 'num_hidden_layers'
   > & { num_labels?: number | null },
-  head: HeadKind,
+  head: HfHead,
   numLabels?: number,
 ): ExpectedTensor[] {
   const H = config.hidden_size;
@@ -92,7 +92,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 export interface NormalisedTensors {
   tensors: TensorMap;
-  headKind: HeadKind;
+  headKind: HfHead;
   /** Original names dropped as not needed (position_ids buffers, NSP head, tied decoder copies). */
   ignored: string[];
 }
@@ -128,7 +128,7 @@ export function normaliseBertTensors(raw: TensorMap, config: BertConfig, source:
   if (hasClassifier && hasMlm) {
     throw new HfModelError(`${source}: has both a classifier and cls.predictions head; expected one head`);
   }
-  const inferred: HeadKind = hasClassifier ? 'sequence-classification' : hasMlm ? 'masked-lm' : 'none';
+  const inferred: HfHead = hasClassifier ? 'sequence-classification' : hasMlm ? 'masked-lm' : 'none';
   const declared = config.architectures?.[0];
   const declaredHead = declared === undefined ? undefined : headOf(declared);
   if (declaredHead !== undefined && declaredHead !== inferred) {
@@ -183,7 +183,7 @@ export function normaliseBertTensors(raw: TensorMap, config: BertConfig, source:
   return { tensors: ordered, headKind: inferred, ignored };
 }
 
-function headOf(architecture: string): HeadKind | undefined {
+function headOf(architecture: string): HfHead | undefined {
   if (architecture === 'BertModel') return 'none';
   if (architecture === 'BertForSequenceClassification') return 'sequence-classification';
   if (architecture === 'BertForMaskedLM') return 'masked-lm';

@@ -14,10 +14,22 @@ export {
   errorReductions,
   flexibleAccuracy,
   flexibleErrors,
+  labelRangeOf,
   mae,
   type RegressionMetricOptions,
   type RegressionMetrics,
   regressionMetrics,
   rmse,
   roundClamp,
+  roundHalfAwayFromZero,
 } from './regression.ts';
+export {
+  referencePredictor,
+  scorePredictions,
+  scoreReference,
+  type TLabelSpace,
+  type TMetricValues,
+  type TReferencePredictor,
+  type TScoredRow,
+  type TScores,
+} from './score.ts';

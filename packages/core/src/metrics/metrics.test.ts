@@ -7,6 +7,7 @@ import {
   errorReductions,
   flexibleAccuracy,
   flexibleErrors,
+  labelRangeOf,
   MetricsError,
   macroF1,
   mae,
@@ -14,6 +15,7 @@ import {
   regressionMetrics,
   rmse,
   roundClamp,
+  roundHalfAwayFromZero,
 } from './index.ts';
 
 describe('regression metrics (hand-computed)', () => {
@@ -27,8 +29,10 @@ describe('regression metrics (hand-computed)', () => {
     expect(mae(preds, labels)).toBeCloseTo(6.3 / 5, 12);
     expect(rmse(preds, labels)).toBeCloseTo(Math.sqrt(10.45 / 5), 12);
   });
-  it('rounds half up and clamps to the label range', () => {
+  it('clamps to the label range, then rounds half away from zero', () => {
     expect([6.7, -0.4, 2.5, 2.49].map((p) => roundClamp(p, 0, 6))).toEqual([6, 0, 3, 2]);
+    expect([-2.5, -1.5, -0.5, 0.5, 1.5].map(roundHalfAwayFromZero)).toEqual([-3, -2, -1, 1, 2]);
+    expect([-2.5, -5.7, 5.5].map((p) => roundClamp(p, -5, 5))).toEqual([-3, -5, 5]);
   });
   it('accuracy and flexible accuracy', () => {
     expect(accuracy(preds, labels, range)).toBe(3 / 5);
@@ -37,11 +41,13 @@ describe('regression metrics (hand-computed)', () => {
     expect(flexibleAccuracy(preds, labels, { ...range, tolerance: 0 })).toBe(3 / 5);
     expect(flexibleAccuracy(preds, labels, { ...range, tolerance: 3 })).toBe(1);
   });
-  it('takes the label range from the labels when not given', () => {
-    // range [0, 6] from the labels, same as above
-    expect(accuracy(preds, labels)).toBe(3 / 5);
-    // range [1, 1]: every prediction clamps to 1 → hits where label is 1
-    expect(accuracy([5, 0], [1, 1])).toBe(1);
+  it('never takes the range from the labels being scored: without one, nothing is clamped', () => {
+    // 7.2 rounds to 7 ≠ 6 and −0.8 to −1 ≠ 0 once unclamped: hits 1 only (label 1 from 1.4)
+    expect(accuracy(preds, labels)).toBe(1 / 5);
+    // labels all 1 would give the range [1, 1] and clamp everything to 1; unclamped 5 and 0 miss
+    expect(accuracy([5, 0], [1, 1])).toBe(0);
+    expect(labelRangeOf([3, 0, 6, 1])).toEqual([0, 6]);
+    expect(labelRangeOf(Array.from({ length: 300_000 }, (_, i) => i % 7))).toEqual([0, 6]);
   });
   it('regressionMetrics returns the CLI keys', () => {
     const m = regressionMetrics(preds, labels, range);
@@ -53,9 +59,17 @@ describe('regression metrics (hand-computed)', () => {
     expect(errorReduction(1, 0.5)).toBe(-1);
     expect(errorReduction(0, 0)).toBeNull();
     // reference predicts 3 everywhere: errors 2, 1, 3, 3, 2 → MAE 11/5; flexible errors (>1): 2, 3, 3, 2 → 4
-    const r = errorReductions(preds, [3, 3, 3, 3, 3], labels, range);
-    expect(r.mae_reduction).toBeCloseTo(1 - 6.3 / 11, 12);
-    expect(r.flexible_error_reduction).toBeCloseTo(1 - 1 / 4, 12);
+    const model = regressionMetrics(preds, labels, range);
+    const ref = regressionMetrics([3, 3, 3, 3, 3], labels, range);
+    const r = errorReductions('regression', model, ref);
+    expect(r.mae).toBeCloseTo(1 - 6.3 / 11, 12);
+    expect(r.flexible).toBeCloseTo(1 - 1 / 4, 12);
+    // classification: errors are wrong classes; no MAE
+    expect(errorReductions('classification', { accuracy: 0.8 }, { accuracy: 0.6 })).toEqual({
+      mae: null,
+      flexible: expect.closeTo(0.5, 12),
+    });
+    expect(errorReductions('regression', {}, ref)).toEqual({ mae: null, flexible: null });
   });
   it('refuses empty, mismatched or non-finite input with a precise message', () => {
     expect(() => mae([], [])).toThrow(MetricsError);

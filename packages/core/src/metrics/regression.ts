@@ -1,9 +1,12 @@
 import { checkPairs, MetricsError } from './errors.ts';
 
 export interface RegressionMetricOptions {
-  /** Lowest label of the scale (default: the smallest label seen). */
+  /**
+   * Lowest label of the scale: the dataset's, or the model's stored training range, never the min of
+   * the labels being scored. Without a bound, predictions are not clamped on that side.
+   */
   labelMin?: number;
-  /** Highest label of the scale (default: the largest label seen). */
+  /** Highest label of the scale (same rule as labelMin). */
   labelMax?: number;
   /** k of flexible accuracy (default 1). */
   tolerance?: number;
@@ -41,27 +44,44 @@ export function rmse(predictions: ArrayLike<number>, labels: ArrayLike<number>):
 }
 
 /**
- * The label a regression output stands for: clamp(round(ŷ), min, max), rounding halves up
- * (Math.round: 2.5 → 3). With integer bounds, rounding then clamping equals clamping then rounding.
- * @example roundClamp(6.7, 0, 6) // 6; roundClamp(-0.4, 0, 6) // 0; roundClamp(2.5, 0, 6) // 3
+ * Rounds to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3), as the study rounds;
+ * Math.round would send −2.5 to −2.
  */
-export function roundClamp(prediction: number, labelMin: number, labelMax: number): number {
-  return Math.min(labelMax, Math.max(labelMin, Math.round(prediction)));
+export function roundHalfAwayFromZero(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
 }
 
-function resolveRange(labels: ArrayLike<number>, opts: RegressionMetricOptions): [number, number] {
-  let lo = opts.labelMin;
-  let hi = opts.labelMax;
-  if (lo === undefined || hi === undefined) {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < labels.length; i++) {
-      min = Math.min(min, labels[i] as number);
-      max = Math.max(max, labels[i] as number);
-    }
-    lo ??= min;
-    hi ??= max;
+/**
+ * The label a regression output stands for: clamp ŷ to [min, max], then round half away from zero.
+ * @example roundClamp(6.7, 0, 6) // 6; roundClamp(-0.4, 0, 6) // 0; roundClamp(2.5, 0, 6) // 3
+ */
+export function roundClamp(
+  prediction: number,
+  labelMin = Number.NEGATIVE_INFINITY,
+  labelMax = Number.POSITIVE_INFINITY,
+): number {
+  return roundHalfAwayFromZero(Math.min(labelMax, Math.max(labelMin, prediction)));
+}
+
+/**
+ * [min, max] of a set of labels in one pass (no argument spread, so any size works). This is how a
+ * dataset's range is derived when it stores none; never use it on the rows being scored.
+ * @example labelRangeOf([3, 0, 6]) // [0, 6]
+ */
+export function labelRangeOf(labels: Iterable<number>): [number, number] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const y of labels) {
+    if (y < min) min = y;
+    if (y > max) max = y;
   }
+  if (min > max) throw new MetricsError('label range: no labels to take a range from');
+  return [min, max];
+}
+
+function resolveRange(opts: RegressionMetricOptions): [number, number] {
+  const lo = opts.labelMin ?? Number.NEGATIVE_INFINITY;
+  const hi = opts.labelMax ?? Number.POSITIVE_INFINITY;
   if (lo > hi) throw new MetricsError(`label range: labelMin ${lo} is above labelMax ${hi}`);
   return [lo, hi];
 }
@@ -76,7 +96,7 @@ function tolerance(opts: RegressionMetricOptions): number {
 const EPS = 1e-9;
 
 /**
- * Exact accuracy: (1/n) · #{i : clamp(round(ŷᵢ)) = yᵢ}.
+ * Strict accuracy: (1/n) · #{i : round(clamp(ŷᵢ)) = yᵢ}.
  * @example accuracy([1.4, 2.6, 7], [1, 2, 6], {labelMin: 0, labelMax: 6}) // 2/3 (7 clamps to 6)
  */
 export function accuracy(
@@ -85,7 +105,7 @@ export function accuracy(
   opts: RegressionMetricOptions = {},
 ): number {
   const n = checkPairs(predictions, labels, 'accuracy');
-  const [lo, hi] = resolveRange(labels, opts);
+  const [lo, hi] = resolveRange(opts);
   let hits = 0;
   for (let i = 0; i < n; i++) {
     if (Math.abs(roundClamp(predictions[i] as number, lo, hi) - (labels[i] as number)) <= EPS) hits++;
@@ -94,7 +114,7 @@ export function accuracy(
 }
 
 /**
- * Number of flexible errors: #{i : |clamp(round(ŷᵢ)) − yᵢ| > k}, k = tolerance (default 1).
+ * Number of flexible errors: #{i : |round(clamp(ŷᵢ)) − yᵢ| > k}, k = tolerance (default 1).
  * @example flexibleErrors([0, 3.6, 5], [2, 3, 3], {labelMin: 0, labelMax: 6}) // 2 (|0−2|, |5−3| > 1)
  */
 export function flexibleErrors(
@@ -103,7 +123,7 @@ export function flexibleErrors(
   opts: RegressionMetricOptions = {},
 ): number {
   const n = checkPairs(predictions, labels, 'flexible errors');
-  const [lo, hi] = resolveRange(labels, opts);
+  const [lo, hi] = resolveRange(opts);
   const k = tolerance(opts);
   let errors = 0;
   for (let i = 0; i < n; i++) {
@@ -113,7 +133,7 @@ export function flexibleErrors(
 }
 
 /**
- * Flexible accuracy: (1/n) · #{i : |clamp(round(ŷᵢ)) − yᵢ| ≤ k} = 1 − flexibleErrors/n.
+ * Flexible accuracy: (1/n) · #{i : |round(clamp(ŷᵢ)) − yᵢ| ≤ k} = 1 − flexibleErrors/n.
  * @example flexibleAccuracy([0, 3.6, 5], [2, 3, 3], {labelMin: 0, labelMax: 6}) // 1/3
  */
 export function flexibleAccuracy(
@@ -151,25 +171,35 @@ export function errorReduction(modelErrors: number, referenceErrors: number): nu
   return referenceErrors === 0 ? null : 1 - modelErrors / referenceErrors;
 }
 
+/** Error reductions of DESIGN.md ("Metrics"); null where undefined. */
 export interface ErrorReductions {
-  /** 1 − MAE(model) / MAE(reference). */
-  mae_reduction: number | null;
-  /** 1 − flexibleErrors(model) / flexibleErrors(reference). */
-  flexible_error_reduction: number | null;
+  /** 1 − MAE(model) / MAE(reference); null for classification. */
+  mae: number | null;
+  /** 1 − flexible errors(model) / flexible errors(reference); classification counts wrong classes. */
+  flexible: number | null;
 }
 
-/** Both error reductions of DESIGN.md for a model and a reference scored on the same labels. */
+/**
+ * Both error reductions for a model and a reference scored on the same rows, from their metrics
+ * (keys as `regressionMetrics` / `classificationMetrics`). The flexible error rate 1 − flexible
+ * accuracy has the same ratio as the error counts, since n is shared.
+ * @example errorReductions('regression', {mae: 0.6, flexible_accuracy: 0.9}, {mae: 0.8, flexible_accuracy: 0.6})
+ *   // {mae: 0.25, flexible: 0.75}
+ */
+type ScoredErrors = Readonly<{ mae?: number; accuracy?: number; flexible_accuracy?: number }>;
+
 export function errorReductions(
-  modelPredictions: ArrayLike<number>,
-  referencePredictions: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  opts: RegressionMetricOptions = {},
+  task: 'regression' | 'classification',
+  model: ScoredErrors,
+  reference: ScoredErrors,
 ): ErrorReductions {
-  return {
-    mae_reduction: errorReduction(mae(modelPredictions, labels), mae(referencePredictions, labels)),
-    flexible_error_reduction: errorReduction(
-      flexibleErrors(modelPredictions, labels, opts),
-      flexibleErrors(referencePredictions, labels, opts),
-    ),
-  };
+  const ratio = (m: number | undefined, r: number | undefined) =>
+    m === undefined || r === undefined ? null : errorReduction(m, r);
+  if (task === 'classification') {
+    const wrong = (m: ScoredErrors) => (m.accuracy === undefined ? undefined : 1 - m.accuracy);
+    return { mae: null, flexible: ratio(wrong(model), wrong(reference)) };
+  }
+  const flexErr = (m: ScoredErrors) =>
+    m.flexible_accuracy === undefined ? undefined : 1 - m.flexible_accuracy;
+  return { mae: ratio(model.mae, reference.mae), flexible: ratio(flexErr(model), flexErr(reference)) };
 }

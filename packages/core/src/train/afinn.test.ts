@@ -4,10 +4,10 @@ import { initBackend } from '../backend/index.ts';
 import { presetConfig } from '../bert/config.ts';
 import { BertModel } from '../bert/model.ts';
 import { Rng } from '../bert/rng.ts';
+import { scorePredictions } from '../metrics/index.ts';
 import { buildWordPieceVocab, WordPieceTokenizer } from '../tokenizer/index.ts';
 import { fineTune } from './fine-tune.ts';
-import { regressionScores } from './metrics.ts';
-import { evaluate } from './predict.ts';
+import { scoreModel } from './score.ts';
 
 // Real data: AFINN-165 word valence (−5..+5). A small random-init BERT must beat the
 // mean-of-training-labels predictor on held-out words; it can, because related words share
@@ -49,13 +49,13 @@ describe('fine-tuning learns AFINN-165 word valence', () => {
       },
     );
     const mean = train.reduce((s, e) => s + e.label, 0) / train.length;
-    const baseline = regressionScores(
+    const space = { task: 'regression', labelRange: [-5, 5], tolerance: 1 } as const;
+    const baseline = scorePredictions(
       test.map(() => mean),
-      test.map((e) => e.label),
-      1,
-      [-5, 5],
-    );
-    const tuned = evaluate(model, tokenizer, test, { maxLength: 10, labelRange: [-5, 5] });
+      test,
+      space,
+    ).metrics;
+    const tuned = scoreModel(model, tokenizer, test, { ...space, maxLength: 10 }).metrics;
     model.dispose();
     expect(tuned.mae).toBeLessThan(0.9 * (baseline.mae as number));
   }, 120_000);

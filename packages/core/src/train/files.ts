@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readDataset, ZDatasetSpec } from '../datasets/index.ts';
-import type { TaskKind, TrainExample } from './types.ts';
+import type { TTask } from '../datasets/schemas.ts';
+import type { TrainExample } from './types.ts';
 
 export interface LabelledFile {
   examples: TrainExample[];
@@ -16,7 +17,7 @@ export interface LabelledFile {
  */
 export async function readLabelledFile(
   path: string,
-  opts: { textColumn: string; labelColumn: string; task: TaskKind; classes?: string[] },
+  opts: { textColumn: string; labelColumn: string; task: TTask; classes?: string[] },
 ): Promise<LabelledFile> {
   const spec = ZDatasetSpec.parse({
     name: basename(path),

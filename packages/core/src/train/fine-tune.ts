@@ -2,10 +2,12 @@ import { fitBatchToHeap } from '../backend/memory.ts';
 import type { BertModel } from '../bert/model.ts';
 import { layerOf } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
+import { labelRangeOf } from '../metrics/regression.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import type { TextEncoder } from './batches.ts';
 import { trainLoop } from './loop.ts';
-import { scorePredictions, toPredictions } from './predict.ts';
+import { toPredictions } from './predict.ts';
+import { scoreModelPredictions } from './score.ts';
 import { sequenceObjective } from './sequence-objective.ts';
 import {
   type TrainCallbacks,
@@ -72,10 +74,12 @@ export async function fineTune(
   });
   const weights =
     o.task === 'classification' ? resolveClassWeights(o.classWeights, labels, model.numLabels) : null;
-  const labelRange: [number, number] = o.labelRange ?? [
-    Math.min(...labels, ...(data.eval ?? []).map((e) => e.label)),
-    Math.max(...labels, ...(data.eval ?? []).map((e) => e.label)),
-  ];
+  // The dataset's range when the caller knows it, else the range of all its labelled rows; saved
+  // with the model so later scoring clamps to the training scale.
+  const labelRange: [number, number] = o.labelRange
+    ? [o.labelRange[0], o.labelRange[1]]
+    : labelRangeOf([...labels, ...(data.eval ?? []).map((e) => e.label)]);
+  if (o.task === 'regression') model.labelRange = labelRange;
 
   const encodings: Encoding[] = data.train.map((e) => tokenizer.encode(e.text, o.maxLength));
   const microBatch = fitBatchToHeap(
@@ -92,7 +96,7 @@ export async function fineTune(
   });
   const evalSet = data.eval ?? [];
   const evalEncodings = evalSet.map((e) => tokenizer.encode(e.text, o.maxLength));
-  const evalOpts = { tolerance: o.tolerance, labelRange };
+  const evalOpts = { task: o.task, tolerance: o.tolerance, labelRange };
 
   const { status, epoch, step, history, best } = await trainLoop(
     model,
@@ -116,7 +120,7 @@ export async function fineTune(
         let metrics: Record<string, number> = {};
         if (evalSet.length > 0) {
           const logits = await ctx.logits(evalEncodings, Math.max(o.batchSize, 32));
-          metrics = scorePredictions(model, toPredictions(model, logits), evalSet, evalOpts);
+          metrics = scoreModelPredictions(model, evalSet, toPredictions(model, logits), evalOpts).metrics;
         }
         if (!o.earlyStopping) return { metrics };
         const all: Record<string, number> = { train_loss: trainMetrics.train_loss as number, ...metrics };

@@ -2,10 +2,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertModel } from '../bert/model.ts';
 import type { HeadKind } from '../bert/params.ts';
-import { type BertConfig, exportHfModel, importHfModel } from '../hf/index.ts';
+import { TRAIN_PARAM_DEFAULTS } from '../dashboard/train-params.ts';
+import type { TTask } from '../datasets/schemas.ts';
+import {
+  type BertConfig,
+  exportHfModel,
+  type HfHead,
+  importHfModel,
+  labelRangeOfConfig,
+} from '../hf/index.ts';
+import { labelRangeOf } from '../metrics/regression.ts';
 import type { WordPieceTokenizer } from '../tokenizer/index.ts';
 import { fineTune } from './fine-tune.ts';
-import type { TaskKind, TrainCallbacks, TrainExample, TrainResult, TTrainOptionsInput } from './types.ts';
+import type { TrainCallbacks, TrainExample, TrainResult, TTrainOptionsInput } from './types.ts';
 
 export interface LoadedModel {
   model: BertModel;
@@ -13,7 +22,7 @@ export interface LoadedModel {
 }
 
 /** The task a saved sequence-classification folder was trained for: one output or problem_type regression → regression. */
-export function taskOfConfig(config: { num_labels?: number; problem_type?: unknown }): TaskKind {
+export function taskOfConfig(config: { num_labels?: number; problem_type?: unknown }): TTask {
   return config.problem_type === 'regression' || config.num_labels === 1 ? 'regression' : 'classification';
 }
 
@@ -23,7 +32,7 @@ export function taskOfConfig(config: { num_labels?: number; problem_type?: unkno
  */
 export async function loadModel(
   dir: string,
-  opts: { task?: TaskKind; numLabels?: number; seed?: number } = {},
+  opts: { task?: TTask; numLabels?: number; seed?: number } = {},
 ): Promise<LoadedModel> {
   const imported = await importHfModel(dir);
   const c = imported.config;
@@ -42,10 +51,11 @@ export async function loadModel(
   if (head === 'classification' && c.id2label && Object.keys(c.id2label).length === numLabels) {
     model.labelNames = Array.from({ length: numLabels }, (_, i) => c.id2label?.[String(i)] ?? `LABEL_${i}`);
   }
+  if (head === 'regression') model.labelRange = labelRangeOfConfig(c);
   return { model, tokenizer: imported.tokenizer };
 }
 
-const HF_HEADS: Record<HeadKind, 'none' | 'sequence-classification' | 'masked-lm'> = {
+const HF_HEADS: Record<HeadKind, HfHead> = {
   regression: 'sequence-classification',
   classification: 'sequence-classification',
   'masked-lm': 'masked-lm',
@@ -86,12 +96,12 @@ export async function trainFolder(input: TrainFolderInput): Promise<TrainResult>
   const numLabels =
     task === 'classification'
       ? (input.options.numLabels ??
-        Math.max(...input.train.map((e) => e.label), ...(input.eval ?? []).map((e) => e.label)) + 1)
+        labelRangeOf([...input.train, ...(input.eval ?? [])].map((e) => e.label))[1] + 1)
       : 1;
   const { model, tokenizer } = await loadModel(input.modelDir, {
     task,
     numLabels,
-    seed: input.options.seed ?? 42,
+    seed: input.options.seed ?? TRAIN_PARAM_DEFAULTS.seed,
   });
   if (input.classes) model.labelNames = input.classes;
   try {

@@ -20,7 +20,6 @@ export {
   type TrainLoopSettings,
   trainLoop,
 } from './loop.ts';
-export { classificationScores, regressionScores } from './metrics.ts';
 export {
   type BatchLoss,
   type LossSpec,
@@ -30,15 +29,16 @@ export {
   type TrainBatch,
 } from './objective.ts';
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
+export { logitsOf, type PredictOptions, predict, toPredictions } from './predict.ts';
 export {
-  type EvaluateOptions,
-  evaluate,
-  logitsOf,
-  type PredictOptions,
-  predict,
-  scorePredictions,
-  toPredictions,
-} from './predict.ts';
+  labelSpaceFor,
+  type ModelScore,
+  type ScoreModelOptions,
+  scoreModel,
+  scoreModelOnThreads,
+  scoreModelPredictions,
+  type TScoreRow,
+} from './score.ts';
 export {
   type SequenceLossOptions,
   type SequenceTarget,

@@ -3,8 +3,7 @@ import { batchTensors, classify } from '../bert/encoder.ts';
 import type { BertModel } from '../bert/model.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks, padBatch, type TextEncoder } from './batches.ts';
-import { classificationScores, regressionScores } from './metrics.ts';
-import type { Prediction, TrainExample } from './types.ts';
+import type { Prediction } from './types.ts';
 
 export interface PredictOptions {
   maxLength?: number;
@@ -69,39 +68,4 @@ function argmax(xs: readonly number[]): number {
   let best = 0;
   for (let i = 1; i < xs.length; i++) if ((xs[i] as number) > (xs[best] as number)) best = i;
   return best;
-}
-
-export interface EvaluateOptions extends PredictOptions {
-  tolerance?: number;
-  labelRange?: readonly [number, number];
-}
-
-/** Metrics of the model on labelled examples (keys as in DESIGN.md; see metrics.ts). */
-export function evaluate(
-  model: BertModel,
-  tokenizer: TextEncoder,
-  examples: readonly TrainExample[],
-  opts: EvaluateOptions = {},
-): Record<string, number> {
-  const preds = predict(
-    model,
-    tokenizer,
-    examples.map((e) => e.text),
-    opts,
-  );
-  return scorePredictions(model, preds, examples, opts);
-}
-
-/** Metrics of predictions against the examples' labels. */
-export function scorePredictions(
-  model: BertModel,
-  predictions: readonly Prediction[],
-  examples: readonly TrainExample[],
-  opts: EvaluateOptions = {},
-): Record<string, number> {
-  const preds = predictions.map((p) => p.prediction);
-  const labels = examples.map((e) => e.label);
-  return model.head === 'regression'
-    ? regressionScores(preds, labels, opts.tolerance ?? 1, opts.labelRange)
-    : classificationScores(preds, labels);
 }

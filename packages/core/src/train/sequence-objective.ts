@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, classify, rowSeeder } from '../bert/encoder.ts';
+import type { TTask } from '../datasets/schemas.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { type BatchLoss, type Objective, paddedRows } from './objective.ts';
-import type { TaskKind } from './types.ts';
 
 export interface SequenceLossOptions {
-  task: TaskKind;
+  task: TTask;
   hiddenDropout: number;
   attentionDropout: number;
 }

@@ -1,33 +1,35 @@
 // Public contract of the training engine, used by the BullMQ worker and the CLI. Keep it stable:
 // add optional fields, never rename.
 import { z } from 'zod';
+import { TRAIN_PARAM_DEFAULTS as D } from '../dashboard/train-params.ts';
+import { ZTask } from '../datasets/schemas.ts';
 import type { TensorMap } from '../safetensors/index.ts';
 
-export const TASK_KINDS = ['regression', 'classification'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
-
-/** Hyperparameters of one fine-tuning run. Defaults follow common BERT fine-tuning recipes. */
+/**
+ * Hyperparameters of one fine-tuning run. Defaults are the run contract's (`ZTrainParams`), so the
+ * engine called directly (tests, benchmarks) trains as a run with default parameters does.
+ */
 export const ZTrainOptions = z.object({
-  task: z.enum(TASK_KINDS),
-  epochs: z.number().int().positive().default(3),
-  batchSize: z.number().int().positive().default(16),
-  maxLength: z.number().int().min(4).default(128),
-  learningRate: z.number().positive().default(5e-5),
+  task: ZTask,
+  epochs: z.number().int().positive().default(D.epochs),
+  batchSize: z.number().int().positive().default(D.batchSize),
+  maxLength: z.number().int().min(4).default(D.maxLength),
+  learningRate: z.number().positive().default(D.lr),
   /** Decoupled AdamW weight decay; never applied to biases and LayerNorm weights. */
-  weightDecay: z.number().min(0).default(0.01),
+  weightDecay: z.number().min(0).default(D.weightDecay),
   /** Fraction of all steps spent warming the learning rate up linearly from 0; then linear decay to 0. */
-  warmupRatio: z.number().min(0).max(1).default(0.1),
+  warmupRatio: z.number().min(0).max(1).default(D.warmupRatio),
   /** Clip gradients to this global L2 norm (0 disables). */
   maxGradNorm: z.number().min(0).default(1),
   /** Overrides the config's hidden and attention dropout when set. */
   dropout: z.number().min(0).max(0.9).optional(),
-  seed: z.number().int().default(42),
+  seed: z.number().int().default(D.seed),
   freezeEmbeddings: z.boolean().default(false),
   /** Freeze the first N encoder layers. */
-  freezeLayers: z.number().int().min(0).default(0),
+  freezeLayers: z.number().int().min(0).default(D.freezeLayers),
   /** Regression: |round(prediction) − label| ≤ tolerance counts as flexibly accurate. */
-  tolerance: z.number().min(0).default(1),
-  /** Regression: predictions are clamped to this range before accuracy (default: the labels' range). */
+  tolerance: z.number().min(0).default(D.tolerance),
+  /** Regression: the dataset's label range; predictions are clamped to it before rounding (default: the range of all given labels). Saved with the model. */
   labelRange: z.tuple([z.number(), z.number()]).optional(),
   /** Classification: number of classes (default: 1 + the largest label). Labels are 0..numLabels-1. */
   numLabels: z.number().int().min(2).optional(),

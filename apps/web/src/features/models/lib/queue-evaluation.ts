@@ -1,17 +1,19 @@
+import { ZEvaluateParams } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
 import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 
 export class EvaluationRefused extends Error {}
 
-export const ZEvaluateRequest = z.object({
+/** The evaluate run's contract (split, tolerance, max length) plus the dataset to score on. */
+export const ZEvaluateRequest = ZEvaluateParams.extend({
   datasetId: z.string().min(1, 'Choose a dataset'),
-  split: z.enum(['train', 'eval', 'test']).default('eval'),
 });
 
 /** Creates a Run of kind evaluate (a model with a trained head on a dataset split) and queues it. */
 export async function queueEvaluation(modelId: string, body: unknown): Promise<string> {
   const req = ZEvaluateRequest.parse(body);
+  const { datasetId: _, ...params } = req;
   const [model, dataset] = await Promise.all([
     prisma.model.findUnique({ where: { id: modelId } }),
     prisma.dataset.findUnique({ where: { id: req.datasetId } }),
@@ -32,7 +34,7 @@ export async function queueEvaluation(modelId: string, body: unknown): Promise<s
       kind: 'evaluate',
       model: { connect: { id: modelId } },
       dataset: { connect: { id: dataset.id } },
-      params: { split: req.split },
+      params,
     },
   ])) as [string];
   return runId;

@@ -1,0 +1,151 @@
+// Scoring predictions against labelled rows: the one place that picks the metrics of a task, applies
+// the label range and splits the figures by row source (DESIGN.md "Metrics").
+import type { TRowSource, TTask } from '../datasets/schemas.ts';
+import { classificationMetrics } from './classification.ts';
+import { MetricsError } from './errors.ts';
+import { regressionMetrics } from './regression.ts';
+
+/** What is being scored: a task and its label space. */
+export type TLabelSpace =
+  | {
+      task: 'regression';
+      /**
+       * [min, max] of the scale: the dataset's range, or the model's stored training range; null
+       * only when neither is known (predictions are then rounded but not clamped).
+       */
+      labelRange: readonly [number, number] | null;
+      /** k of flexible accuracy. */
+      tolerance: number;
+    }
+  | { task: 'classification'; numClasses: number };
+
+/** One scored row: its label and, where the dataset records it, where the row came from. */
+export interface TScoredRow {
+  label: number;
+  source?: TRowSource | null;
+}
+
+/** Metric values keyed as in metrics.json (mae, rmse, accuracy, flexible_accuracy, macro_f1, n). */
+export type TMetricValues = Record<string, number>;
+
+export interface TScores {
+  metrics: TMetricValues;
+  /** The same figures on the real and on the synthetic rows; present when rows carry a source. */
+  bySource?: Partial<Record<TRowSource, TMetricValues>>;
+  /** Classification: confusion_matrix[true][predicted]. */
+  confusionMatrix?: number[][];
+}
+
+const SOURCES: readonly TRowSource[] = ['real', 'synthetic'];
+
+function metricsOf(predictions: ArrayLike<number>, labels: ArrayLike<number>, space: TLabelSpace) {
+  if (space.task === 'regression') {
+    const range = space.labelRange;
+    return {
+      metrics: {
+        ...regressionMetrics(predictions, labels, {
+          labelMin: range?.[0],
+          labelMax: range?.[1],
+          tolerance: space.tolerance,
+        }),
+      } as TMetricValues,
+    };
+  }
+  const m = classificationMetrics(predictions, labels, space.numClasses);
+  return {
+    metrics: { accuracy: m.accuracy, macro_f1: m.macro_f1, n: m.n } as TMetricValues,
+    confusionMatrix: m.confusion_matrix,
+  };
+}
+
+/**
+ * Scores predictions (regression values or class ids, in row order) against rows. Regression:
+ * MAE, RMSE, strict and flexible accuracy after clamping to the label range and rounding half away
+ * from zero. Classification: accuracy and macro-F1. When any row has a source, `bySource` repeats
+ * the figures for the real and the synthetic rows (a source without rows is left out).
+ * @example scorePredictions([2.5, 7], [{label: 3}, {label: 6}], {task: 'regression', labelRange: [0, 6], tolerance: 1})
+ *   // metrics.accuracy 1 (2.5 → 3; 7 clamps to 6)
+ */
+export function scorePredictions(
+  predictions: ArrayLike<number>,
+  rows: readonly TScoredRow[],
+  space: TLabelSpace,
+): TScores {
+  if (predictions.length !== rows.length) {
+    throw new MetricsError(`scoring: ${predictions.length} predictions for ${rows.length} rows`);
+  }
+  const scores: TScores = metricsOf(
+    predictions,
+    rows.map((r) => r.label),
+    space,
+  );
+  if (rows.some((r) => r.source != null)) {
+    scores.bySource = {};
+    for (const source of SOURCES) {
+      const idx: number[] = [];
+      rows.forEach((r, i) => {
+        if ((r.source ?? 'real') === source) idx.push(i);
+      });
+      if (idx.length === 0) continue;
+      scores.bySource[source] = metricsOf(
+        idx.map((i) => predictions[i] as number),
+        idx.map((i) => (rows[i] as TScoredRow).label),
+        space,
+      ).metrics;
+    }
+  }
+  return scores;
+}
+
+/** The reference predictor for error reduction: one constant for every row, and its name. */
+export interface TReferencePredictor {
+  kind: string;
+  value: number;
+}
+
+/**
+ * The default reference of DESIGN.md: regression predicts the mean of the training labels,
+ * classification the majority training class (the smallest class id on a tie). A base checkpoint
+ * has no trained regression head and a fresh head predicts ≈ 0, which would flatter every run.
+ * @example referencePredictor('regression', [1, 2, 6]) // {kind: 'mean of train labels (3.000)', value: 3}
+ */
+export function referencePredictor(task: TTask, trainLabels: readonly number[]): TReferencePredictor {
+  if (trainLabels.length === 0) throw new MetricsError('reference: no training labels');
+  if (task === 'regression') {
+    let sum = 0;
+    for (const y of trainLabels) sum += y;
+    const mean = sum / trainLabels.length;
+    return { kind: `mean of train labels (${mean.toFixed(3)})`, value: mean };
+  }
+  const counts = new Map<number, number>();
+  for (const y of trainLabels) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let majority = Number.POSITIVE_INFINITY;
+  let best = 0;
+  for (const [y, c] of counts) {
+    if (c > best || (c === best && y < majority)) {
+      majority = y;
+      best = c;
+    }
+  }
+  return { kind: `majority class (${majority})`, value: majority };
+}
+
+/**
+ * The default reference scored on the same rows as the model: the constant of
+ * `referencePredictor(trainLabels)` for every row.
+ */
+export function scoreReference(
+  trainLabels: readonly number[],
+  rows: readonly TScoredRow[],
+  space: TLabelSpace,
+): { kind: string; scores: TScores } {
+  const reference = referencePredictor(space.task, trainLabels);
+  return {
+    kind: reference.kind,
+    scores: scorePredictions(
+      rows.map(() => reference.value),
+      rows,
+      space,
+    ),
+  };
+}
