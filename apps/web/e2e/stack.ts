@@ -77,7 +77,15 @@ export async function waitFor<T>(
   );
 }
 
-export async function startStack(opts: { port: number; worker?: boolean; log: string[] }): Promise<Stack> {
+export async function startStack(opts: {
+  port: number;
+  worker?: boolean;
+  log: string[];
+  /** Address `next start` binds (and HOST, which the access rules read); 127.0.0.1 by default. */
+  bind?: string;
+  /** More environment for web and worker (TUNELAB_TOKEN, ...). */
+  env?: NodeJS.ProcessEnv;
+}): Promise<Stack> {
   const db = await createTestDatabase('e2e');
   const prefix = createTestRedisPrefix('e2e');
   const artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-'));
@@ -90,6 +98,8 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
     NEXT_TELEMETRY_DISABLED: '1',
     NODE_ENV: 'production',
     PORT: String(opts.port),
+    HOST: opts.bind ?? '127.0.0.1',
+    ...opts.env,
   };
   const procs: ChildProcess[] = [];
   const stop = async () => {
@@ -106,7 +116,7 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
       startGroup(
         'web',
         process.execPath,
-        [nextBin, 'start', '-p', String(opts.port), '-H', '127.0.0.1'],
+        [nextBin, 'start', '-p', String(opts.port), '-H', opts.bind ?? '127.0.0.1'],
         WEB_DIR,
         env,
         opts.log,
@@ -127,7 +137,12 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
     const baseUrl = `http://127.0.0.1:${opts.port}`;
     await waitFor(
       'the web app to answer /api/workers',
-      async () => (await fetch(`${baseUrl}/api/workers`)).ok,
+      async () =>
+        (
+          await fetch(`${baseUrl}/api/workers`, {
+            headers: env.TUNELAB_TOKEN ? { authorization: `Bearer ${env.TUNELAB_TOKEN}` } : {},
+          })
+        ).ok,
       60_000,
     );
     return { baseUrl, env, databaseUrl: db.databaseUrl, stop };
