@@ -84,7 +84,7 @@ export async function startStack(opts: {
   /** Address `next start` binds (and HOST, which the access rules read); 127.0.0.1 by default. */
   bind?: string;
   /** More environment for web and worker (TUNELAB_TOKEN, ...). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
 }): Promise<Stack> {
   const db = await createTestDatabase('e2e');
   const prefix = createTestRedisPrefix('e2e');

@@ -30,7 +30,7 @@ export interface TAccessConfig {
 }
 
 /** Reads HOST, TUNELAB_TOKEN and TUNELAB_ALLOWED_HOSTS (comma-separated extra host names). */
-export function accessConfig(env: NodeJS.ProcessEnv = process.env): TAccessConfig {
+export function accessConfig(env: Record<string, string | undefined> = process.env): TAccessConfig {
   const bind = (env.HOST ?? '').trim().toLowerCase();
   const loopback = LOOPBACK_BINDS.has(bind);
   const allowedHosts = new Set(LOOPBACK_NAMES);
@@ -46,7 +46,7 @@ export function accessConfig(env: NodeJS.ProcessEnv = process.env): TAccessConfi
 }
 
 /** Why the web app must not serve beyond loopback, or undefined when it may. */
-export function startRefusal(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function startRefusal(env: Record<string, string | undefined> = process.env): string | undefined {
   const config = accessConfig(env);
   if (config.loopback || config.token) return undefined;
   return `HOST=${env.HOST} serves TuneLab beyond this machine, so it needs a sign-in token: ${TOKEN_HOW_TO}`;
