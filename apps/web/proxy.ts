@@ -7,6 +7,7 @@ import {
   SESSION_COOKIE,
   SIGN_IN_PATH,
 } from '@/server/access.ts';
+import { requestPathProblem } from '@/server/request-path.ts';
 
 const config_ = accessConfig();
 
@@ -16,6 +17,9 @@ function withSecurityHeaders(response: NextResponse): NextResponse {
 }
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const raw = new URL(request.url);
+  const pathProblem = requestPathProblem(raw.pathname, raw.search.slice(1));
+  if (pathProblem) return withSecurityHeaders(NextResponse.json({ error: pathProblem }, { status: 400 }));
   const decision = await decideAccess(
     {
       method: request.method,

@@ -85,6 +85,16 @@ async function loopbackChecks(stack: Stack, context: BrowserContext): Promise<vo
     .then(() => page.evaluate(async () => (await fetch('/api/runs', { method: 'POST', body: '{}' })).status));
   assert.notEqual(own, 403, 'a same-origin POST was refused');
 
+  step('malformed route parameters are refused with 400 naming the problem');
+  for (const [route, problem] of [
+    ['/api/runs/%E0%A4%A/cancel', /invalid percent-encoding/],
+    ['/api/datasets/x%00y', /NUL/],
+  ] as const) {
+    const res = await fetch(`${baseUrl}${route}`, { method: route.endsWith('cancel') ? 'POST' : 'GET' });
+    assert.equal(res.status, 400, `${route} answered ${res.status}`);
+    assert.match(((await res.json()) as { error: string }).error, problem);
+  }
+
   step('a foreign Host (DNS rebinding) is refused');
   const rebound = await page.goto(`http://rebind.evil.example:${PORT}/api/workers`);
   assert.equal(rebound?.status(), 400, `foreign Host answered ${rebound?.status()}`);
