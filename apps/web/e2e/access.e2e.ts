@@ -75,6 +75,7 @@ async function loopbackChecks(stack: Stack, context: BrowserContext): Promise<vo
     const body = (await response.json()) as { error?: string };
     assert.match(body.error ?? '', /another site|origin/, `unclear refusal: ${JSON.stringify(body)}`);
   } finally {
+    evil.closeAllConnections();
     await new Promise((resolve) => evil.close(resolve));
   }
   assert.equal(await runCount(baseUrl), before, 'the refused POST created a run');
