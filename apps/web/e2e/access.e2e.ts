@@ -5,13 +5,12 @@
 //    token is refused, the right one sets an HttpOnly SameSite cookie and opens the dashboard; the API wants
 //    the bearer token; security headers on every answer. Exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, type Stack, startStack } from './stack.ts';
+import { CHROMIUM_ARGS, chromiumExecutable, type Stack, startStack } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_ACCESS_PORT ?? 3227);
 const REMOTE_PORT = PORT + 1;
@@ -135,12 +134,7 @@ async function remoteChecks(stack: Stack, context: BrowserContext): Promise<void
 }
 
 async function main() {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
-    );
-  }
+  const chromiumPath = chromiumExecutable();
   const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-access-'));
   let stack: Stack | undefined;
   let context: BrowserContext | undefined;

@@ -1,6 +1,7 @@
 // Starts a throw-away TuneLab stack for browser tests and benchmarks: a fresh database (migrated),
 // its own Redis prefix and artifact folder, one worker process and `next start` (built app).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,6 +152,17 @@ export async function startStack(opts: {
     await stop();
     throw e;
   }
+}
+
+/** Debian's Chromium (or TUNELAB_CHROMIUM); throws saying how to install it when missing. */
+export function chromiumExecutable(): string {
+  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
+    );
+  }
+  return chromiumPath;
 }
 
 export const CHROMIUM_ARGS = [
