@@ -12,3 +12,5 @@ ENV TUNELAB_ARTIFACTS_DIR=/data/artifacts
 EXPOSE 3000
 # Web by default; the worker service overrides the command.
 CMD ["sh", "-c", "node --import tsx scripts/migrate.ts && cd apps/web && exec node ../../node_modules/next/dist/bin/next start -p 3000 -H 0.0.0.0"]
+# Beyond loopback: the web app requires TUNELAB_TOKEN (docker-compose.yml insists on one).
+ENV HOST=0.0.0.0

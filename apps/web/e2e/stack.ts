@@ -1,6 +1,7 @@
 // Starts a throw-away TuneLab stack for browser tests and benchmarks: a fresh database (migrated),
 // its own Redis prefix and artifact folder, one worker process and `next start` (built app).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,7 +78,15 @@ export async function waitFor<T>(
   );
 }
 
-export async function startStack(opts: { port: number; worker?: boolean; log: string[] }): Promise<Stack> {
+export async function startStack(opts: {
+  port: number;
+  worker?: boolean;
+  log: string[];
+  /** Address `next start` binds (and HOST, which the access rules read); 127.0.0.1 by default. */
+  bind?: string;
+  /** More environment for web and worker (TUNELAB_TOKEN, ...). */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   const db = await createTestDatabase('e2e');
   const prefix = createTestRedisPrefix('e2e');
   const artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-'));
@@ -90,6 +99,8 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
     NEXT_TELEMETRY_DISABLED: '1',
     NODE_ENV: 'production',
     PORT: String(opts.port),
+    HOST: opts.bind ?? '127.0.0.1',
+    ...opts.env,
   };
   const procs: ChildProcess[] = [];
   const stop = async () => {
@@ -106,7 +117,7 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
       startGroup(
         'web',
         process.execPath,
-        [nextBin, 'start', '-p', String(opts.port), '-H', '127.0.0.1'],
+        [nextBin, 'start', '-p', String(opts.port), '-H', opts.bind ?? '127.0.0.1'],
         WEB_DIR,
         env,
         opts.log,
@@ -127,7 +138,12 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
     const baseUrl = `http://127.0.0.1:${opts.port}`;
     await waitFor(
       'the web app to answer /api/workers',
-      async () => (await fetch(`${baseUrl}/api/workers`)).ok,
+      async () =>
+        (
+          await fetch(`${baseUrl}/api/workers`, {
+            headers: env.TUNELAB_TOKEN ? { authorization: `Bearer ${env.TUNELAB_TOKEN}` } : {},
+          })
+        ).ok,
       60_000,
     );
     return { baseUrl, env, databaseUrl: db.databaseUrl, stop };
@@ -136,6 +152,17 @@ export async function startStack(opts: { port: number; worker?: boolean; log: st
     await stop();
     throw e;
   }
+}
+
+/** Debian's Chromium (or TUNELAB_CHROMIUM); throws saying how to install it when missing. */
+export function chromiumExecutable(): string {
+  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
+    );
+  }
+  return chromiumPath;
 }
 
 export const CHROMIUM_ARGS = [

@@ -160,6 +160,11 @@ async function parseJsonl(
   const handleLine = (line: string): void => {
     if (stopped || line.trim() === '') return;
     row += 1;
+    const depth = jsonNesting(line);
+    if (depth > MAX_JSON_DEPTH) {
+      issues.add({ row, message: `nests values ${depth} levels deep (at most ${MAX_JSON_DEPTH})` });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -202,6 +207,27 @@ async function parseJsonl(
     throw new DatasetError('malformed', `${fileName} is not valid JSONL`, issues.items, issues.total);
   }
   return { columns, rows: row };
+}
+
+/** Deeper JSONL values are refused: a cell is text, and JSON.stringify of 10,000 levels overflows the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest bracket nesting of a JSON text, outside strings; one linear pass. */
+function jsonNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
 }
 
 function jsonCell(value: unknown): string | undefined {

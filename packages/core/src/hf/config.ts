@@ -31,6 +31,22 @@ export function architectureForHead(head: HfHead): BertArchitecture {
 export const SUPPORTED_ACTIVATIONS = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'] as const;
 
 const positiveInt = z.number().int().positive();
+/**
+ * Upper bounds on sizes that code loops over or allocates from before any weights are read (a
+ * 112 KB config.json with num_hidden_layers 3,000,000 once took the web process down). Far above
+ * any BERT in use (BERT-large: 24 layers, 1024 hidden, 30522 vocabulary).
+ */
+export const CONFIG_LIMITS = {
+  num_hidden_layers: 256,
+  hidden_size: 16_384,
+  num_attention_heads: 256,
+  intermediate_size: 65_536,
+  vocab_size: 1_000_000,
+  max_position_embeddings: 65_536,
+  type_vocab_size: 1024,
+  num_labels: 100_000,
+} as const;
+const bounded = (name: keyof typeof CONFIG_LIMITS) => positiveInt.max(CONFIG_LIMITS[name]);
 const probability = z.number().min(0).max(1);
 
 /**
@@ -41,23 +57,23 @@ export const ZBertConfig = z
   .object({
     model_type: z.string(),
     architectures: z.array(z.string()).optional(),
-    vocab_size: positiveInt.default(30522),
-    hidden_size: positiveInt.default(768),
-    num_hidden_layers: positiveInt.default(12),
-    num_attention_heads: positiveInt.default(12),
-    intermediate_size: positiveInt.default(3072),
+    vocab_size: bounded('vocab_size').default(30522),
+    hidden_size: bounded('hidden_size').default(768),
+    num_hidden_layers: bounded('num_hidden_layers').default(12),
+    num_attention_heads: bounded('num_attention_heads').default(12),
+    intermediate_size: bounded('intermediate_size').default(3072),
     hidden_act: z.string().default('gelu'),
     hidden_dropout_prob: probability.default(0.1),
     attention_probs_dropout_prob: probability.default(0.1),
-    max_position_embeddings: positiveInt.default(512),
-    type_vocab_size: positiveInt.default(2),
+    max_position_embeddings: bounded('max_position_embeddings').default(512),
+    type_vocab_size: bounded('type_vocab_size').default(2),
     initializer_range: z.number().positive().default(0.02),
     layer_norm_eps: z.number().positive().default(1e-12),
     pad_token_id: z.number().int().nonnegative().default(0),
     position_embedding_type: z.string().default('absolute'),
     id2label: z.record(z.string(), z.string()).optional(),
     label2id: z.record(z.string(), z.number().int().nonnegative()).optional(),
-    num_labels: positiveInt.optional(),
+    num_labels: bounded('num_labels').optional(),
     problem_type: z
       .enum(['regression', 'single_label_classification', 'multi_label_classification'])
       .nullable()

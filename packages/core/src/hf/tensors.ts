@@ -148,6 +148,13 @@ export function normaliseBertTensors(raw: TensorMap, config: BertConfig, source:
       `${source}: tensor "classifier.weight" has ${numLabels} rows but config.json has num_labels ${config.num_labels}`,
     );
   }
+  // Check sizes against the tensors present before building the list of expected ones from them.
+  const layers = encoderLayerCount(tensors.keys());
+  if (layers !== config.num_hidden_layers) {
+    throw new HfModelError(
+      `${source}: config.json has num_hidden_layers ${config.num_hidden_layers} but the weights hold ${layers} encoder layer(s)`,
+    );
+  }
   const expected = expectedBertTensors(config, inferred, numLabels);
   const expectedNames = new Set(expected.map((e) => e.name));
   for (const e of expected) {
@@ -181,6 +188,16 @@ export function normaliseBertTensors(raw: TensorMap, config: BertConfig, source:
     if (t) ordered.set(e.name, t);
   }
   return { tensors: ordered, headKind: inferred, ignored };
+}
+
+/** Encoder layers in a checkpoint: one more than the highest `bert.encoder.layer.<i>` index. */
+function encoderLayerCount(names: Iterable<string>): number {
+  let count = 0;
+  for (const name of names) {
+    const index = /^bert\.encoder\.layer\.(\d{1,9})\./.exec(name)?.[1];
+    if (index !== undefined) count = Math.max(count, Number(index) + 1);
+  }
+  return count;
 }
 
 function headOf(architecture: string): HfHead | undefined {
