@@ -21,3 +21,11 @@ export {
   rmse,
   roundClamp,
 } from './regression.ts';
+export {
+  EVAL_METRIC_KEYS,
+  findMetric,
+  isMetricKey,
+  METRICS,
+  type MetricKey,
+  type MetricSpec,
+} from './table.ts';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { classificationMetrics } from './classification.ts';
+import { regressionMetrics } from './regression.ts';
+import { EVAL_METRIC_KEYS, findMetric, METRICS } from './table.ts';
+
+describe('the metrics table', () => {
+  it('names every key the CLI prints, by its JSON key, for the tasks that report it', () => {
+    const regression = Object.keys(regressionMetrics([1, 2], [1, 3])).filter((k) => k !== 'n');
+    const classification = Object.keys(classificationMetrics([0, 1], [0, 0], 2)).filter(
+      (k) => k !== 'n' && k !== 'confusion_matrix',
+    );
+    const jsonKeys = (task: 'regression' | 'classification') =>
+      EVAL_METRIC_KEYS.map((k) => METRICS[k])
+        .filter((m) => m.tasks.includes(task))
+        .map((m) => m.jsonKey);
+    expect(jsonKeys('regression').sort()).toEqual(regression.sort());
+    expect(jsonKeys('classification').sort()).toEqual(classification.sort());
+  });
+
+  it('finds a metric by camelCase key or snake_case JSON key, and nothing else', () => {
+    expect(findMetric('flexibleAccuracy')?.jsonKey).toBe('flexible_accuracy');
+    expect(findMetric('macro_f1')?.key).toBe('macroF1');
+    expect(findMetric('mae')?.higherIsBetter).toBe(false);
+    expect(findMetric('toString')).toBeUndefined();
+    expect(findMetric('f1')).toBeUndefined();
+  });
+});
