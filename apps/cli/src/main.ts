@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerEval } from './commands/eval.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerScaling } from './commands/scaling.ts';
 import { registerTokenize } from './commands/tokenize.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerVectors } from './commands/vectors.ts';
@@ -18,6 +19,7 @@ for (const register of [
   registerEval,
   registerVectors,
   registerMerge,
+  registerScaling,
 ]) {
   register(program);
 }

@@ -9,4 +9,5 @@ export {
   type ScalingVerdict,
   type SizeSummary,
 } from './fit-scaling.ts';
+export { parseScalingPoints } from './points-file.ts';
 export { fitPowerLaw, type PowerLaw, powerLawValue } from './power-law.ts';
