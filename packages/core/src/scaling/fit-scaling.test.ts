@@ -168,9 +168,11 @@ describe('fitScaling', () => {
     expect(fit.reason).toMatch(/held-out/);
   });
 
-  it('gives the same fit and band for the same points and seed', () => {
+  it('gives the same fit and band for the same points in any order, with or without seed labels', () => {
     const pts = synthetic({ a: 3, b: 0.5, c: 0.2 }, { noise: 0.004 });
     const first = fitScaling(pts, { target: 0.3 });
     expect(fitScaling([...pts].reverse(), { target: 0.3 })).toEqual(first);
+    // the page's CSV export carries no seed labels: `tunelab scaling` on it must agree
+    expect(fitScaling(pts.map(({ n, value }) => ({ n, value })), { target: 0.3 })).toEqual(first);
   });
 });

@@ -1,7 +1,10 @@
 import { Rng } from '../random/index.ts';
 import { fitPowerLaw, type PowerLaw, powerLawValue } from './power-law.ts';
 
-/** One finished run of a data-scaling sweep: its training size, its metric, and its seed. */
+/**
+ * One finished run of a data-scaling sweep: its training size and its metric. The points at one
+ * size are its seeds; the seed label itself is carried for display and does not change the fit.
+ */
 export interface ScalingPoint {
   n: number;
   value: number;
@@ -133,10 +136,9 @@ export function fitScaling(points: readonly ScalingPoint[], options: FitScalingO
   }
   const toErr = (v: number) => (higherIsBetter ? 1 - v : v);
   const toMetric = toErr; // the map is its own inverse
-  // a canonical order, so the same points in any order give the same fit and the same bootstrap
-  const pts = points
-    .map((p) => ({ n: p.n, y: toErr(p.value), seed: p.seed ?? null }))
-    .sort((x, y) => x.n - y.n || String(x.seed).localeCompare(String(y.seed)) || x.y - y.y);
+  // a canonical order, so the same points in any order (with or without seed labels) give the
+  // same fit and the same bootstrap: the page and `tunelab scaling` on its exported CSV agree
+  const pts = points.map((p) => ({ n: p.n, y: toErr(p.value) })).sort((x, y) => x.n - y.n || x.y - y.y);
   const bySize = groupBySize(pts);
   if (bySize.length < 3) {
     throw new ScalingError(

@@ -45,7 +45,16 @@ export function ScalingAnswer({
   const [lo, hi] = f.nNeededInterval ?? [null, null];
   const err = spec.higherIsBetter ? `1 − ${spec.label.toLowerCase()}` : spec.label;
   return (
-    <div className="small" style={{ margin: '6px 0' }} data-testid={testId} data-verdict={f.verdict}>
+    <div
+      className="small"
+      style={{ margin: '6px 0' }}
+      data-testid={testId}
+      data-verdict={f.verdict}
+      data-a={f.a}
+      data-b={f.b}
+      data-c={f.c}
+      data-n-needed={f.nNeeded ?? ''}
+    >
       <div className="row" style={{ flexWrap: 'wrap' }}>
         {who}
         {f.target !== null && (

