@@ -1,16 +1,10 @@
 import { errorReduction, type TRunSummary } from '@tunelab/core/dashboard';
+import { fromJsonKeys } from '@tunelab/core/metrics';
 import { classificationScores, regressionScores } from '@tunelab/core/train';
 
-/** Engine metric keys (snake_case) → summary keys (camelCase). */
+/** Engine metric keys (snake_case) → summary keys (camelCase), through the metrics table. */
 export function toSummaryMetrics(m: Record<string, number>): TRunSummary['metrics'] {
-  return {
-    mae: m.mae,
-    rmse: m.rmse,
-    accuracy: m.accuracy,
-    flexibleAccuracy: m.flexible_accuracy,
-    macroF1: m.macro_f1,
-    loss: m.loss ?? m.train_loss,
-  };
+  return fromJsonKeys(m);
 }
 
 /**

@@ -24,6 +24,7 @@ export {
 export {
   EVAL_METRIC_KEYS,
   findMetric,
+  fromJsonKeys,
   isMetricKey,
   METRICS,
   type MetricKey,

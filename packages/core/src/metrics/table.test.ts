@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classificationMetrics } from './classification.ts';
 import { regressionMetrics } from './regression.ts';
-import { EVAL_METRIC_KEYS, findMetric, METRICS } from './table.ts';
+import { EVAL_METRIC_KEYS, findMetric, fromJsonKeys, METRICS } from './table.ts';
 
 describe('the metrics table', () => {
   it('names every key the CLI prints, by its JSON key, for the tasks that report it', () => {
@@ -23,5 +23,14 @@ describe('the metrics table', () => {
     expect(findMetric('mae')?.higherIsBetter).toBe(false);
     expect(findMetric('toString')).toBeUndefined();
     expect(findMetric('f1')).toBeUndefined();
+  });
+
+  it("maps the engine's snake_case metrics to camelCase keys, loss from train_loss", () => {
+    expect(fromJsonKeys({ mae: 0.5, flexible_accuracy: 0.9, macro_f1: 0.3, train_loss: 2, n: 10 })).toEqual({
+      mae: 0.5,
+      flexibleAccuracy: 0.9,
+      macroF1: 0.3,
+      loss: 2,
+    });
   });
 });

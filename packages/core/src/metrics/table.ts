@@ -107,3 +107,19 @@ export function findMetric(name: string): MetricSpec | undefined {
   if (isMetricKey(name)) return METRICS[name];
   return Object.values(METRICS).find((m) => m.jsonKey === name);
 }
+
+/**
+ * Engine/CLI metrics (snake_case JSON keys) → the product's camelCase keys, for every table metric
+ * present; `loss` falls back to `train_loss`. Other keys (n, confusion_matrix) are left out.
+ * @example fromJsonKeys({ mae: 0.5, flexible_accuracy: 0.9, n: 10 }) // { mae: 0.5, flexibleAccuracy: 0.9 }
+ */
+export function fromJsonKeys(
+  m: Readonly<Record<string, number | undefined>>,
+): Partial<Record<MetricKey, number>> {
+  const out: Partial<Record<MetricKey, number>> = {};
+  for (const spec of Object.values(METRICS)) {
+    const v = m[spec.jsonKey] ?? (spec.key === 'loss' ? m.train_loss : undefined);
+    if (v !== undefined) out[spec.key] = v;
+  }
+  return out;
+}
