@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classificationMetrics } from './classification.ts';
 import { regressionMetrics } from './regression.ts';
@@ -32,5 +34,15 @@ describe('the metrics table', () => {
       macroF1: 0.3,
       loss: 2,
     });
+  });
+
+  it('is the table the README shows', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../../README.md'), 'utf8');
+    for (const m of Object.values(METRICS)) {
+      const row =
+        `| \`${m.key}\` | \`${m.jsonKey}\` | ${m.label} | ${m.definition.replaceAll('|', '\\|')} | ` +
+        `${m.higherIsBetter ? 'higher' : 'lower'} | ${m.format} |`;
+      expect(readme).toContain(row);
+    }
   });
 });
