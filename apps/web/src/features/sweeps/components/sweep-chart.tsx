@@ -188,6 +188,7 @@ export function SweepChart({
             {target !== null && (
               <ReferenceLine
                 y={target}
+                ifOverflow="extendDomain"
                 stroke="#d64545"
                 strokeDasharray="6 3"
                 label={{
