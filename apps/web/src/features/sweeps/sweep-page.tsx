@@ -10,6 +10,7 @@ import { SweepChart, type SweepChartSeries } from './components/sweep-chart.tsx'
 import { SweepNumbers } from './components/sweep-numbers.tsx';
 import {
   aggregateByFraction,
+  atBaseline,
   baselineKind,
   fitSweep,
   isSweepMetric,
@@ -105,7 +106,8 @@ export async function SweepPage({ params, searchParams }: Props) {
       a.trainRows === null || a.baseline === null ? [] : [{ n: a.trainRows, value: a.baseline }],
     ),
   }));
-  const baselineLabel = `baseline: ${baselineKind(sweep.runs) ?? 'reference predictor'}`;
+  const baselineName = baselineKind(sweep.runs) ?? 'reference predictor';
+  const baselineLabel = `baseline: ${baselineName}`;
   const direction = spec.higherIsBetter ? 'higher is better' : 'lower is better';
 
   return (
@@ -164,6 +166,15 @@ export async function SweepPage({ params, searchParams }: Props) {
           <button type="submit">Answer</button>
           {spec.format === 'percent' && <span className="muted small">as a share: 0.8 = 80 %</span>}
         </form>
+        {analysed
+          .filter((a) => atBaseline(a.agg))
+          .map((a) => (
+            <div key={a.sweep.id} className="error-box small" data-testid="at-baseline">
+              {analysed.length > 1 ? `${a.sweep.name}: ` : ''}Every size sits at the baseline ({baselineName})
+              within seed noise: this sweep has not learned beyond the reference predictor, so its curve says
+              nothing about what more data would do.
+            </div>
+          ))}
         {analysed.map(({ sweep: s, result, color }, i) => (
           <ScalingAnswer
             key={s.id}

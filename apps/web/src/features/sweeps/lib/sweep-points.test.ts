@@ -1,6 +1,6 @@
 import { fitScaling } from '@tunelab/core/scaling';
 import { describe, expect, it } from 'vitest';
-import { aggregateByFraction, baselineKind, fitSweep } from './sweep-points.ts';
+import { aggregateByFraction, atBaseline, baselineKind, fitSweep } from './sweep-points.ts';
 
 const run = (fraction: number, seed: number, mae: number, status = 'succeeded', ref = 1.5) => ({
   fraction,
@@ -30,6 +30,13 @@ describe('aggregateByFraction', () => {
     expect(agg[0]?.baseline).toBeCloseTo(1.5, 12);
     expect(agg[1]).toMatchObject({ n: 1, mean: 1, std: 0, trainRows: 400 });
     expect(agg[2]).toMatchObject({ n: 0, mean: null, trainRows: null, baseline: null });
+  });
+
+  it('tells a sweep that sits at its baseline from one that learned', () => {
+    const flat = [run(0.5, 0, 1.52), run(0.5, 1, 1.47), run(1, 0, 1.49), run(1, 1, 1.51)];
+    expect(atBaseline(aggregateByFraction(flat, 'mae', [0.5, 1]))).toBe(true);
+    const learned = [...flat.slice(0, 2), run(1, 0, 1.1), run(1, 1, 1.12)];
+    expect(atBaseline(aggregateByFraction(learned, 'mae', [0.5, 1]))).toBe(false);
   });
 
   it('names the baseline without its value', () => {

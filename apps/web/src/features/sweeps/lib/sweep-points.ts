@@ -80,6 +80,25 @@ export function aggregateByFraction(
   });
 }
 
+/**
+ * True when every finished size's mean sits at the baseline: within 2 standard errors over seeds,
+ * or within 1 % of the baseline when the seeds agree. Such a sweep learned nothing beyond the
+ * reference predictor, whatever shape the fitted curve has.
+ */
+export function atBaseline(aggregates: readonly FractionAggregate[]): boolean {
+  const sized = aggregates.filter((a) => a.mean !== null && a.baseline !== null);
+  return (
+    sized.length > 0 &&
+    sized.every((a) => {
+      const se = (a.std ?? 0) / Math.sqrt(Math.max(1, a.n));
+      return (
+        Math.abs((a.mean as number) - (a.baseline as number)) <=
+        Math.max(2 * se, 0.01 * Math.abs(a.baseline as number))
+      );
+    })
+  );
+}
+
 /** What the reference predictor of a sweep's runs was ("mean of train labels", "majority class"). */
 export function baselineKind(runs: readonly SweepRunFacts[]): string | null {
   for (const r of runs) {
