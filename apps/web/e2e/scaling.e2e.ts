@@ -98,7 +98,10 @@ async function main() {
     const answerText = (await answer.textContent()) ?? '';
     if (verdict === 'ok') assert.match(answerText, /≈ [\d,]+ training examples for MAE ≤ .*95 % interval/);
     else assert.match(answerText, /unreachable|too far to trust|poor fit/);
-    await page.waitForSelector('[data-testid=sweep-chart] .recharts-reference-line');
+    // a horizontal line has no height, so Playwright calls it hidden: check it is drawn instead
+    await page.waitForSelector('[data-testid=sweep-chart] .recharts-reference-line line', {
+      state: 'attached',
+    });
     console.log(
       `[e2e:scaling] target MAE ≤ ${target}: ${verdict}: ${answerText.replace(/\s+/g, ' ').slice(0, 300)}`,
     );

@@ -14,6 +14,7 @@ import {
   baselineKind,
   fitSweep,
   isSweepMetric,
+  meanBaseline,
   SWEEP_METRICS,
   type SweepMetric,
 } from './lib/sweep-points.ts';
@@ -175,7 +176,7 @@ export async function SweepPage({ params, searchParams }: Props) {
               nothing about what more data would do.
             </div>
           ))}
-        {analysed.map(({ sweep: s, result, color }, i) => (
+        {analysed.map(({ sweep: s, agg, result, color }, i) => (
           <ScalingAnswer
             key={s.id}
             testId={i === 0 ? 'scaling-answer' : undefined}
@@ -183,6 +184,7 @@ export async function SweepPage({ params, searchParams }: Props) {
             color={color}
             result={result}
             metric={metric}
+            baseline={meanBaseline(agg)}
           />
         ))}
         <SweepChart

@@ -16,12 +16,15 @@ const examples = (n: number | null) => (n === null ? '∞' : Math.round(n).toLoc
 export function ScalingAnswer({
   result,
   metric,
+  baseline,
   label,
   color,
   testId,
 }: {
   result: SweepFit;
   metric: SweepMetric;
+  /** The reference predictor's value (mean over sizes), to say when it already meets the target. */
+  baseline: number | null;
   label: string | null;
   color: string;
   testId?: string;
@@ -71,6 +74,13 @@ export function ScalingAnswer({
         )}
         {f.target === null && f.verdict !== 'ok' && <span className={`badge ${v.badge}`}>{v.text}</span>}
         <span className="muted">{f.reason}.</span>
+        {f.target !== null &&
+          baseline !== null &&
+          (spec.higherIsBetter ? baseline >= f.target : baseline <= f.target) && (
+            <strong data-testid={testId && `${testId}-baseline`}>
+              The baseline ({fmtMetric(metric, baseline)}) already meets this target without training.
+            </strong>
+          )}
       </div>
       <div className="muted" data-testid={testId && `${testId}-fit`}>
         Fit {err}(n) = {fmtNum(f.a)}·n^(−{fmtNum(f.b)}) + {fmtNum(f.c)} · best reachable {spec.label}{' '}

@@ -73,6 +73,13 @@ export function SweepChart({
       'n',
     );
   const many = series.length > 1;
+  // the measured sizes and the end of the extrapolation: recharts' own log ticks are sparse
+  const ticks = [
+    ...new Set([
+      ...series.flatMap((s) => s.means.map((m) => m.n)),
+      ...series.flatMap((s) => s.fit?.curve.slice(-1).map((p) => p.n) ?? []),
+    ]),
+  ].sort((a, b) => a - b);
   return (
     <div className="chart-card" data-testid="sweep-chart" data-fits={series.filter((s) => s.fit).length}>
       <div className="chart-head">
@@ -91,6 +98,7 @@ export function SweepChart({
               scale={logX ? 'log' : 'linear'}
               domain={['dataMin', 'dataMax']}
               allowDuplicatedCategory={false}
+              ticks={ticks}
               tickFormatter={fmt}
               fontSize={11}
               label={{ value: 'training examples (n)', position: 'insideBottom', offset: -10, fontSize: 11 }}
@@ -166,7 +174,7 @@ export function SweepChart({
                   dataKey="value"
                   name={name('one seed')}
                   fill={s.color}
-                  fillOpacity={0.45}
+                  fillOpacity={0.35}
                   shape="circle"
                   isAnimationActive={false}
                 />,
@@ -175,9 +183,7 @@ export function SweepChart({
                   data={s.means}
                   dataKey="mean"
                   name={name('mean ± std')}
-                  fill="#ffffff"
-                  stroke={s.color}
-                  strokeWidth={2}
+                  fill={s.color}
                   shape="diamond"
                   isAnimationActive={false}
                 >

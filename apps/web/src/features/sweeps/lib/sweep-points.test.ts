@@ -1,6 +1,6 @@
 import { fitScaling } from '@tunelab/core/scaling';
 import { describe, expect, it } from 'vitest';
-import { aggregateByFraction, atBaseline, baselineKind, fitSweep } from './sweep-points.ts';
+import { aggregateByFraction, atBaseline, baselineKind, fitSweep, meanBaseline } from './sweep-points.ts';
 
 const run = (fraction: number, seed: number, mae: number, status = 'succeeded', ref = 1.5) => ({
   fraction,
@@ -37,6 +37,7 @@ describe('aggregateByFraction', () => {
     expect(atBaseline(aggregateByFraction(flat, 'mae', [0.5, 1]))).toBe(true);
     const learned = [...flat.slice(0, 2), run(1, 0, 1.1), run(1, 1, 1.12)];
     expect(atBaseline(aggregateByFraction(learned, 'mae', [0.5, 1]))).toBe(false);
+    expect(meanBaseline(aggregateByFraction(learned, 'mae', [0.5, 1, 0.25]))).toBeCloseTo(1.5, 12);
   });
 
   it('names the baseline without its value', () => {

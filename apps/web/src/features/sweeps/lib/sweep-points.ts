@@ -99,6 +99,12 @@ export function atBaseline(aggregates: readonly FractionAggregate[]): boolean {
   );
 }
 
+/** The baseline averaged over the sizes that have one; null when no run reported a reference. */
+export function meanBaseline(aggregates: readonly FractionAggregate[]): number | null {
+  const xs = aggregates.map((a) => a.baseline).filter(finite);
+  return xs.length ? mean(xs) : null;
+}
+
 /** What the reference predictor of a sweep's runs was ("mean of train labels", "majority class"). */
 export function baselineKind(runs: readonly SweepRunFacts[]): string | null {
   for (const r of runs) {
