@@ -173,6 +173,11 @@ describe('fitScaling', () => {
     const first = fitScaling(pts, { target: 0.3 });
     expect(fitScaling([...pts].reverse(), { target: 0.3 })).toEqual(first);
     // the page's CSV export carries no seed labels: `tunelab scaling` on it must agree
-    expect(fitScaling(pts.map(({ n, value }) => ({ n, value })), { target: 0.3 })).toEqual(first);
+    expect(
+      fitScaling(
+        pts.map(({ n, value }) => ({ n, value })),
+        { target: 0.3 },
+      ),
+    ).toEqual(first);
   });
 });
