@@ -184,6 +184,7 @@ export function SweepChart({
                   dataKey="mean"
                   name={name('mean ± std')}
                   fill={s.color}
+                  stroke={s.color}
                   shape="diamond"
                   isAnimationActive={false}
                 >
