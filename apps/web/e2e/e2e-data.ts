@@ -47,12 +47,12 @@ export async function uploadDataset(baseUrl: string, dir: string): Promise<strin
   return body.id as string;
 }
 
-/** Imports fixtures/tiny-bert through POST /api/models; returns the model id. */
-export async function importTinyBert(baseUrl: string, name = 'tiny-bert'): Promise<string> {
+/** Imports a model folder (config.json, vocab.txt, model.safetensors) through POST /api/models; returns its id. */
+export async function importModel(baseUrl: string, folder: string, name: string): Promise<string> {
   const form = new FormData();
+  for (const file of ['config.json', 'vocab.txt', 'model.safetensors'])
+    form.append('files', new Blob([await readFile(path.join(folder, file))]), file);
   form.set('name', name);
-  for (const f of ['config.json', 'vocab.txt', 'model.safetensors'])
-    form.append('files', new Blob([await readFile(path.join(TINY_BERT, f))]), f);
   const res = await fetch(`${baseUrl}/api/models`, { method: 'POST', body: form });
   const body = (await res.json()) as { id?: string; error?: string };
   assert.equal(res.status, 201, `model import failed: ${JSON.stringify(body)}`);

@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { importTinyBert, runSweep, uploadDataset } from './e2e-data.ts';
-import { CHROMIUM_ARGS, REPO_ROOT, startStack } from './stack.ts';
+import { importModel, runSweep, TINY_BERT, uploadDataset } from './e2e-data.ts';
+import { CHROMIUM_ARGS, freePort, REPO_ROOT, startStack } from './stack.ts';
 
-const PORT = Number(process.env.TUNELAB_E2E_SCALING_PORT ?? 3221);
 const log: string[] = [];
 const step = (name: string) => console.log(`[e2e:scaling] ${new Date().toISOString().slice(11, 19)} ${name}`);
 
@@ -26,7 +25,7 @@ async function main() {
     );
   }
   const tmp = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-scaling-'));
-  const stack = await startStack({ port: PORT, log });
+  const stack = await startStack({ port: await freePort(process.env.TUNELAB_E2E_SCALING_PORT), log });
   const browser = await chromium.launchPersistentContext(path.join(tmp, 'chrome'), {
     executablePath: chromiumPath,
     args: CHROMIUM_ARGS,
@@ -39,7 +38,10 @@ async function main() {
   try {
     const { baseUrl } = stack;
     step('dataset and model');
-    const [datasetId, modelId] = await Promise.all([uploadDataset(baseUrl, tmp), importTinyBert(baseUrl)]);
+    const [datasetId, modelId] = await Promise.all([
+      uploadDataset(baseUrl, tmp),
+      importModel(baseUrl, TINY_BERT, 'tiny-bert'),
+    ]);
 
     step('launch a sweep: 4 fractions × 2 seeds');
     const sweepUrl = await runSweep(

@@ -11,7 +11,12 @@ export async function AnalysesPage() {
       orderBy: { createdAt: 'desc' },
       take: 200,
     }),
-    prisma.analysis.findMany({ where: { kind: 'vectors' }, orderBy: { createdAt: 'desc' }, take: 100 }),
+    prisma.analysis.findMany({
+      where: { kind: 'vectors' },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+      include: { run: { select: { status: true } } },
+    }),
   ]);
   const names = new Map(models.map((m) => [m.id, m.name]));
   return (
@@ -60,7 +65,7 @@ export async function AnalysesPage() {
                       .join(', ')}
                   </td>
                   <td>
-                    <StatusBadge status={a.status} />
+                    <StatusBadge status={a.run.status} />
                   </td>
                   <td className="muted">{fmtAgo(a.createdAt)}</td>
                 </tr>

@@ -1,4 +1,5 @@
 import { notFound } from 'next/navigation';
+import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtAgo } from '../runs/lib/format.ts';
 import { MergeCharts } from './components/merge-charts.tsx';
@@ -16,7 +17,7 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
       <div className="page-head">
         <h1>{merge.name ?? `Merge ${merge.id}`}</h1>
         <span className="badge">{merge.method}</span>
-        <StatusBadge status={merge.status} />
+        <StatusBadge status={merge.run.status} />
         <span className="spacer" />
         {merge.resultModel && (
           <a className="button primary" href={`/models/${merge.resultModel.id}`}>
@@ -24,7 +25,7 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
           </a>
         )}
       </div>
-      {merge.error && <div className="error-box">{merge.error}</div>}
+      <RunLifecycle runId={merge.runId} />
       <div className="grid two">
         <div className="card">
           <h2>Config</h2>

@@ -10,8 +10,8 @@ import {
 } from '@tunelab/core/datasets';
 import { JOB_NAMES } from '@tunelab/core/jobs';
 import { createDataset, getPrisma } from '@tunelab/db';
+import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
-import { enqueueJob } from '../../../server/queue.ts';
 import { deleteUpload, type TStoredUpload, UploadError } from './upload-store.ts';
 
 /** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */

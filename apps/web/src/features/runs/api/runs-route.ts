@@ -1,6 +1,4 @@
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { ZodError } from 'zod';
-import { enqueueJob } from '../lib/enqueue.ts';
 import { LaunchRefused, launchRuns } from '../lib/launch-runs.ts';
 import { findRuns, ZRunsQuery } from '../lib/runs-query.ts';
 import { jsonError, zodMessage } from './http.ts';
@@ -21,7 +19,7 @@ export async function POST(req: Request) {
     return jsonError(400, 'The request body is not valid JSON');
   }
   try {
-    const runIds = await launchRuns(body as never, (runId) => enqueueJob(JOB_NAMES.runTrain, { runId }));
+    const runIds = await launchRuns(body as never);
     return Response.json({ runIds }, { status: 201 });
   } catch (e) {
     if (e instanceof ZodError) return jsonError(400, zodMessage(e));
