@@ -23,7 +23,7 @@ async function pointsFile(sizes = [50, 100, 200, 400, 800]): Promise<string> {
   return file;
 }
 
-describe('tunelab scaling', { timeout: 120_000 }, () => {
+describe('tunelab scaling', () => {
   it('prints the fit, band, held-out error and answer as JSON, the same fit the sweep page computes', async () => {
     const file = await pointsFile();
     const { stdout } = await run('node', [
