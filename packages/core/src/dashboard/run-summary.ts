@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TTask } from '../datasets/schemas.ts';
 import { errorReductions } from '../metrics/regression.ts';
 import type { TMetricValues, TScores } from '../metrics/score.ts';
+import { fromJsonKeys } from '../metrics/table.ts';
 
 /** Eval-set metrics of one model (DESIGN.md "Metrics"). */
 export const ZEvalMetrics = z
@@ -42,17 +43,9 @@ export const ZRunSummary = z.object({
 });
 export type TRunSummary = z.infer<typeof ZRunSummary>;
 
-/** Metric keys of the engine and metrics.json (snake_case) → summary keys (camelCase). */
+/** Metric keys of the engine and metrics.json (snake_case) → summary keys (camelCase), by the metrics table. */
 export function toSummaryMetrics(m: Readonly<TMetricValues>): TEvalMetrics {
-  return {
-    mae: m.mae,
-    rmse: m.rmse,
-    accuracy: m.accuracy,
-    flexibleAccuracy: m.flexible_accuracy,
-    macroF1: m.macro_f1,
-    loss: m.loss ?? m.train_loss,
-    n: m.n,
-  };
+  return { ...fromJsonKeys(m), ...(m.n !== undefined ? { n: m.n } : {}) };
 }
 
 /**

@@ -33,3 +33,12 @@ export {
   type TScoredRow,
   type TScores,
 } from './score.ts';
+export {
+  EVAL_METRIC_KEYS,
+  findMetric,
+  fromJsonKeys,
+  isMetricKey,
+  METRICS,
+  type MetricKey,
+  type MetricSpec,
+} from './table.ts';

@@ -1,18 +1,20 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
+import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtNum, fmtPct, runLabel } from '../runs/lib/format.ts';
+import { fmtMetric, fmtPct, runLabel } from '../runs/lib/format.ts';
 import { CompareCurves } from './compare-curves.tsx';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** Metric columns and which direction is better. */
+/** Metric columns and which direction is better (from the metrics table), plus error reduction. */
 const COLUMNS = [
-  { key: 'mae', label: 'MAE', better: 'min', fmt: fmtNum },
-  { key: 'rmse', label: 'RMSE', better: 'min', fmt: fmtNum },
-  { key: 'accuracy', label: 'Accuracy', better: 'max', fmt: fmtPct },
-  { key: 'flexibleAccuracy', label: 'Flexible acc.', better: 'max', fmt: fmtPct },
-  { key: 'macroF1', label: 'Macro F1', better: 'max', fmt: fmtNum },
+  ...EVAL_METRIC_KEYS.map((k) => ({
+    key: k,
+    label: METRICS[k].shortLabel,
+    better: METRICS[k].higherIsBetter ? 'max' : 'min',
+    fmt: (v: unknown) => fmtMetric(k, v),
+  })),
   { key: 'errorReduction', label: 'Err. red. (MAE)', better: 'max', fmt: fmtPct },
 ] as const;
 

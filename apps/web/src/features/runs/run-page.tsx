@@ -1,21 +1,17 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
+import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
-import { fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './lib/format.ts';
+import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from './lib/format.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
-const METRIC_LABELS: [string, string, (v: unknown) => string][] = [
-  ['mae', 'MAE', fmtNum],
-  ['rmse', 'RMSE', fmtNum],
-  ['accuracy', 'Accuracy', fmtPct],
-  ['flexibleAccuracy', 'Flexible accuracy', fmtPct],
-  ['macroF1', 'Macro F1', fmtNum],
-  ['loss', 'Loss', fmtNum],
-];
+const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRIC_KEYS, 'loss' as const].map(
+  (k) => [k, METRICS[k].label, (v: unknown) => fmtMetric(k, v)],
+);
 
 export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

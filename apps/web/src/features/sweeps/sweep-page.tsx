@@ -1,38 +1,115 @@
+import { METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { PALETTE } from '../charts/palette.ts';
 import { AutoRefresh } from '../runs/components/auto-refresh.tsx';
 import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { fmtNum } from '../runs/lib/format.ts';
-import { SweepChart } from './components/sweep-chart.tsx';
-import { aggregateByFraction, SWEEP_METRICS, type SweepMetric } from './lib/sweep-points.ts';
+import { ScalingAnswer } from './components/scaling-answer.tsx';
+import { SweepChart, type SweepChartSeries } from './components/sweep-chart.tsx';
+import { SweepNumbers } from './components/sweep-numbers.tsx';
+import {
+  aggregateByFraction,
+  atBaseline,
+  baselineKind,
+  fitSweep,
+  isSweepMetric,
+  meanBaseline,
+  SWEEP_METRICS,
+  type SweepMetric,
+} from './lib/sweep-points.ts';
 
 type Props = {
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
+const RUN_FIELDS = {
+  id: true,
+  status: true,
+  fraction: true,
+  seed: true,
+  summary: true,
+  progress: true,
+} as const;
+
 export async function SweepPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
-  const metric: SweepMetric =
-    typeof sp.metric === 'string' && sp.metric in SWEEP_METRICS ? (sp.metric as SweepMetric) : 'mae';
-  const logX = sp.logx === '1';
-  const sweep = await prisma.sweep.findUnique({
-    where: { id },
-    include: {
-      dataset: { select: { id: true, name: true } },
-      baseModel: { select: { id: true, name: true } },
-      runs: { select: { id: true, status: true, fraction: true, seed: true, summary: true, progress: true } },
-    },
-  });
+  const one = (k: string) => (typeof sp[k] === 'string' ? (sp[k] as string) : undefined);
+  const metric: SweepMetric = isSweepMetric(one('metric') ?? '') ? (one('metric') as SweepMetric) : 'mae';
+  const spec = METRICS[metric];
+  const logX = one('logx') !== '0';
+  const targetText = one('target')?.trim() ?? '';
+  const target = targetText !== '' && Number.isFinite(Number(targetText)) ? Number(targetText) : null;
+  const overlayIds = (one('with') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== id)
+    .slice(0, 5);
+
+  const [sweep, overlays, others] = await Promise.all([
+    prisma.sweep.findUnique({
+      where: { id },
+      include: {
+        dataset: { select: { id: true, name: true } },
+        baseModel: { select: { id: true, name: true } },
+        runs: { select: RUN_FIELDS },
+      },
+    }),
+    prisma.sweep.findMany({ where: { id: { in: overlayIds } }, include: { runs: { select: RUN_FIELDS } } }),
+    prisma.sweep.findMany({
+      where: { id: { not: id } },
+      orderBy: { createdAt: 'desc' },
+      take: 12,
+      select: { id: true, name: true },
+    }),
+  ]);
   if (!sweep) notFound();
-  const agg = aggregateByFraction(sweep.runs, metric, sweep.fractions);
+  const all = [sweep, ...overlayIds.flatMap((oid) => overlays.filter((o) => o.id === oid))];
+  const analysed = all.map((s, i) => {
+    const agg = aggregateByFraction(s.runs, metric, s.fractions);
+    return {
+      sweep: s,
+      agg,
+      result: fitSweep(agg, metric, target),
+      color: PALETTE[i % PALETTE.length] as string,
+    };
+  });
+  const primary = analysed[0] as (typeof analysed)[number];
   const done = sweep.runs.filter((r) => r.status === 'succeeded').length;
   const total = sweep.fractions.length * sweep.seeds.length;
-  const link = (patch: Record<string, string>) => {
-    const q = new URLSearchParams({ metric, ...(logX ? { logx: '1' } : {}), ...patch });
-    return `/sweeps/${id}?${q}`;
+  const query = (patch: Record<string, string | null>) => {
+    const base: Record<string, string> = { metric };
+    if (!logX) base.logx = '0';
+    if (target !== null) base.target = String(target);
+    if (overlayIds.length) base.with = overlayIds.join(',');
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete base[k];
+      else base[k] = v;
+    }
+    return `/sweeps/${id}?${new URLSearchParams(base)}`;
   };
+  const series: SweepChartSeries[] = analysed.map(({ sweep: s, agg, result, color }) => ({
+    id: s.id,
+    label: s.name,
+    color,
+    seeds: agg.flatMap((a) =>
+      a.trainRows === null ? [] : a.values.map((v) => ({ n: a.trainRows as number, value: v.value })),
+    ),
+    means: agg.flatMap((a) =>
+      a.trainRows === null || a.mean === null ? [] : [{ n: a.trainRows, mean: a.mean, std: a.std ?? 0 }],
+    ),
+    fit: result.fit
+      ? { curve: result.fit.band.curve, measuredMax: Math.max(...result.fit.sizes.map((z) => z.n)) }
+      : null,
+    baseline: agg.flatMap((a) =>
+      a.trainRows === null || a.baseline === null ? [] : [{ n: a.trainRows, value: a.baseline }],
+    ),
+  }));
+  const baselineName = baselineKind(sweep.runs) ?? 'reference predictor';
+  const baselineLabel = `baseline: ${baselineName}`;
+  const direction = spec.higherIsBetter ? 'higher is better' : 'lower is better';
 
   return (
     <>
@@ -44,107 +121,155 @@ export async function SweepPage({ params, searchParams }: Props) {
         </span>
         <span className="spacer" />
         {done < total && (
-          <a className="button" href={`/sweeps/${id}?${new URLSearchParams({ metric })}`}>
+          <a className="button" href={query({})}>
             Refresh
           </a>
         )}
       </div>
       <div className="card">
-        <div className="row" style={{ marginBottom: 8 }}>
+        <div className="row" style={{ marginBottom: 8, flexWrap: 'wrap' }}>
           <span className="muted">Metric:</span>
-          {(Object.keys(SWEEP_METRICS) as SweepMetric[])
-            .filter(
-              (m) => m === metric || aggregateByFraction(sweep.runs, m, sweep.fractions).some((a) => a.n > 0),
-            )
-            .map((m) => (
-              <a key={m} href={link({ metric: m })} className={`badge ${m === metric ? 'running' : ''}`}>
-                {SWEEP_METRICS[m].label}
-              </a>
-            ))}
-          <a href={logX ? link({ logx: '0' }) : link({ logx: '1' })} className="small">
+          {SWEEP_METRICS.filter(
+            (m) => m === metric || aggregateByFraction(sweep.runs, m, sweep.fractions).some((a) => a.n > 0),
+          ).map((m) => (
+            <a
+              key={m}
+              href={query({ metric: m, target: null })}
+              className={`badge ${m === metric ? 'running' : ''}`}
+              title={METRICS[m].definition}
+            >
+              {METRICS[m].label}
+            </a>
+          ))}
+          <a href={query({ logx: logX ? '0' : null })} className="small">
             {logX ? 'linear x' : 'log x'}
           </a>
           <span className="muted small">
-            {sweep.dataset?.name} · {sweep.baseModel?.name} ·{' '}
-            {SWEEP_METRICS[metric].better === 'min' ? 'lower is better' : 'higher is better'}
+            {sweep.dataset?.name} · {sweep.baseModel?.name} · {spec.definition}
           </span>
         </div>
-        <SweepChart data={agg} label={SWEEP_METRICS[metric].label} logX={logX} />
+        <form method="get" action={`/sweeps/${id}`} className="row" data-testid="target-form">
+          <input type="hidden" name="metric" value={metric} />
+          {!logX && <input type="hidden" name="logx" value="0" />}
+          {overlayIds.length > 0 && <input type="hidden" name="with" value={overlayIds.join(',')} />}
+          <label className="small" htmlFor="sweep-target">
+            How many examples for {spec.label} {spec.higherIsBetter ? '≥' : '≤'}
+          </label>
+          <input
+            id="sweep-target"
+            name="target"
+            type="number"
+            step="any"
+            defaultValue={target ?? ''}
+            placeholder={spec.format === 'percent' ? 'e.g. 0.8' : 'e.g. 0.5'}
+            style={{ width: 110 }}
+          />
+          <button type="submit">Answer</button>
+          {spec.format === 'percent' && <span className="muted small">as a share: 0.8 = 80 %</span>}
+        </form>
+        {analysed
+          .filter((a) => atBaseline(a.agg))
+          .map((a) => (
+            <div key={a.sweep.id} className="error-box small" data-testid="at-baseline">
+              {analysed.length > 1 ? `${a.sweep.name}: ` : ''}Every size sits at the baseline ({baselineName})
+              within seed noise: this sweep has not learned beyond the reference predictor, so its curve says
+              nothing about what more data would do.
+            </div>
+          ))}
+        {analysed.map(({ sweep: s, agg, result, color }, i) => (
+          <ScalingAnswer
+            key={s.id}
+            testId={i === 0 ? 'scaling-answer' : undefined}
+            label={analysed.length > 1 ? s.name : null}
+            color={color}
+            result={result}
+            metric={metric}
+            baseline={meanBaseline(agg)}
+          />
+        ))}
+        <SweepChart
+          series={series}
+          metricLabel={spec.label}
+          direction={direction}
+          logX={logX}
+          target={target}
+          baselineLabel={baselineLabel}
+          fileName={`${sweep.name.replace(/[^\w.-]+/g, '_')}-${spec.jsonKey}`}
+        />
+        {others.length > 0 && (
+          <div className="row small" style={{ flexWrap: 'wrap' }} data-testid="overlay-picker">
+            <span className="muted">Overlay:</span>
+            {others.map((o) => {
+              const on = overlayIds.includes(o.id);
+              const next = on ? overlayIds.filter((x) => x !== o.id) : [...overlayIds, o.id];
+              return (
+                <a
+                  key={o.id}
+                  href={query({ with: next.length ? next.join(',') : null })}
+                  className={`badge ${on ? 'running' : ''}`}
+                >
+                  {on ? '✓ ' : '+ '}
+                  {o.name}
+                </a>
+              );
+            })}
+          </div>
+        )}
       </div>
-      <div className="grid two">
-        <div className="card">
-          <h2>{SWEEP_METRICS[metric].label} per fraction</h2>
-          <table className="data" data-testid="sweep-aggregates">
-            <thead>
-              <tr>
-                <th className="num">Fraction</th>
-                <th className="num">Seeds done</th>
-                <th className="num">Mean</th>
-                <th className="num">Std</th>
-                <th className="num">Min</th>
-                <th className="num">Max</th>
-              </tr>
-            </thead>
-            <tbody>
-              {agg.map((a) => (
-                <tr key={a.fraction}>
-                  <td className="num">{Math.round(a.fraction * 1000) / 10}%</td>
-                  <td className="num">
-                    {a.n} / {sweep.seeds.length}
+      {analysed.map(({ sweep: s, agg, result }, i) => (
+        <SweepNumbers
+          key={s.id}
+          testId={i === 0 ? 'sweep-aggregates' : undefined}
+          title={`${spec.label} per size${analysed.length > 1 ? ` — ${s.name}` : ''}`}
+          seeds={s.seeds.length}
+          aggregates={agg}
+          fit={result.fit ?? null}
+          metric={metric}
+        />
+      ))}
+      <div className="card">
+        <h2>Runs</h2>
+        <table className="data">
+          <thead>
+            <tr>
+              <th className="num">Fraction</th>
+              <th className="num">Seed</th>
+              <th>Status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {[...sweep.runs]
+              .sort((a, b) => (a.fraction ?? 0) - (b.fraction ?? 0) || (a.seed ?? 0) - (b.seed ?? 0))
+              .map((r) => (
+                <tr key={r.id}>
+                  <td className="num">{fmtNum(r.fraction)}</td>
+                  <td className="num">{r.seed}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                    {r.status === 'running' && (
+                      <span className="muted small"> {Math.round(r.progress * 100)}%</span>
+                    )}
                   </td>
-                  <td className="num">{fmtNum(a.mean)}</td>
-                  <td className="num">{fmtNum(a.std)}</td>
-                  <td className="num">{fmtNum(a.min)}</td>
-                  <td className="num">{fmtNum(a.max)}</td>
+                  <td>
+                    <a href={`/runs/${r.id}`}>open</a>
+                  </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card">
-          <h2>Runs</h2>
-          <table className="data">
-            <thead>
-              <tr>
-                <th className="num">Fraction</th>
-                <th className="num">Seed</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {[...sweep.runs]
-                .sort((a, b) => (a.fraction ?? 0) - (b.fraction ?? 0) || (a.seed ?? 0) - (b.seed ?? 0))
-                .map((r) => (
-                  <tr key={r.id}>
-                    <td className="num">{r.fraction}</td>
-                    <td className="num">{r.seed}</td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                      {r.status === 'running' && (
-                        <span className="muted small"> {Math.round(r.progress * 100)}%</span>
-                      )}
-                    </td>
-                    <td>
-                      <a href={`/runs/${r.id}`}>open</a>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-          {sweep.runs.length > 1 && (
-            <p>
-              <a
-                href={`/compare?ids=${sweep.runs
-                  .slice(0, 12)
-                  .map((r) => r.id)
-                  .join(',')}`}
-              >
-                Compare these runs
-              </a>
-            </p>
-          )}
-        </div>
+          </tbody>
+        </table>
+        {sweep.runs.length > 1 && primary && (
+          <p>
+            <a
+              href={`/compare?ids=${sweep.runs
+                .slice(0, 12)
+                .map((r) => r.id)
+                .join(',')}`}
+            >
+              Compare these runs
+            </a>
+          </p>
+        )}
       </div>
     </>
   );

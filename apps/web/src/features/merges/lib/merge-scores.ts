@@ -1,5 +1,6 @@
 // Shapes the evaluations of a merge (and of its siblings: merges of the same parents) for the
 // grouped bars and the domain-A-versus-domain-B scatter.
+import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 
 export interface TEvaluationRow {
   modelId: string;
@@ -31,7 +32,7 @@ export function commonMetrics(all: TScores[]): string[] {
       keys = keys === null ? present : keys.filter((k) => present.includes(k));
     }
   }
-  const order = ['mae', 'rmse', 'accuracy', 'flexible_accuracy', 'macro_f1'];
+  const order = EVAL_METRIC_KEYS.map((k) => METRICS[k].jsonKey);
   return (keys ?? []).sort(
     (a, b) => ((order.indexOf(a) + 100) % 100) - ((order.indexOf(b) + 100) % 100) || a.localeCompare(b),
   );

@@ -1,4 +1,5 @@
 'use client';
+import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
@@ -8,17 +9,15 @@ import type { RunSnapshot } from '../lib/run-snapshot.ts';
 import type { SeriesResult } from '../lib/series-params.ts';
 import { StatusBadge } from './status-badge.tsx';
 
-const SERIES =
-  'train/loss,train/lr,eval/loss,eval/mae,eval/rmse,eval/accuracy,eval/flexible_accuracy,eval/macro_f1';
+const EVAL_SERIES = EVAL_METRIC_KEYS.map((k) => METRICS[k]);
+const SERIES = ['train/loss', 'train/lr', 'eval/loss', ...EVAL_SERIES.map((m) => `eval/${m.jsonKey}`)].join(
+  ',',
+);
 const LABELS: Record<string, string> = {
   'train/loss': 'train loss',
   'train/lr': 'learning rate',
   'eval/loss': 'eval loss',
-  'eval/mae': 'MAE',
-  'eval/rmse': 'RMSE',
-  'eval/accuracy': 'accuracy',
-  'eval/flexible_accuracy': 'flexible accuracy',
-  'eval/macro_f1': 'macro F1',
+  ...Object.fromEntries(EVAL_SERIES.map((m) => [`eval/${m.jsonKey}`, m.label])),
 };
 
 export function RunLive({ initial, charts = true }: { initial: RunSnapshot; charts?: boolean }) {

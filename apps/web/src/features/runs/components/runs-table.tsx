@@ -1,5 +1,7 @@
 'use client';
+import { METRICS } from '@tunelab/core/metrics';
 import { useState } from 'react';
+import { RUN_LIST_METRICS } from '../lib/to-row.ts';
 import { StatusBadge } from './status-badge.tsx';
 
 export interface RunRow {
@@ -17,10 +19,7 @@ export interface RunRow {
 }
 
 const METRIC_COLUMNS = [
-  ['mae', 'MAE'],
-  ['rmse', 'RMSE'],
-  ['accuracy', 'Acc'],
-  ['flexibleAccuracy', 'Flex acc'],
+  ...RUN_LIST_METRICS.map((k) => [k, METRICS[k].shortLabel] as const),
   ['errorReduction', 'Err. red. (MAE)'],
 ] as const;
 

@@ -1,3 +1,5 @@
+import { METRICS, type MetricKey } from '@tunelab/core/metrics';
+
 export function fmtNum(v: unknown, digits = 4): string {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
   if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(2);
@@ -50,4 +52,9 @@ export function runLabel(run: {
   if (run.fraction != null && run.fraction < 1) parts.push(`${Math.round(run.fraction * 100)}%`);
   if (run.seed != null) parts.push(`seed ${run.seed}`);
   return parts.length ? parts.join(' · ') : run.id.slice(-8);
+}
+
+/** A metric value formatted as the metrics table says (percent or number). */
+export function fmtMetric(key: MetricKey, v: unknown): string {
+  return METRICS[key].format === 'percent' ? fmtPct(v) : fmtNum(v);
 }

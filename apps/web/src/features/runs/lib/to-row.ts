@@ -1,7 +1,10 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import type { RunRow } from '../components/runs-table.tsx';
-import { fmtAgo, fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './format.ts';
+import { fmtAgo, fmtDuration, fmtMetric, fmtPct, runDurationSeconds, runLabel } from './format.ts';
 import type { RunListItem } from './runs-query.ts';
+
+/** The metrics the runs table shows, in order (labels from the metrics table). */
+export const RUN_LIST_METRICS = ['mae', 'rmse', 'accuracy', 'flexibleAccuracy'] as const;
 
 export function toRunRow(run: RunListItem): RunRow {
   const summary = ZRunSummary.safeParse(run.summary);
@@ -19,10 +22,7 @@ export function toRunRow(run: RunListItem): RunRow {
     duration: fmtDuration(runDurationSeconds(run)),
     tags: run.tags,
     metrics: {
-      mae: fmtNum(m.mae),
-      rmse: fmtNum(m.rmse),
-      accuracy: fmtPct(m.accuracy),
-      flexibleAccuracy: fmtPct(m.flexibleAccuracy),
+      ...Object.fromEntries(RUN_LIST_METRICS.map((k) => [k, fmtMetric(k, m[k])])),
       errorReduction: fmtPct(er?.mae),
     },
   };

@@ -1,0 +1,125 @@
+/**
+ * The one metrics table: every evaluation metric the product shows, with its label, definition,
+ * direction and format. Charts, summaries, the CLI and the README read it; nothing else keeps a
+ * label or a "better is higher" flag.
+ *
+ * Keys are camelCase (`flexibleAccuracy`) everywhere inside the product (run summaries, charts);
+ * `jsonKey` is the snake_case name of the CLI's JSON output and `metrics.json`, a stable contract
+ * (`flexible_accuracy`), and the `eval/<jsonKey>` series name of per-epoch curves.
+ */
+export interface MetricSpec {
+  key: MetricKey;
+  /** Key in CLI JSON output, metrics.json and the `eval/…` series (unchanged contract). */
+  jsonKey: string;
+  label: string;
+  /** Short label for narrow table headers. */
+  shortLabel: string;
+  /** One sentence, shown as the header's tooltip and in the README. */
+  definition: string;
+  higherIsBetter: boolean;
+  /** `percent` values are shares in [0, 1] shown as 12.3 %; `number` values are shown as they are. */
+  format: 'number' | 'percent';
+  /** Which tasks report it. */
+  tasks: readonly ('regression' | 'classification')[];
+}
+
+export type MetricKey = 'mae' | 'rmse' | 'accuracy' | 'flexibleAccuracy' | 'macroF1' | 'loss';
+
+export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
+  mae: {
+    key: 'mae',
+    jsonKey: 'mae',
+    label: 'MAE',
+    shortLabel: 'MAE',
+    definition: 'Mean absolute error: (1/n) Σ |ŷ − y| on raw predictions.',
+    higherIsBetter: false,
+    format: 'number',
+    tasks: ['regression'],
+  },
+  rmse: {
+    key: 'rmse',
+    jsonKey: 'rmse',
+    label: 'RMSE',
+    shortLabel: 'RMSE',
+    definition: 'Root mean squared error: √((1/n) Σ (ŷ − y)²) on raw predictions.',
+    higherIsBetter: false,
+    format: 'number',
+    tasks: ['regression'],
+  },
+  accuracy: {
+    key: 'accuracy',
+    jsonKey: 'accuracy',
+    label: 'Accuracy',
+    shortLabel: 'Acc',
+    definition:
+      'Share of rows whose prediction equals the label (regression: clamped to the label range and rounded).',
+    higherIsBetter: true,
+    format: 'percent',
+    tasks: ['regression', 'classification'],
+  },
+  flexibleAccuracy: {
+    key: 'flexibleAccuracy',
+    jsonKey: 'flexible_accuracy',
+    label: 'Flexible accuracy',
+    shortLabel: 'Flex acc',
+    definition: 'Share of rows whose clamped, rounded prediction is within ±k of the label (k per dataset).',
+    higherIsBetter: true,
+    format: 'percent',
+    tasks: ['regression'],
+  },
+  macroF1: {
+    key: 'macroF1',
+    jsonKey: 'macro_f1',
+    label: 'Macro F1',
+    shortLabel: 'Macro F1',
+    definition: 'Unweighted mean over classes of F1 = 2·TP / (2·TP + FP + FN).',
+    higherIsBetter: true,
+    format: 'number',
+    tasks: ['classification'],
+  },
+  loss: {
+    key: 'loss',
+    jsonKey: 'loss',
+    label: 'Loss',
+    shortLabel: 'Loss',
+    definition: 'Training objective on the eval rows (MSE for regression, cross-entropy for classification).',
+    higherIsBetter: false,
+    format: 'number',
+    tasks: ['regression', 'classification'],
+  },
+});
+
+/** The evaluation metrics a user chooses between (loss is a training signal, not a result). */
+export const EVAL_METRIC_KEYS: readonly MetricKey[] = [
+  'mae',
+  'rmse',
+  'accuracy',
+  'flexibleAccuracy',
+  'macroF1',
+];
+
+export function isMetricKey(key: string): key is MetricKey {
+  return Object.hasOwn(METRICS, key);
+}
+
+/** Finds a metric by its camelCase key or its snake_case JSON key (`flexible_accuracy`); undefined if unknown. */
+export function findMetric(name: string): MetricSpec | undefined {
+  if (isMetricKey(name)) return METRICS[name];
+  return Object.values(METRICS).find((m) => m.jsonKey === name);
+}
+
+/**
+ * Engine/CLI metrics (snake_case JSON keys) → the product's camelCase keys, for every table metric
+ * present; `loss` falls back to `train_loss`. Other keys (n, confusion_matrix) are left out.
+ * @example fromJsonKeys({ mae: 0.5, flexible_accuracy: 0.9, n: 10 }) // { mae: 0.5, flexibleAccuracy: 0.9 }
+ */
+export function fromJsonKeys(
+  m: Readonly<Record<string, number | undefined>>,
+): Partial<Record<MetricKey, number>> {
+  const out: Partial<Record<MetricKey, number>> = {};
+  for (const spec of Object.values(METRICS)) {
+    const v = m[spec.jsonKey] ?? (spec.key === 'loss' ? m.train_loss : undefined);
+    if (v !== undefined) out[spec.key] = v;
+  }
+  return out;
+}
