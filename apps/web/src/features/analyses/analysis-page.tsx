@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { AnalysisView } from './components/analysis-view.tsx';
 import { loadAnalysisView } from './lib/analysis-view-data.ts';
 

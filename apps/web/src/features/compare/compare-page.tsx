@@ -1,7 +1,7 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtNum, fmtPct, runLabel } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtNum, fmtPct, runLabel } from '../../shared/format.ts';
 import { CompareCurves } from './compare-curves.tsx';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -1,11 +1,11 @@
 import { ZDatasetLineage, ZDatasetProfile, ZFoldAssignment } from '@tunelab/core/datasets';
 import { getPrisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
 import { FoldsPanel } from './components/folds-panel.tsx';
 import { LineageCard } from './components/lineage-card.tsx';
 import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';
 import { RowsBrowser } from './components/rows-browser.tsx';
-import { StatusRefresher } from './components/status-refresher.tsx';
 import './datasets.css';
 
 const fmt = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -23,7 +23,7 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
 
   return (
     <>
-      <StatusRefresher active={busy} />
+      <AutoRefresh active={busy} everyMs={1000} />
       <div className="page-head">
         <h1>{dataset.name}</h1>
         <span

@@ -1,13 +1,14 @@
 'use server';
-import { launchMerges, type TLaunchMerge } from './lib/launch-merges.ts';
+import { actionError } from '../../shared/server/http.ts';
+import { launchMerges, type TLaunchMerge, ZLaunchMerges } from './lib/launch-merges.ts';
 
 /** Launches one merge per config (a grid gives several); returns the new ids or what is wrong. */
 export async function launchMergesAction(
   configs: TLaunchMerge[],
 ): Promise<{ ids?: string[]; error?: string }> {
   try {
-    return { ids: await launchMerges(configs) };
+    return { ids: await launchMerges(ZLaunchMerges.parse(configs)) };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return actionError(e);
   }
 }

@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo } from '../../shared/format.ts';
 import { MergeCharts } from './components/merge-charts.tsx';
 import { loadMergeView } from './lib/merge-view.ts';
 

@@ -1,6 +1,6 @@
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo } from '../../shared/format.ts';
 import { MergeForm } from './components/merge-form.tsx';
 
 /** /merges: the merges made so far and the launch form. */

@@ -1,11 +1,11 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../shared/format.ts';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
-import { fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './lib/format.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
 const METRIC_LABELS: [string, string, (v: unknown) => string][] = [

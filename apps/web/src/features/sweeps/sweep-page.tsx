@@ -1,8 +1,8 @@
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { AutoRefresh } from '../runs/components/auto-refresh.tsx';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtNum } from '../runs/lib/format.ts';
+import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtNum } from '../../shared/format.ts';
 import { SweepChart } from './components/sweep-chart.tsx';
 import { aggregateByFraction, SWEEP_METRICS, type SweepMetric } from './lib/sweep-points.ts';
 

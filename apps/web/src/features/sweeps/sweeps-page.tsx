@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { fmtAgo } from '../../shared/format.ts';
 import { SweepForm } from './components/sweep-form.tsx';
 
 export async function SweepsPage() {

@@ -3,11 +3,15 @@
 import { JOB_NAMES } from '@tunelab/core/jobs';
 import { listModelRefs, parseMergeConfig } from '@tunelab/core/merge';
 import { prisma } from '@tunelab/db';
+import { z } from 'zod';
 
-export interface TLaunchMerge {
-  yaml: string;
-  name?: string;
-}
+export const ZLaunchMerge = z.object({
+  yaml: z.string().min(1, 'the merge config is empty'),
+  name: z.string().trim().max(120).optional(),
+});
+export type TLaunchMerge = z.input<typeof ZLaunchMerge>;
+/** What the merge form sends: one config per merge (a grid gives several). */
+export const ZLaunchMerges = z.array(ZLaunchMerge).min(1, 'no merge to launch').max(64);
 
 type Enqueue = (mergeId: string) => Promise<unknown>;
 

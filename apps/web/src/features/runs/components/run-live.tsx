@@ -1,12 +1,12 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { StatusBadge } from '../../../shared/components/status-badge.tsx';
+import { fmtDuration } from '../../../shared/format.ts';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
 import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
-import { fmtDuration } from '../lib/format.ts';
 import type { RunSnapshot } from '../lib/run-snapshot.ts';
 import type { SeriesResult } from '../lib/series-params.ts';
-import { StatusBadge } from './status-badge.tsx';
 
 const SERIES =
   'train/loss,train/lr,eval/loss,eval/mae,eval/rmse,eval/accuracy,eval/flexible_accuracy,eval/macro_f1';

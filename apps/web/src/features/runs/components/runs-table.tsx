@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { StatusBadge } from './status-badge.tsx';
+import { StatusBadge } from '../../../shared/components/status-badge.tsx';
 
 export interface RunRow {
   id: string;

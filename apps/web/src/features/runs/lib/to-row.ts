@@ -1,6 +1,6 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
+import { fmtAgo, fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../../shared/format.ts';
 import type { RunRow } from '../components/runs-table.tsx';
-import { fmtAgo, fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from './format.ts';
 import type { RunListItem } from './runs-query.ts';
 
 export function toRunRow(run: RunListItem): RunRow {
