@@ -33,7 +33,7 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
           {dataset.status}
         </span>
         <span className="spacer" />
-        <a className="button" href={`/runs/new?datasetId=${dataset.id}`}>
+        <a className="button" href={`/runs/new?dataset=${dataset.id}`}>
           Train on it
         </a>
       </div>

@@ -1,5 +1,6 @@
 import { prisma } from '@tunelab/db';
 import { fmtAgo } from '../../shared/format.ts';
+import { maxPositionsOf } from '../runs/lib/launch-runs.ts';
 import { SweepForm } from './components/sweep-form.tsx';
 
 export async function SweepsPage() {
@@ -13,7 +14,10 @@ export async function SweepsPage() {
         runs: { select: { status: true } },
       },
     }),
-    prisma.model.findMany({ orderBy: { createdAt: 'desc' }, select: { id: true, name: true, kind: true } }),
+    prisma.model.findMany({
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, name: true, kind: true, config: true },
+    }),
     prisma.dataset.findMany({
       where: { status: 'ready' },
       orderBy: { createdAt: 'desc' },
@@ -68,7 +72,11 @@ export async function SweepsPage() {
         )}
       </div>
       <SweepForm
-        models={models.map((m) => ({ id: m.id, label: `${m.name} (${m.kind})` }))}
+        models={models.map((m) => ({
+          id: m.id,
+          label: `${m.name} (${m.kind})`,
+          maxPositions: maxPositionsOf(m.config),
+        }))}
         datasets={datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.rowCount} rows)` }))}
       />
     </>

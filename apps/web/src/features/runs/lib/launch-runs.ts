@@ -27,6 +27,12 @@ export async function modelFacts(modelId: string): Promise<ModelFacts | undefine
   return toModelFacts(m);
 }
 
+/** max_position_embeddings of a stored HF config, or null when the config does not say. */
+export function maxPositionsOf(config: unknown): number | null {
+  const value = (config as { max_position_embeddings?: unknown } | null)?.max_position_embeddings;
+  return typeof value === 'number' ? value : null;
+}
+
 export function toModelFacts(m: {
   id: string;
   name: string;
@@ -36,7 +42,6 @@ export function toModelFacts(m: {
   tokenizer: unknown;
   config: unknown;
 }): ModelFacts {
-  const config = (m.config ?? {}) as { max_position_embeddings?: number };
   return {
     id: m.id,
     name: m.name,
@@ -44,7 +49,7 @@ export function toModelFacts(m: {
     task: m.task,
     numLabels: m.numLabels,
     hasTokenizer: m.tokenizer !== null && m.tokenizer !== undefined,
-    maxPositions: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+    maxPositions: maxPositionsOf(m.config),
   };
 }
 
