@@ -134,7 +134,9 @@ export function MetricChart({ title, series, smooth = true, height = 240, fileNa
                 labelFormatter={(v) => `${xAxisLabel(x)} ${typeof v === 'number' ? fmt(v) : v}`}
                 contentStyle={{ fontSize: 12 }}
               />
-              {drawn.length > 1 && <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />}
+              {drawn.length > 1 && (
+                <Legend verticalAlign="bottom" wrapperStyle={{ fontSize: 11, paddingTop: 12 }} />
+              )}
               {drawn.map((s) =>
                 s.smoothed
                   ? [

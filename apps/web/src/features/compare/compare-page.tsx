@@ -115,31 +115,33 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
       <CompareCurves runs={runs.map((r) => ({ id: r.id, label: label(r) }))} />
       <div className="card">
         <h2>Parameters (differences highlighted)</h2>
-        <table className="data" data-testid="compare-params">
-          <thead>
-            <tr>
-              <th>Parameter</th>
-              {runs.map((r) => (
-                <th key={r.id}>{label(r)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rowsForParams.map((row) => {
-              const differs = new Set(row.vals).size > 1;
-              return (
-                <tr key={row.key} data-differs={differs || undefined}>
-                  <td className="mono">{row.key}</td>
-                  {row.vals.map((v, i) => (
-                    <td key={runs[i]?.id} className={`mono ${differs ? 'diff' : ''}`}>
-                      {v ?? '—'}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="data wrap-head" data-testid="compare-params">
+            <thead>
+              <tr>
+                <th>Parameter</th>
+                {runs.map((r) => (
+                  <th key={r.id}>{label(r)}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rowsForParams.map((row) => {
+                const differs = new Set(row.vals).size > 1;
+                return (
+                  <tr key={row.key} data-differs={differs || undefined}>
+                    <td className="mono">{row.key}</td>
+                    {row.vals.map((v, i) => (
+                      <td key={runs[i]?.id} className={`mono ${differs ? 'diff' : ''}`}>
+                        {v ?? '—'}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </div>
     </>
   );

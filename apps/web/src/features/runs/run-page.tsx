@@ -6,6 +6,7 @@ import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
+import { hasIntegerLabels, metricsTitle, referenceName, shownMetric } from './lib/metric-view.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
 const METRIC_LABELS: [string, string, (v: unknown) => string][] = [
@@ -44,6 +45,19 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       ? (run.params as { tolerance: number }).tolerance
       : (run.dataset?.tolerance ?? 1);
   const classes = Array.isArray(run.dataset?.classes) ? (run.dataset.classes as string[]) : null;
+  const integerLabels = run.dataset ? await hasIntegerLabels(run.dataset.id) : true;
+  const task = run.dataset?.task;
+  const shown = summary.success
+    ? METRIC_LABELS.filter(
+        ([k]) => summary.data.metrics[k] !== undefined && shownMetric(k, task, integerLabels),
+      )
+    : [];
+  const split =
+    run.kind === 'evaluate'
+      ? (run.evaluations[0]?.split ?? (run.params as { split?: string }).split)
+      : undefined;
+  const bySource = (run.summary as { bySource?: Record<string, Record<string, unknown> | undefined> } | null)
+    ?.bySource;
 
   return (
     <>
@@ -94,12 +108,12 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       </div>
       {summary.success && (
         <div className="card" data-testid="final-metrics">
-          <h2>Final metrics (eval set{summary.data.evalRows ? `, ${summary.data.evalRows} rows` : ''})</h2>
+          <h2>{metricsTitle(run.kind, split, summary.data.evalRows)}</h2>
           <table className="data" style={{ width: 'auto' }}>
             <thead>
               <tr>
                 <th />
-                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, l]) => (
+                {shown.map(([k, l]) => (
                   <th key={k} className="num">
                     {l}
                   </th>
@@ -109,16 +123,26 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
             <tbody>
               <tr>
                 <th>this run</th>
-                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                {shown.map(([k, , f]) => (
                   <td key={k} className="num">
                     <strong>{f(summary.data.metrics[k])}</strong>
                   </td>
                 ))}
               </tr>
+              {Object.entries(bySource ?? {}).map(([source, metrics]) => (
+                <tr key={source} data-testid={`metrics-${source}`}>
+                  <th>{source} rows</th>
+                  {shown.map(([k, , f]) => (
+                    <td key={k} className="num">
+                      {f(metrics?.[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
               {summary.data.reference && (
                 <tr>
-                  <th>reference: {summary.data.reference.kind}</th>
-                  {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                  <th>reference: {referenceName(summary.data.reference.kind, classes)}</th>
+                  {shown.map(([k, , f]) => (
                     <td key={k} className="num muted">
                       {f(summary.data.reference?.metrics[k])}
                     </td>
@@ -167,7 +191,9 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
                 {worst.slice(0, 200).map((p) => (
                   <tr key={p.index}>
                     <td className="muted">{p.index}</td>
-                    <td>{p.text ?? ''}</td>
+                    <td className="cell-text" title={p.text ?? ''}>
+                      {p.text ?? ''}
+                    </td>
                     <td className="num">{classes ? (classes[p.label] ?? p.label) : fmtNum(p.label)}</td>
                     <td className="num">
                       {classes
