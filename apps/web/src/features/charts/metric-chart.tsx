@@ -1,9 +1,10 @@
 'use client';
 import { emaPoints, type SeriesPoint } from '@tunelab/core/series';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { exportCsv, exportPng, exportSvg, toCsv } from './chart-export.ts';
+import { toCsv } from './chart-export.ts';
 import { useChartSettings, xAxisLabel } from './chart-settings.tsx';
+import { ExportTools } from './export-tools.tsx';
 
 export const PALETTE = [
   '#2f6fde',
@@ -43,7 +44,6 @@ const fmt = (v: number) => {
 export function MetricChart({ title, series, smooth = true, height = 240, fileName, testId }: Props) {
   const { smoothing, x, logY } = useChartSettings();
   const box = useRef<HTMLDivElement>(null);
-  const [exportError, setExportError] = useState<string | null>(null);
   const name = fileName ?? title.replace(/[^\w.-]+/g, '_');
 
   const drawn = useMemo(() => {
@@ -58,44 +58,22 @@ export function MetricChart({ title, series, smooth = true, height = 240, fileNa
   }, [series, smooth, smoothing, logY]);
 
   const total = drawn.reduce((n, s) => n + s.raw.length, 0);
-  const guarded = (f: () => void | Promise<void>) => async () => {
-    try {
-      setExportError(null);
-      await f();
-    } catch (e) {
-      setExportError(e instanceof Error ? e.message : String(e));
-    }
-  };
-
   return (
     <div className="chart-card" data-testid={testId} data-points={total}>
       <div className="chart-head">
         <h2>{title}</h2>
-        <div className="chart-tools">
-          <button type="button" onClick={guarded(() => exportPng(box.current, name))} title="Download PNG">
-            PNG
-          </button>
-          <button type="button" onClick={guarded(() => exportSvg(box.current, name))} title="Download SVG">
-            SVG
-          </button>
-          <button
-            type="button"
-            onClick={guarded(() =>
-              exportCsv(
-                toCsv(
-                  drawn.map((s) => ({ label: s.label, points: s.raw })),
-                  x,
-                ),
-                name,
-              ),
-            )}
-            title="Download the plotted points as CSV"
-          >
-            CSV
-          </button>
-        </div>
+        <ExportTools
+          target={box}
+          fileName={name}
+          note={{ title, yLabel: drawn.length === 1 ? drawn[0]?.label : title }}
+          csv={() =>
+            toCsv(
+              drawn.map((s) => ({ label: s.label, points: s.raw })),
+              x,
+            )
+          }
+        />
       </div>
-      {exportError && <div className="error-box">{exportError}</div>}
       <div ref={box} style={{ width: '100%', height }}>
         {total === 0 ? (
           <div className="empty" style={{ height: '100%', display: 'grid', placeItems: 'center' }}>
