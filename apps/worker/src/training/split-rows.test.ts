@@ -25,4 +25,19 @@ describe('splitRows', () => {
     const b = splitRows(rows(100), { evalFraction: 0.2, trainFraction: 0.25, seed: 2 });
     expect(a.train.map((r) => r.index)).not.toEqual(b.train.map((r) => r.index));
   });
+
+  it('holds out one fold and trains on the others; rows without a fold take no part', () => {
+    const all: RowLike[] = rows(30).map((r, i) => ({
+      ...r,
+      split: i < 27 ? 'train' : 'test',
+      fold: i < 27 ? i % 3 : null,
+    }));
+    const s = splitRows(all, { evalFraction: 0.2, trainFraction: 1, seed: 0, fold: 1 });
+    expect(s.eval.map((r) => r.fold)).toEqual(Array(9).fill(1));
+    expect(s.train).toHaveLength(18);
+    expect(s.train.some((r) => r.fold === 1 || r.fold == null)).toBe(false);
+    expect(() => splitRows(all, { evalFraction: 0.2, trainFraction: 1, seed: 0, fold: 5 })).toThrow(
+      /Fold 5 has no rows/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 export interface RowLike extends TrainExample {
   index: number;
   split: string;
+  fold?: number | null;
 }
 
 /**
@@ -16,14 +17,24 @@ export interface RowLike extends TrainExample {
  * (seed 0) `evalFraction` is held out, so every run on the dataset, whatever its seed, is scored on
  * the same rows. The training subset (`trainFraction`) is drawn with the run's seed, so a sweep's
  * seed spread includes the variation of which rows were seen.
+ *
+ * With `fold` (cross-validation) the rows of that fold are the eval rows and the rows of every other
+ * fold train; rows without a fold (test) take no part.
  */
-export function splitRows(
-  rows: readonly RowLike[],
-  opts: { evalFraction: number; trainFraction: number; seed: number },
-): { train: RowLike[]; eval: RowLike[] } {
+export function splitRows<R extends RowLike>(
+  rows: readonly R[],
+  opts: { evalFraction: number; trainFraction: number; seed: number; fold?: number },
+): { train: R[]; eval: R[] } {
   let train = rows.filter((r) => r.split === 'train');
   let evalRows = rows.filter((r) => r.split === 'eval');
-  if (evalRows.length === 0) {
+  if (opts.fold !== undefined) {
+    const fold = opts.fold;
+    evalRows = rows.filter((r) => r.fold === fold);
+    train = rows.filter((r) => r.fold != null && r.fold !== fold);
+    if (evalRows.length === 0) {
+      throw new Error(`Fold ${fold} has no rows: assign folds on the dataset page (k > ${fold})`);
+    }
+  } else if (evalRows.length === 0) {
     const pool = shuffled(train.length ? train : rows, 0);
     const nEval = Math.max(1, Math.round(pool.length * opts.evalFraction));
     evalRows = pool.slice(0, nEval).sort((a, b) => a.index - b.index);

@@ -64,7 +64,7 @@ export async function trainRun(
   try {
     const rows = await prisma.datasetRow.findMany({
       where: { datasetId: dataset.id },
-      select: { index: true, text: true, label: true, split: true },
+      select: { index: true, text: true, label: true, split: true, fold: true },
       orderBy: { index: 'asc' },
     });
     const { train, eval: evalRows } = splitRows(

@@ -19,6 +19,7 @@ export const TRAIN_PARAM_HELP = {
   trainFraction: 'Use only this fraction of the training rows (data-scaling sweeps).',
   tolerance: 'k for flexible accuracy: |round(prediction) − label| ≤ k counts as right.',
   seed: 'Seed for initialisation of the head, shuffling and dropout.',
+  fold: 'Cross-validation: evaluate on this fold and train on the other folds (the dataset needs folds).',
 } as const;
 
 export const ZTrainParams = z.object({
@@ -37,6 +38,8 @@ export const ZTrainParams = z.object({
   seed: z.number().int().min(0).default(0),
   /** Stop after this many optimizer steps in total (demo and tests); 0 = no limit. */
   maxSteps: z.number().int().min(0).default(0),
+  /** Cross-validation fold to hold out (0..k−1 of the dataset's folds); absent = the usual split. */
+  fold: z.number().int().min(0).max(9).optional(),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});

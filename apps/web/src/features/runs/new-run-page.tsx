@@ -32,6 +32,7 @@ export async function NewRunPage({ searchParams }: { searchParams: SearchParams 
           ...toDatasetFacts(d),
           tolerance: d.tolerance,
           evalRows: evalRows.get(d.id) ?? 0,
+          folds: (d.folds as { k?: number } | null)?.k ?? null,
         }))}
         initial={{
           modelId: clone?.modelId ?? preset ?? undefined,

@@ -10,7 +10,8 @@ import {
 
 export interface LaunchFormProps {
   models: (ModelFacts & { label: string })[];
-  datasets: (DatasetFacts & { tolerance: number; evalRows: number })[];
+  /** `folds`: k when the dataset has cross-validation folds assigned. */
+  datasets: (DatasetFacts & { tolerance: number; evalRows: number; folds: number | null })[];
   initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
 }
 
@@ -121,7 +122,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
               onChange={(e) => {
                 setDatasetId(e.target.value);
                 const d = datasets.find((x) => x.id === e.target.value);
-                if (d) setParams((p) => ({ ...p, tolerance: d.tolerance }));
+                if (d) setParams((p) => ({ ...p, tolerance: d.tolerance, fold: undefined }));
               }}
             >
               {datasets.length === 0 && <option value="">no datasets yet: upload one</option>}
@@ -165,6 +166,30 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             />
             <span className="hint">{TRAIN_PARAM_HELP.evalFraction}</span>
           </label>
+          {dataset?.folds ? (
+            <label className="field">
+              Cross-validation fold
+              <select
+                name="fold"
+                data-testid="launch-fold"
+                value={params.fold ?? ''}
+                onChange={(e) =>
+                  setParams((p) => ({
+                    ...p,
+                    fold: e.target.value === '' ? undefined : Number(e.target.value),
+                  }))
+                }
+              >
+                <option value="">none: the dataset's train / eval split</option>
+                {Array.from({ length: dataset.folds }, (_, i) => (
+                  <option key={i} value={i}>
+                    fold {i + 1} of {dataset.folds} held out
+                  </option>
+                ))}
+              </select>
+              <span className="hint">{TRAIN_PARAM_HELP.fold}</span>
+            </label>
+          ) : null}
           <label className="field">
             Train fraction
             <input

@@ -77,13 +77,20 @@ export function toDatasetFacts(d: {
  */
 export async function launchRuns(input: TLaunchRuns, enqueue: Enqueue): Promise<string[]> {
   const req = ZLaunchRuns.parse(input);
-  const [model, dataset] = await Promise.all([
+  const [model, row] = await Promise.all([
     modelFacts(req.modelId),
-    prisma.dataset
-      .findUnique({ where: { id: req.datasetId } })
-      .then((d) => (d ? toDatasetFacts(d) : undefined)),
+    prisma.dataset.findUnique({ where: { id: req.datasetId } }),
   ]);
+  const dataset = row ? toDatasetFacts(row) : undefined;
   const problems = checkCompatibility(model, dataset, req.params);
+  const folds = (row?.folds as { k?: number } | null)?.k;
+  if (row && req.params.fold !== undefined && !(folds && req.params.fold < folds)) {
+    problems.push(
+      folds
+        ? `Dataset "${row.name}" has ${folds} folds (0..${folds - 1}): fold ${req.params.fold} does not exist.`
+        : `Dataset "${row.name}" has no folds: assign them on its page before a cross-validation run.`,
+    );
+  }
   if (problems.length) throw new LaunchRefused(problems);
 
   const runs = await prisma.$transaction(
