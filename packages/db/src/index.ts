@@ -6,6 +6,19 @@ export { createPrismaClient, disconnectPrisma, getPrisma, Prisma, PrismaClient, 
 export { assignDatasetFolds, clearDatasetFolds } from './dataset-folds.ts';
 export { createComposedDataset, createDataset } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
+export {
+  deleteItem,
+  findDependents,
+  ItemBusy,
+  ItemInUse,
+  ItemNotFound,
+  renameItem,
+  setArchived,
+  type TItemKind,
+  type TItemRef,
+  ZItemKind,
+  ZItemName,
+} from './housekeeping.ts';
 export { type TMetricPoint, writeMetrics, ZMetricPoint } from './metrics.ts';
 export { applyMigrations, generateClient } from './migrate.ts';
 export { redactUrl } from './pg-adapter.ts';
