@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { initBackend } from '@tunelab/core/backend';
-import { modelRowFacts, type TRunSummary, ZTrainParams } from '@tunelab/core/dashboard';
+import { fineTuneName, modelRowFacts, type TRunSummary, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError } from '@tunelab/core/jobs';
 import {
@@ -191,9 +191,7 @@ export async function trainRun(
     const modelId = await saveResultModel(
       runId,
       run.modelId as string,
-      baseModel.name,
-      dataset.name,
-      params.seed,
+      fineTuneName(baseModel.name, dataset.name, params),
       loaded,
     );
     loaded.model.dispose();
@@ -245,9 +243,7 @@ export async function trainRun(
 async function saveResultModel(
   runId: string,
   baseModelId: string,
-  baseName: string,
-  datasetName: string,
-  seed: number,
+  name: string,
   loaded: Awaited<ReturnType<typeof loadModel>>,
 ): Promise<string> {
   const existing = await prisma.model.findUnique({ where: { parentRunId: runId } });
@@ -259,7 +255,7 @@ async function saveResultModel(
   const imported = await importHfModel(dir);
   const facts = modelRowFacts(imported);
   const data = {
-    name: `${baseName} → ${datasetName} (seed ${seed})`.slice(0, 120),
+    name,
     kind: 'finetuned' as const,
     config: facts.config as Prisma.InputJsonValue,
     tokenizer: facts.tokenizer as Prisma.InputJsonValue,

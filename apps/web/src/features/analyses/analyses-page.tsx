@@ -7,11 +7,16 @@ import { AnalysisForm } from './components/analysis-form.tsx';
 export async function AnalysesPage() {
   const [models, analyses] = await Promise.all([
     prisma.model.findMany({
+      where: { archivedAt: null },
       select: { id: true, name: true, kind: true, baseModelId: true },
       orderBy: { createdAt: 'desc' },
       take: 200,
     }),
-    prisma.analysis.findMany({ where: { kind: 'vectors' }, orderBy: { createdAt: 'desc' }, take: 100 }),
+    prisma.analysis.findMany({
+      where: { kind: 'vectors', archivedAt: null },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+    }),
   ]);
   const names = new Map(models.map((m) => [m.id, m.name]));
   return (

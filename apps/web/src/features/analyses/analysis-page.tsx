@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { AnalysisView } from './components/analysis-view.tsx';
 import { loadAnalysisView } from './lib/analysis-view-data.ts';
 
@@ -15,6 +16,13 @@ export async function AnalysisPage({ params }: { params: Promise<{ id: string }>
         <h1>Tuning vectors against {names[analysis.modelIds[0] ?? ''] ?? analysis.modelIds[0]}</h1>
         <StatusBadge status={analysis.status} />
       </div>
+      <ItemActions
+        kind="analysis"
+        id={analysis.id}
+        name={analysis.name ?? `analysis ${analysis.id.slice(-8)}`}
+        archived={analysis.archivedAt !== null}
+        listHref="/analyses"
+      />
       {analysis.error && <div className="error-box">{analysis.error}</div>}
       {report ? (
         <AnalysisView report={report} names={names} spectra={spectra} />

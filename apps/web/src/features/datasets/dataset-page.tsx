@@ -7,6 +7,7 @@ import { LineageCard } from './components/lineage-card.tsx';
 import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';
 import { RowsBrowser } from './components/rows-browser.tsx';
 import './datasets.css';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 
 const fmt = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
@@ -37,6 +38,13 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
           Train on it
         </a>
       </div>
+      <ItemActions
+        kind="dataset"
+        id={dataset.id}
+        name={dataset.name}
+        archived={dataset.archivedAt !== null}
+        listHref="/datasets"
+      />
       {dataset.error && <div className="error-box">{dataset.error}</div>}
       <div className="grid three" style={{ marginBottom: 14 }}>
         <div className="card">

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { fmtAgo } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { MergeCharts } from './components/merge-charts.tsx';
 import { loadMergeView } from './lib/merge-view.ts';
 
@@ -24,6 +25,13 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
           </a>
         )}
       </div>
+      <ItemActions
+        kind="merge"
+        id={merge.id}
+        name={merge.name ?? `Merge ${merge.id}`}
+        archived={merge.archivedAt !== null}
+        listHref="/merges"
+      />
       {merge.error && <div className="error-box">{merge.error}</div>}
       <div className="grid two">
         <div className="card">

@@ -7,11 +7,13 @@ import { MergeForm } from './components/merge-form.tsx';
 export async function MergesPage() {
   const [models, merges] = await Promise.all([
     prisma.model.findMany({
+      where: { archivedAt: null },
       select: { id: true, name: true, kind: true, task: true, numLabels: true },
       orderBy: { createdAt: 'desc' },
       take: 200,
     }),
     prisma.merge.findMany({
+      where: { archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 100,
       include: {

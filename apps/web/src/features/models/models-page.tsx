@@ -12,6 +12,7 @@ export function fmtParams(n: number): string {
 
 export async function ModelsPage() {
   const models = await prisma.model.findMany({
+    where: { archivedAt: null },
     orderBy: { createdAt: 'desc' },
     take: 500,
     include: { baseModel: { select: { id: true, name: true } }, _count: { select: { runsAsBase: true } } },

@@ -2,6 +2,7 @@ import { ZRunSummary } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { fmtDuration, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
@@ -72,6 +73,13 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
         <span className="spacer" />
         <RunActions id={run.id} status={run.status} />
       </div>
+      <ItemActions
+        kind="run"
+        id={run.id}
+        name={runLabel(run)}
+        archived={run.archivedAt !== null}
+        listHref="/runs"
+      />
       <div className="card">
         <dl className="kv">
           <dt>Run</dt>

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { fmtNum } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { SweepChart } from './components/sweep-chart.tsx';
 import { aggregateByFraction, SWEEP_METRICS, type SweepMetric } from './lib/sweep-points.ts';
 
@@ -49,6 +50,13 @@ export async function SweepPage({ params, searchParams }: Props) {
           </a>
         )}
       </div>
+      <ItemActions
+        kind="sweep"
+        id={sweep.id}
+        name={sweep.name}
+        archived={sweep.archivedAt !== null}
+        listHref="/sweeps"
+      />
       <div className="card">
         <div className="row" style={{ marginBottom: 8 }}>
           <span className="muted">Metric:</span>

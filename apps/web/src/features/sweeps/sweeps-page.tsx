@@ -6,6 +6,7 @@ import { SweepForm } from './components/sweep-form.tsx';
 export async function SweepsPage() {
   const [sweeps, models, datasets] = await Promise.all([
     prisma.sweep.findMany({
+      where: { archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 200,
       include: {
@@ -15,11 +16,12 @@ export async function SweepsPage() {
       },
     }),
     prisma.model.findMany({
+      where: { archivedAt: null },
       orderBy: { createdAt: 'desc' },
       select: { id: true, name: true, kind: true, config: true },
     }),
     prisma.dataset.findMany({
-      where: { status: 'ready' },
+      where: { status: 'ready', archivedAt: null },
       orderBy: { createdAt: 'desc' },
       select: { id: true, name: true, rowCount: true },
     }),
