@@ -181,9 +181,9 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
                 }
               >
                 <option value="">none: the dataset's train / eval split</option>
-                {Array.from({ length: dataset.folds }, (_, i) => (
-                  <option key={i} value={i}>
-                    fold {i + 1} of {dataset.folds} held out
+                {Array.from({ length: dataset.folds }, (_, i) => i).map((fold) => (
+                  <option key={`fold-${fold}`} value={fold}>
+                    fold {fold + 1} of {dataset.folds} held out
                   </option>
                 ))}
               </select>
