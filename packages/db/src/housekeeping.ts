@@ -235,6 +235,37 @@ async function removeRow(client: Client, kind: TItemKind, id: string): Promise<s
   }
 }
 
+/** Updates the fields every kind has (name, archivedAt) on one item. */
+async function updateItem(
+  client: Client,
+  kind: TItemKind,
+  id: string,
+  data: { name?: string; archivedAt?: Date | null },
+): Promise<void> {
+  await findItem(client, kind, id);
+  const where = { where: { id }, data };
+  switch (kind) {
+    case 'dataset':
+      await client.dataset.update(where);
+      return;
+    case 'model':
+      await client.model.update(where);
+      return;
+    case 'run':
+      await client.run.update(where);
+      return;
+    case 'sweep':
+      await client.sweep.update(where);
+      return;
+    case 'merge':
+      await client.merge.update(where);
+      return;
+    case 'analysis':
+      await client.analysis.update(where);
+      return;
+  }
+}
+
 /** Renames an item; the name is trimmed and must not be empty. */
 export async function renameItem(
   kind: TItemKind,
@@ -243,28 +274,7 @@ export async function renameItem(
   client: Client = getPrisma(),
 ): Promise<TItemRef> {
   const value = ZItemName.parse(name);
-  await findItem(client, kind, id);
-  const data = { name: value };
-  switch (kind) {
-    case 'dataset':
-      await client.dataset.update({ where: { id }, data });
-      break;
-    case 'model':
-      await client.model.update({ where: { id }, data });
-      break;
-    case 'run':
-      await client.run.update({ where: { id }, data });
-      break;
-    case 'sweep':
-      await client.sweep.update({ where: { id }, data });
-      break;
-    case 'merge':
-      await client.merge.update({ where: { id }, data });
-      break;
-    case 'analysis':
-      await client.analysis.update({ where: { id }, data });
-      break;
-  }
+  await updateItem(client, kind, id, { name: value });
   return { kind, id, name: value };
 }
 
@@ -275,26 +285,5 @@ export async function setArchived(
   archived: boolean,
   client: Client = getPrisma(),
 ): Promise<void> {
-  await findItem(client, kind, id);
-  const data = { archivedAt: archived ? new Date() : null };
-  switch (kind) {
-    case 'dataset':
-      await client.dataset.update({ where: { id }, data });
-      break;
-    case 'model':
-      await client.model.update({ where: { id }, data });
-      break;
-    case 'run':
-      await client.run.update({ where: { id }, data });
-      break;
-    case 'sweep':
-      await client.sweep.update({ where: { id }, data });
-      break;
-    case 'merge':
-      await client.merge.update({ where: { id }, data });
-      break;
-    case 'analysis':
-      await client.analysis.update({ where: { id }, data });
-      break;
-  }
+  await updateItem(client, kind, id, { archivedAt: archived ? new Date() : null });
 }
