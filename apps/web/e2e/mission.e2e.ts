@@ -132,13 +132,15 @@ async function main() {
     step('the dataset page: rows are synthetic, long texts are truncated with expand');
     await page.goto(`${baseUrl}/datasets/${datasetId}`);
     await page.waitForSelector('[data-testid=row-expand]');
-    const rowsText = (await page.textContent('table.data tbody')) ?? '';
+    const rowsTable = page.locator('table.data', { has: page.locator('[data-testid=row-expand]') });
+    const rowsText = (await rowsTable.textContent()) ?? '';
     assert.ok(rowsText.includes('synthetic'), 'the rows browser does not show the synthetic source');
     assert.ok(!rowsText.includes(long), 'a long text is printed whole');
     await page.click('[data-testid=row-expand]');
-    assert.ok(
-      ((await page.textContent('table.data tbody')) ?? '').includes(long),
-      'expand does not show the whole text',
+    await waitFor(
+      'the expanded text',
+      async () => ((await rowsTable.textContent()) ?? '').includes(long),
+      10_000,
     );
     await shot(page, 'dataset');
 
@@ -187,7 +189,7 @@ async function main() {
     step('the run page: named by its fold, no strict accuracy on continuous labels');
     await page.goto(`${baseUrl}/runs/${run1}`);
     await page.waitForSelector('[data-testid=final-metrics]');
-    assert.match((await page.textContent('[data-testid=run-title]')) ?? '', /fold 2/);
+    assert.match((await page.textContent('[data-testid=run-title]')) ?? '', /fold 1/);
     const metricsText = (await page.textContent('[data-testid=final-metrics]')) ?? '';
     assert.match(metricsText, /Final metrics \(eval set/);
     assert.match(metricsText, /Flexible accuracy/);
@@ -228,11 +230,11 @@ async function main() {
     step('rename a run and a dataset');
     await page.goto(`${baseUrl}/runs/${run1}`);
     await page.click('[data-testid=rename]');
-    await page.fill('[data-testid=rename-input]', 'fold-2 probe');
+    await page.fill('[data-testid=rename-input]', 'fold-1 probe');
     await page.click('[data-testid=rename-save]');
     await waitFor(
       'the new run name',
-      async () => (await page.textContent('[data-testid=run-title]')) === 'fold-2 probe',
+      async () => (await page.textContent('[data-testid=run-title]')) === 'fold-1 probe',
       20_000,
     );
     await page.goto(`${baseUrl}/datasets/${datasetId}`);
@@ -250,7 +252,7 @@ async function main() {
     await page.click('[data-testid=delete-confirm]');
     await page.waitForSelector('[data-testid=item-error]');
     const refusal = (await page.textContent('[data-testid=item-error]')) ?? '';
-    assert.match(refusal, /is used by .*run "fold-2 probe"/, `the refusal does not name the run: ${refusal}`);
+    assert.match(refusal, /is used by .*run "fold-1 probe"/, `the refusal does not name the run: ${refusal}`);
     await shot(page, 'delete-refused');
     const { models } = (await (await fetch(`${baseUrl}/api/models`)).json()) as {
       models: { id: string; kind: string }[];

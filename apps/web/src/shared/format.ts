@@ -53,7 +53,7 @@ export function runLabel(run: {
   const parts = [run.dataset?.name, run.model?.name].filter(Boolean);
   if (run.fraction != null && run.fraction < 1) parts.push(`${Math.round(run.fraction * 100)}%`);
   const params = (run.params ?? {}) as Partial<TTrainParams>;
-  if (typeof params.fold === 'number') parts.push(`fold ${params.fold + 1}`);
+  if (typeof params.fold === 'number') parts.push(`fold ${params.fold}`);
   if (run.kind === 'train' || run.kind === undefined) parts.push(...changedParams(params));
   if (run.seed != null) parts.push(`seed ${run.seed}`);
   return parts.length ? parts.join(' · ') : run.id.slice(-8);

@@ -7,7 +7,7 @@ describe('auto names', () => {
     const params = { ...TRAIN_PARAM_DEFAULTS, trainFraction: 0.25, lr: 1e-4, epochs: 5, seed: 1, fold: 1 };
     expect(changedParams(params)).toEqual(['epochs 5', 'lr 1e-4']);
     expect(fineTuneName('bert', 'AFINN', params)).toBe(
-      'bert → AFINN · 25% · fold 2 · epochs 5 · lr 1e-4 · seed 1',
+      'bert → AFINN · 25% · fold 1 · epochs 5 · lr 1e-4 · seed 1',
     );
   });
 

@@ -27,14 +27,15 @@ export function changedParams(params: Partial<TTrainParams>): string[] {
 /**
  * Automatic name of a fine-tuned model or run that says what differs: the base and dataset, then
  * the training fraction (below 100 %), the fold, changed hyper-parameters and the seed.
- * Example: "demo-bert → AFINN · 25% · fold 2 · lr 1e-4 · seed 1".
+ * Example: "demo-bert → AFINN · 25% · fold 2 · lr 1e-4 · seed 1" (folds count from 0, as on the
+ * dataset page).
  */
 export function fineTuneName(base: string, dataset: string, params: Partial<TTrainParams>): string {
   const parts = [`${base} → ${dataset}`];
   if (params.trainFraction !== undefined && params.trainFraction < 1) {
     parts.push(`${Number((params.trainFraction * 100).toPrecision(3))}%`);
   }
-  if (params.fold !== undefined) parts.push(`fold ${params.fold + 1}`);
+  if (params.fold !== undefined) parts.push(`fold ${params.fold}`);
   parts.push(...changedParams(params));
   if (params.seed !== undefined) parts.push(`seed ${params.seed}`);
   return parts.join(' · ').slice(0, 120);

@@ -2,6 +2,7 @@ import { ZRunSummary } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { fmtNum, fmtPct, runLabel } from '../../shared/format.ts';
+import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
 import { CompareCurves } from './compare-curves.tsx';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -31,7 +32,7 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   }
   const found = await prisma.run.findMany({
     where: { id: { in: ids } },
-    include: { dataset: { select: { name: true } }, model: { select: { name: true } } },
+    include: { dataset: { select: { name: true, task: true } }, model: { select: { name: true } } },
   });
   const runs = ids.flatMap((id) => found.filter((r) => r.id === id));
   const missing = ids.filter((id) => !found.some((r) => r.id === id));
@@ -51,7 +52,15 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
       return [c.key, vs.length ? (c.better === 'min' ? Math.min(...vs) : Math.max(...vs)) : undefined];
     }),
   );
-  const shown = COLUMNS.filter((c) => values.some((v) => typeof v[c.key] === 'number'));
+  // Strict accuracy only where some run's labels are whole numbers (see metric-view.ts).
+  const datasetIds = [...new Set(runs.map((r) => r.datasetId).filter((id): id is string => id !== null))];
+  const integer = await Promise.all(datasetIds.map(hasIntegerLabels));
+  const strictAccuracy = runs.some((r) =>
+    shownMetric('accuracy', r.dataset?.task, integer[datasetIds.indexOf(r.datasetId ?? '')] ?? true),
+  );
+  const shown = COLUMNS.filter(
+    (c) => values.some((v) => typeof v[c.key] === 'number') && (strictAccuracy || c.key !== 'accuracy'),
+  );
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params as object)))].sort();
   const context = (r: (typeof runs)[number]) => ({
     dataset: r.dataset?.name ?? '—',
@@ -112,7 +121,10 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
           </tbody>
         </table>
       </div>
-      <CompareCurves runs={runs.map((r) => ({ id: r.id, label: label(r) }))} />
+      <CompareCurves
+        runs={runs.map((r) => ({ id: r.id, label: label(r) }))}
+        strictAccuracy={strictAccuracy}
+      />
       <div className="card">
         <h2>Parameters (differences highlighted)</h2>
         <div className="table-scroll">

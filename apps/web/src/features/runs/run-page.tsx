@@ -172,7 +172,11 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           )}
         </div>
       )}
-      <RunLive initial={snapshot} charts={run.kind !== 'evaluate'} />
+      <RunLive
+        initial={snapshot}
+        charts={run.kind !== 'evaluate'}
+        strictAccuracy={shownMetric('accuracy', task, integerLabels)}
+      />
       {predictions.length > 0 && (
         <div className="grid two">
           <div className="card">

@@ -183,7 +183,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
                 <option value="">none: the dataset's train / eval split</option>
                 {Array.from({ length: dataset.folds }, (_, i) => i).map((fold) => (
                   <option key={`fold-${fold}`} value={fold}>
-                    fold {fold + 1} of {dataset.folds} held out
+                    fold {fold} held out (of 0–{dataset.folds - 1})
                   </option>
                 ))}
               </select>

@@ -21,15 +21,32 @@ const LABELS: Record<string, string> = {
   'eval/macro_f1': 'macro F1',
 };
 
-export function RunLive({ initial, charts = true }: { initial: RunSnapshot; charts?: boolean }) {
+/** `strictAccuracy`: false for continuous labels, where round(prediction) = label is meaningless. */
+export function RunLive({
+  initial,
+  charts = true,
+  strictAccuracy = true,
+}: {
+  initial: RunSnapshot;
+  charts?: boolean;
+  strictAccuracy?: boolean;
+}) {
   return (
     <ChartSettingsProvider>
-      <RunLiveInner initial={initial} charts={charts} />
+      <RunLiveInner initial={initial} charts={charts} strictAccuracy={strictAccuracy} />
     </ChartSettingsProvider>
   );
 }
 
-function RunLiveInner({ initial, charts }: { initial: RunSnapshot; charts: boolean }) {
+function RunLiveInner({
+  initial,
+  charts,
+  strictAccuracy,
+}: {
+  initial: RunSnapshot;
+  charts: boolean;
+  strictAccuracy: boolean;
+}) {
   const router = useRouter();
   const [snap, setSnap] = useState(initial);
   const [logs, setLogs] = useState(initial.logs);
@@ -89,7 +106,10 @@ function RunLiveInner({ initial, charts }: { initial: RunSnapshot; charts: boole
   const lossPoints = series.find((s) => s.key === 'train/loss')?.total ?? 0;
   const evalCharts = [
     { title: 'Eval error (MAE, RMSE)', keys: ['eval/mae', 'eval/rmse'] },
-    { title: 'Eval accuracy', keys: ['eval/accuracy', 'eval/flexible_accuracy', 'eval/macro_f1'] },
+    {
+      title: strictAccuracy ? 'Eval accuracy' : 'Eval flexible accuracy',
+      keys: [...(strictAccuracy ? ['eval/accuracy'] : []), 'eval/flexible_accuracy', 'eval/macro_f1'],
+    },
     { title: 'Eval loss', keys: ['eval/loss'] },
   ].filter((c) => pick(...c.keys).length > 0);
 
