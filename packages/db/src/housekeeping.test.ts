@@ -17,7 +17,7 @@ beforeAll(async () => {
   artifacts = await mkdtemp(path.join(tmpdir(), 'tunelab-hk-'));
   process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
   hk = await import('./housekeeping.ts');
-}, 60_000);
+});
 
 afterAll(async () => {
   await prisma?.$disconnect();
