@@ -38,6 +38,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
     datasets.find((d) => d.id === initial?.datasetId)?.id ?? datasets[0]?.id ?? '',
   );
   const dataset = datasets.find((d) => d.id === datasetId);
+  const folds = dataset?.folds ?? 0;
   const [params, setParams] = useState<TTrainParams>(() => ({
     ...TRAIN_PARAM_DEFAULTS,
     maxLength: fittingMaxLength(
@@ -166,7 +167,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             />
             <span className="hint">{TRAIN_PARAM_HELP.evalFraction}</span>
           </label>
-          {dataset?.folds ? (
+          {folds > 0 ? (
             <label className="field">
               Cross-validation fold
               <select
@@ -181,9 +182,9 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
                 }
               >
                 <option value="">none: the dataset's train / eval split</option>
-                {Array.from({ length: dataset.folds }, (_, i) => i).map((fold) => (
+                {Array.from({ length: folds }, (_, i) => i).map((fold) => (
                   <option key={`fold-${fold}`} value={fold}>
-                    fold {fold} held out (of 0–{dataset.folds - 1})
+                    fold {fold} held out (of 0–{folds - 1})
                   </option>
                 ))}
               </select>
