@@ -67,8 +67,8 @@ export async function destroyWebTestEnv(env: TWebTestEnv | undefined): Promise<v
   const redis = new Redis(redisUrl());
   await deleteRedisPrefix(redis, env.prefix);
   await redis.quit();
-  const { producerConnection } = await import('../src/server/queue.ts');
-  await producerConnection().quit();
+  const { closeProducer } = await import('@tunelab/jobs');
+  await closeProducer();
   await env.prisma.$disconnect();
   await disconnectPrisma();
   await env.db.drop();

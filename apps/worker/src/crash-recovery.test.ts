@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/core/jobs';
 import { writeMetrics } from '@tunelab/db';
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

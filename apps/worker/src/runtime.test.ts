@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { CancelledError, DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/core/jobs';
 import { requestRunCancel, writeMetrics } from '@tunelab/db';
+import { CancelledError, DEFAULT_JOB_OPTIONS, QUEUE_NAMES, ZTrainJob } from '@tunelab/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,8 @@ const table = buildProcessorTable([
 ]);
 
 beforeAll(async () => {
+  // Read the cancel flag on every throwIfCancelled call (the default reads it at most once a second).
+  process.env.TUNELAB_CANCEL_CHECK_MS = '0';
   h = await createHarness('worker_runtime');
   runtime = await startWorkerRuntime({
     config: h.config(),

@@ -53,12 +53,16 @@ export async function destroyProcessorTestEnv(env: TProcessorTestEnv | undefined
   await rm(env.artifacts, { recursive: true, force: true });
 }
 
-/** Runs one job the way the worker does: through runJob and the registry's lifecycle handling. */
+/**
+ * Runs one job the way the worker does: through runJob and the registry's lifecycle handling.
+ * `onProgress` sees every progress report of the job (before it is stored on the run).
+ */
 export async function runProcessorJob(
   processors: readonly unknown[],
   name: string,
   data: unknown,
   backend = 'wasm',
+  options: { onProgress?: (progress: number | object) => Promise<void>; attempts?: number } = {},
 ): Promise<unknown> {
   const { runJob, buildProcessorTable } = await import('../src/processors/run-job.ts');
   const job = {
@@ -66,8 +70,10 @@ export async function runProcessorJob(
     name,
     data,
     attemptsMade: 0,
-    opts: { attempts: 1 },
-    updateProgress: async () => undefined,
+    opts: { attempts: options.attempts ?? 1 },
+    updateProgress: async (progress: number | object) => {
+      await options.onProgress?.(progress);
+    },
     log: () => undefined,
   };
   return runJob(job, buildProcessorTable(processors as never[]), { workerId: 'test:1', backend });

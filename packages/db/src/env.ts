@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ZCoreEnv } from '@tunelab/core/env';
 import { z } from 'zod';
 
 /** Repository root (packages/db/src -> ../../..). Defaults below are relative to it. */
@@ -7,8 +8,11 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 const ZPositiveNumber = z.coerce.number().positive();
 
-/** Every environment variable TuneLab reads; README "Configuration" lists the same. */
-export const ZEnv = z.object({
+/**
+ * Every environment variable TuneLab reads (the core's own, TUNELAB_BACKEND, included); README
+ * "Configuration" lists the same. Nothing else reads process.env for configuration.
+ */
+export const ZEnv = ZCoreEnv.extend({
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   TUNELAB_REDIS_PREFIX: z.string().min(1).default('tunelab'),
@@ -16,6 +20,11 @@ export const ZEnv = z.object({
   TUNELAB_MAX_UPLOAD_MB: ZPositiveNumber.default(200),
   TUNELAB_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
+  /** How stale a run's cancel flag may be when a processor asks (ms); 0 checks on every call (tests). */
+  TUNELAB_CANCEL_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
+  TUNELAB_WORKER_ID: z.string().min(1).optional(),
+  TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),
 });
 export type TEnv = z.infer<typeof ZEnv>;
 

@@ -78,16 +78,18 @@ async function findItem(
       case 'merge': {
         const merge = await client.merge.findUnique({
           where: { id },
-          select: { id: true, name: true, method: true, status: true },
+          select: { id: true, name: true, method: true, run: { select: { status: true } } },
         });
-        return merge && { id: merge.id, name: merge.name ?? `${merge.method} merge`, status: merge.status };
+        return (
+          merge && { id: merge.id, name: merge.name ?? `${merge.method} merge`, status: merge.run.status }
+        );
       }
       case 'analysis': {
         const a = await client.analysis.findUnique({
           where: { id },
-          select: { id: true, name: true, status: true },
+          select: { id: true, name: true, run: { select: { status: true } } },
         });
-        return a && { id: a.id, name: a.name ?? `analysis ${a.id.slice(-8)}`, status: a.status };
+        return a && { id: a.id, name: a.name ?? `analysis ${a.id.slice(-8)}`, status: a.run.status };
       }
     }
   })();
@@ -224,13 +226,18 @@ async function removeRow(client: Client, kind: TItemKind, id: string): Promise<s
       await client.sweep.delete({ where: { id } });
       return [];
     case 'merge': {
-      const merge = await client.merge.delete({ where: { id }, select: { runId: true } });
-      if (merge.runId) await client.run.deleteMany({ where: { id: merge.runId } });
-      return merge.runId ? [store.runPath(merge.runId)] : [];
+      // A merge is the detail row of its Run: deleting the run removes both.
+      const merge = await client.merge.findUniqueOrThrow({ where: { id }, select: { runId: true } });
+      await client.run.delete({ where: { id: merge.runId } });
+      return [store.runPath(merge.runId)];
     }
     case 'analysis': {
-      const a = await client.analysis.delete({ where: { id }, select: { resultPath: true } });
-      return a.resultPath ? [a.resultPath] : [];
+      const a = await client.analysis.findUniqueOrThrow({
+        where: { id },
+        select: { runId: true, resultPath: true },
+      });
+      await client.run.delete({ where: { id: a.runId } });
+      return [store.runPath(a.runId), ...(a.resultPath ? [a.resultPath] : [])];
     }
   }
 }

@@ -30,5 +30,10 @@ export {
   isCancelRequested,
   markRunRetrying,
   markRunRunning,
+  markSweepLaunched,
   requestRunCancel,
+  requestSweepCancel,
+  requeueRun,
+  setRunProgress,
+  settleSweep,
 } from './runs.ts';

@@ -28,9 +28,10 @@ export async function requestRunCancel(runId: string, client: PrismaClient = get
   return result.count > 0;
 }
 
+/** Queued → running for one attempt (1-based), recording the worker and the attempt count. */
 export async function markRunRunning(
   runId: string,
-  worker: { workerId: string; backend?: string },
+  worker: { workerId: string; backend?: string; attempt?: number },
   client: PrismaClient = getPrisma(),
 ): Promise<void> {
   const run = await client.run.findUnique({ where: { id: runId }, select: { startedAt: true } });
@@ -41,9 +42,44 @@ export async function markRunRunning(
       startedAt: run?.startedAt ?? new Date(),
       workerId: worker.workerId,
       ...(worker.backend ? { backend: worker.backend } : {}),
+      ...(worker.attempt ? { attempts: worker.attempt } : {}),
       error: null,
     },
   });
+}
+
+/** Progress (0..1) and ETA of a running run; ignored once the run has finished. */
+export async function setRunProgress(
+  runId: string,
+  progress: number,
+  etaSeconds: number | null = null,
+  client: PrismaClient = getPrisma(),
+): Promise<void> {
+  await client.run.updateMany({
+    where: { id: runId, status: 'running' },
+    data: { progress: Math.max(0, Math.min(1, progress)), etaSeconds },
+  });
+}
+
+/**
+ * A failed or cancelled run back to queued for a retry (same id; metrics are kept, writes are
+ * idempotent). Returns false when the run is in another state.
+ */
+export async function requeueRun(runId: string, client: PrismaClient = getPrisma()): Promise<boolean> {
+  const result = await client.run.updateMany({
+    where: { id: runId, status: { in: ['failed', 'cancelled'] } },
+    data: { status: 'queued', error: null, cancelRequested: false, finishedAt: null, etaSeconds: null },
+  });
+  if (result.count === 0) return false;
+  const run = await client.run.findUnique({ where: { id: runId }, select: { sweepId: true } });
+  // A retried child reopens its sweep.
+  if (run?.sweepId) {
+    await client.sweep.update({
+      where: { id: run.sweepId },
+      data: { status: 'running', error: null, finishedAt: null, cancelRequested: false },
+    });
+  }
+  return true;
 }
 
 /** Back to queued between attempts (BullMQ retries after its backoff), keeping why it failed. */
@@ -58,7 +94,10 @@ export async function markRunRetrying(
   });
 }
 
-/** Moves a run to a terminal state unless it already is in one (first writer wins). */
+/**
+ * Moves a run to a terminal state unless it already is in one (first writer wins). When it was the
+ * last unfinished run of a sweep, the sweep is settled too (settleSweep).
+ */
 export async function finishRun(
   runId: string,
   status: (typeof FINISHED_RUN_STATUSES)[number],
@@ -76,7 +115,76 @@ export async function finishRun(
       ...(details.summary !== undefined ? { summary: details.summary } : {}),
     },
   });
-  return result.count > 0;
+  if (result.count === 0) return false;
+  const run = await client.run.findUnique({ where: { id: runId }, select: { sweepId: true } });
+  if (run?.sweepId) await settleSweep(run.sweepId, client);
+  return true;
+}
+
+/**
+ * Derives a sweep's status from its runs once none is queued or running: succeeded when all
+ * succeeded, failed (naming the failed runs) when any failed, else cancelled. Returns the status.
+ */
+export async function settleSweep(sweepId: string, client: PrismaClient = getPrisma()): Promise<string> {
+  const runs = await client.run.findMany({
+    where: { sweepId },
+    select: { id: true, status: true, fraction: true, seed: true, error: true },
+    orderBy: [{ fraction: 'asc' }, { seed: 'asc' }],
+  });
+  const sweep = await client.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { status: true } });
+  if (runs.length === 0 || runs.some((r) => r.status === 'queued' || r.status === 'running')) {
+    return sweep.status;
+  }
+  const failed = runs.filter((r) => r.status === 'failed');
+  const status =
+    failed.length > 0 ? 'failed' : runs.every((r) => r.status === 'succeeded') ? 'succeeded' : 'cancelled';
+  const error =
+    failed.length > 0
+      ? `${failed.length} of ${runs.length} runs failed: ${failed
+          .map((r) => `run ${r.id} (fraction ${r.fraction}, seed ${r.seed})${r.error ? `: ${r.error}` : ''}`)
+          .join('; ')}`
+      : null;
+  await client.sweep.update({ where: { id: sweepId }, data: { status, error, finishedAt: new Date() } });
+  return status;
+}
+
+/**
+ * Marks a sweep's launch: queued → running. Returns false when the sweep was cancelled before its
+ * runs were created (it is then marked cancelled and its launch creates nothing).
+ */
+export async function markSweepLaunched(
+  sweepId: string,
+  client: PrismaClient = getPrisma(),
+): Promise<boolean> {
+  const sweep = await client.sweep.findUnique({ where: { id: sweepId }, select: { cancelRequested: true } });
+  if (!sweep) return true; // the launch itself names the missing sweep
+  if (sweep.cancelRequested) {
+    await client.sweep.updateMany({
+      where: { id: sweepId, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
+    return false;
+  }
+  await client.sweep.updateMany({ where: { id: sweepId, status: 'queued' }, data: { status: 'running' } });
+  return true;
+}
+
+/**
+ * Sets a sweep's cancel flag (its launch creates no more runs) and returns the ids of its runs that
+ * are still queued or running, for the producer to cancel one by one.
+ */
+export async function requestSweepCancel(
+  sweepId: string,
+  client: PrismaClient = getPrisma(),
+): Promise<string[]> {
+  const sweep = await client.sweep.findUnique({ where: { id: sweepId }, select: { id: true } });
+  if (!sweep) throw new Error(`Sweep ${sweepId} does not exist`);
+  await client.sweep.update({ where: { id: sweepId }, data: { cancelRequested: true } });
+  const open = await client.run.findMany({
+    where: { sweepId, status: { in: ['queued', 'running'] } },
+    select: { id: true },
+  });
+  return open.map((r) => r.id);
 }
 
 export async function appendRunLog(

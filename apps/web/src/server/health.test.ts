@@ -1,9 +1,9 @@
 // /api/health answers 503 (and says which part failed) when Redis is unreachable.
 import { disconnectPrisma } from '@tunelab/db';
 import { createTestDatabase, type TTestDatabase } from '@tunelab/db/testing';
+import { producerConnection } from '@tunelab/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET } from './health.ts';
-import { producerConnection } from './queue.ts';
 
 let db: TTestDatabase;
 

@@ -1,5 +1,5 @@
 import { getPrisma } from '@tunelab/db';
-import { pingRedis } from './queue.ts';
+import { pingRedis } from '@tunelab/jobs';
 
 /** A worker is alive when it wrote a heartbeat this recently (it beats every 5 s by default). */
 export const HEARTBEAT_ALIVE_MS = 30_000;

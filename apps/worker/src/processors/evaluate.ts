@@ -5,8 +5,8 @@ import { defineProcessor } from './types.ts';
 export const evaluateProcessor = defineProcessor({
   name: JOB_NAMES.runEvaluate,
   schema: ZEvaluateJob,
-  async handle({ runId }) {
+  async handle({ runId }, ctx) {
     const { evaluateRun } = await import('../training/evaluate-run.ts');
-    return evaluateRun(runId);
+    return evaluateRun(runId, ctx);
   },
 });

@@ -25,12 +25,21 @@ beforeAll(async () => {
   ({ prisma, artifacts } = env);
 }, 120_000);
 
-afterAll(() => destroyProcessorTestEnv(env));
+afterAll(async () => {
+  const { closeProducer } = await import('@tunelab/jobs');
+  await closeProducer();
+  await destroyProcessorTestEnv(env);
+});
 
-async function runProcessor(name: 'merge.run' | 'analysis.vectors', data: unknown): Promise<unknown> {
+async function runProcessor(
+  name: 'merge.run' | 'analysis.vectors',
+  data: unknown,
+  onProgress?: () => Promise<void>,
+  attempts = 1,
+): Promise<unknown> {
   const { mergeProcessor } = await import('./merge.ts');
   const { vectorsProcessor } = await import('./vectors.ts');
-  return runProcessorJob([mergeProcessor, vectorsProcessor], name, data, 'cpu');
+  return runProcessorJob([mergeProcessor, vectorsProcessor], name, data, 'cpu', { onProgress, attempts });
 }
 
 /** Base model, two regression datasets, and three fine-tuned models from runs on them. */
@@ -92,30 +101,70 @@ async function seed() {
   return { clinic, forum };
 }
 
+/** A queued merge Run with its Merge detail row (what the web app's launch creates). */
+async function createMergeRun(merge: {
+  name?: string;
+  method: string;
+  config: string;
+  baseModelId?: string;
+  parents?: string[];
+}) {
+  const { parents = [], ...detail } = merge;
+  return prisma.run.create({
+    data: {
+      kind: 'merge',
+      merge: {
+        create: { ...detail, parents: { create: parents.map((modelId, order) => ({ modelId, order })) } },
+      },
+    },
+    include: { merge: true },
+  });
+}
+
+/** Runs the job and records the run's status and stored progress at every progress report. */
+async function runWatched(
+  name: 'merge.run' | 'analysis.vectors',
+  runId: string,
+  onReport?: () => Promise<void>,
+) {
+  const seen: { status: string; progress: number }[] = [];
+  const result = await runProcessor(name, { runId }, async () => {
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    seen.push({ status: run.status, progress: run.progress });
+    await onReport?.();
+  });
+  return { result, seen };
+}
+
 describe('merge.run and analysis.vectors processors', () => {
   it('merges by model id, stores the merged model and scores every model on each parent dataset', async () => {
     const { clinic, forum } = await seed();
     // The fixture config names models by folder; the seeded Model ids are those names.
     const config = await readFile(path.join(FIXTURES, 'ties.json'), 'utf8');
-    const merge = await prisma.merge.create({
-      data: {
-        name: 'clinic+forum',
-        method: 'ties',
-        config,
-        baseModelId: 'base',
-        parents: { create: ['tuned_a', 'tuned_b', 'tuned_c'].map((modelId, order) => ({ modelId, order })) },
-      },
+    const run = await createMergeRun({
+      name: 'clinic+forum',
+      method: 'ties',
+      config,
+      baseModelId: 'base',
+      parents: ['tuned_a', 'tuned_b', 'tuned_c'],
     });
-    const result = (await runProcessor('merge.run', { mergeId: merge.id })) as {
-      modelId: string;
-      evaluations: number;
+    expect(run.status).toBe('queued');
+    const { result, seen } = (await runWatched('merge.run', run.id)) as {
+      result: { modelId: string; evaluations: number };
+      seen: { status: string; progress: number }[];
     };
-    const row = await prisma.merge.findUniqueOrThrow({
-      where: { id: merge.id },
-      include: { resultModel: true },
+    // queued → running (with progress reported while running) → succeeded
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.status === 'running')).toBe(true);
+    const finished = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { merge: { include: { resultModel: true } }, logs: true },
     });
-    expect(row.status).toBe('succeeded');
-    expect(row.resultModel).toMatchObject({
+    expect(finished).toMatchObject({ status: 'succeeded', progress: 1, attempts: 1, error: null });
+    expect(finished.summary).toEqual({ modelId: result.modelId, evaluations: 10 });
+    expect(finished.logs.map((l) => l.message).join('\n')).toContain('Merging with ties');
+    const row = finished.merge;
+    expect(row?.resultModel).toMatchObject({
       id: result.modelId,
       kind: 'merged',
       paramCount: 26849,
@@ -123,7 +172,7 @@ describe('merge.run and analysis.vectors processors', () => {
       task: 'regression',
     });
     const merged = await readSafetensorsFile(
-      path.join(artifacts, row.resultModel?.artifactPath ?? '', 'model.safetensors'),
+      path.join(artifacts, row?.resultModel?.artifactPath ?? '', 'model.safetensors'),
     );
     const expected = await readSafetensorsFile(path.join(FIXTURES, 'expected_ties.safetensors'));
     const name = 'bert.encoder.layer.1.attention.self.query.weight';
@@ -134,42 +183,93 @@ describe('merge.run and analysis.vectors processors', () => {
     });
     // merged, base, tuned_a, tuned_b, tuned_c × clinic, forum
     expect(result.evaluations).toBe(10);
-    const evaluations = await prisma.evaluation.findMany({ where: { mergeId: merge.id } });
+    const mergeId = row?.id ?? '';
+    const evaluations = await prisma.evaluation.findMany({ where: { mergeId } });
     expect(new Set(evaluations.map((e) => e.datasetId))).toEqual(new Set([clinic.id, forum.id]));
     expect(evaluations.find((e) => e.modelId === result.modelId)?.metrics).toHaveProperty('mae');
 
-    // A retry does not duplicate the model or the evaluations.
-    await prisma.merge.update({ where: { id: merge.id }, data: { status: 'queued' } });
-    await runProcessor('merge.run', { mergeId: merge.id });
-    expect(await prisma.evaluation.count({ where: { mergeId: merge.id } })).toBe(10);
+    // A retry (after a crash, say) does not duplicate the model or the evaluations.
+    await prisma.run.update({ where: { id: run.id }, data: { status: 'queued' } });
+    await runProcessor('merge.run', { runId: run.id });
+    expect(await prisma.evaluation.count({ where: { mergeId } })).toBe(10);
     expect(await prisma.model.count({ where: { kind: 'merged' } })).toBe(1);
   }, 120_000);
 
-  it('fails a merge whose config cannot be merged, naming the problem', async () => {
-    const merge = await prisma.merge.create({
-      data: {
-        method: 'ties',
-        config:
-          'merge_method: ties\nbase_model: base\nmodels:\n  - model: nowhere\n    parameters: {weight: 1}\n',
-      },
+  it('fails a merge whose config cannot be merged, naming the problem, and retries it once fixed', async () => {
+    const config = await readFile(path.join(FIXTURES, 'ties.json'), 'utf8');
+    const run = await createMergeRun({
+      method: 'ties',
+      config:
+        'merge_method: ties\nbase_model: base\nmodels:\n  - model: nowhere\n    parameters: {weight: 1}\n',
     });
-    const failure = runProcessor('merge.run', { mergeId: merge.id });
-    // A missing model cannot appear by retrying: the job is not retried.
-    await expect(failure).rejects.toMatchObject({
+    // A missing model cannot appear by retrying: the job is not retried, even with attempts left.
+    await expect(runProcessor('merge.run', { runId: run.id }, undefined, 3)).rejects.toMatchObject({
       name: 'UnrecoverableError',
       message: expect.stringContaining("model 'nowhere' in the config does not exist"),
     });
-    expect((await prisma.merge.findUniqueOrThrow({ where: { id: merge.id } })).status).toBe('failed');
-  });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining("model 'nowhere'"),
+    });
+
+    await prisma.merge.update({ where: { runId: run.id }, data: { config } });
+    const { retryRun } = await import('@tunelab/jobs');
+    expect(await retryRun(run.id)).toMatch(/^merge-run-.*-retry-/);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('queued');
+    await runProcessor('merge.run', { runId: run.id });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'succeeded',
+      error: null,
+    });
+  }, 120_000);
+
+  it('stops a merge that is cancelled while it runs, and retries it to success', async () => {
+    const config = await readFile(path.join(FIXTURES, 'ties.json'), 'utf8');
+    const run = await createMergeRun({ method: 'ties', config, baseModelId: 'base' });
+    process.env.TUNELAB_CANCEL_CHECK_MS = '0';
+    try {
+      const { seen } = await runWatched('merge.run', run.id, () =>
+        prisma.run.update({ where: { id: run.id }, data: { cancelRequested: true } }).then(() => undefined),
+      );
+      expect(seen).toHaveLength(1); // stopped at the first check after the cancel
+    } finally {
+      delete process.env.TUNELAB_CANCEL_CHECK_MS;
+    }
+    const cancelled = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { merge: true } });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.progress).toBeLessThan(0.5);
+    expect(await prisma.model.count({ where: { parentMergeId: cancelled.merge?.id } })).toBe(0);
+
+    const { retryRun } = await import('@tunelab/jobs');
+    await retryRun(run.id);
+    await runProcessor('merge.run', { runId: run.id });
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('succeeded');
+    expect(await prisma.model.count({ where: { parentMergeId: cancelled.merge?.id } })).toBe(1);
+  }, 120_000);
 
   it('analyses tuning vectors into the row and the artifact store', async () => {
-    const analysis = await prisma.analysis.create({
-      data: { kind: 'vectors', modelIds: ['base', 'tuned_a', 'tuned_b'], params: { spectra: true } },
+    const run = await prisma.run.create({
+      data: {
+        kind: 'analyse',
+        analysis: {
+          create: { kind: 'vectors', modelIds: ['base', 'tuned_a', 'tuned_b'], params: { spectra: true } },
+        },
+      },
     });
-    await runProcessor('analysis.vectors', { analysisId: analysis.id });
-    const row = await prisma.analysis.findUniqueOrThrow({ where: { id: analysis.id } });
-    expect(row.status).toBe('succeeded');
-    const result = row.result as {
+    const { seen } = await runWatched('analysis.vectors', run.id);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.status === 'running')).toBe(true);
+    const finished = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { analysis: true },
+    });
+    expect(finished).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      summary: { tensors: 41, skipped: 0 },
+    });
+    const row = finished.analysis;
+    const result = row?.result as {
       tuned: string[];
       tensors: { changes: { singularValues?: number[]; effectiveRank?: number }[] }[];
     };
@@ -177,10 +277,51 @@ describe('merge.run and analysis.vectors processors', () => {
     expect(result.tensors).toHaveLength(41);
     expect(result.tensors.some((t) => t.changes[0]?.singularValues)).toBe(false);
     expect(result.tensors.some((t) => (t.changes[0]?.effectiveRank ?? 0) > 0)).toBe(true);
-    const full = JSON.parse(await readFile(path.join(artifacts, row.resultPath ?? ''), 'utf8'));
+    const full = JSON.parse(await readFile(path.join(artifacts, row?.resultPath ?? ''), 'utf8'));
     expect(
       full.tensors.find((t: { name: string }) => t.name === 'bert.pooler.dense.weight').changes[0]
         .singularValues,
     ).toHaveLength(32);
+  });
+
+  it('cancels an analysis while it runs; a failed one (missing model) fails at once and retries once fixed', async () => {
+    const cancelled = await prisma.run.create({
+      data: { kind: 'analyse', analysis: { create: { modelIds: ['base', 'tuned_a'], params: {} } } },
+    });
+    process.env.TUNELAB_CANCEL_CHECK_MS = '0';
+    try {
+      await runWatched('analysis.vectors', cancelled.id, () =>
+        prisma.run
+          .update({ where: { id: cancelled.id }, data: { cancelRequested: true } })
+          .then(() => undefined),
+      );
+    } finally {
+      delete process.env.TUNELAB_CANCEL_CHECK_MS;
+    }
+    expect(
+      await prisma.run.findUniqueOrThrow({ where: { id: cancelled.id }, include: { analysis: true } }),
+    ).toMatchObject({
+      status: 'cancelled',
+      analysis: { result: null },
+    });
+
+    const failing = await prisma.run.create({
+      data: { kind: 'analyse', analysis: { create: { modelIds: ['base', 'ghost'], params: {} } } },
+    });
+    await expect(runProcessor('analysis.vectors', { runId: failing.id }, undefined, 3)).rejects.toMatchObject(
+      {
+        name: 'UnrecoverableError',
+        message: 'models ghost do not exist',
+      },
+    );
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: failing.id } })).toMatchObject({
+      status: 'failed',
+      error: 'models ghost do not exist',
+    });
+    await prisma.analysis.update({ where: { runId: failing.id }, data: { modelIds: ['base', 'tuned_b'] } });
+    const { retryRun } = await import('@tunelab/jobs');
+    await retryRun(failing.id);
+    await runProcessor('analysis.vectors', { runId: failing.id });
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: failing.id } })).status).toBe('succeeded');
   });
 });

@@ -1,22 +1,17 @@
-// merge.run: merges models for one Merge row (compute queue, sandboxed), stores the result as a
-// Model, then scores the merged model, its base and each parent on every parent's eval dataset.
-// Idempotent on retry: the result model id is derived from the merge, evaluations are replaced.
+// merge.run: merges models for the Merge detail row of one Run (compute queue, sandboxed), stores
+// the result as a Model, then scores the merged model, its base and each parent on every parent's
+// eval dataset. Idempotent on retry: the result model id is derived from the merge, evaluations are
+// replaced. The runtime (run-job.ts) owns the Run's status; this returns the summary.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
-import {
-  listModelRefs,
-  MergeConfigError,
-  MergeRefusedError,
-  parseMergeConfig,
-  rewriteModelRefs,
-  runMerge,
-} from '@tunelab/core/merge';
+import { listModelRefs, parseMergeConfig, rewriteModelRefs, runMerge } from '@tunelab/core/merge';
 import { getArtifactStore, getPrisma, type Prisma } from '@tunelab/db';
-import { UnrecoverableError } from 'bullmq';
-import { defineProcessor, type TJobLike } from './types.ts';
+import { defineProcessor, type TProcessorContext } from './types.ts';
 
-class MissingModelError extends Error {
+/** A model the config names does not exist: retrying will not make it appear. */
+class MissingModelError extends InputError {
   override name = 'MissingModelError';
 }
 
@@ -28,37 +23,23 @@ export function mergedModelId(mergeId: string): string {
 export const mergeProcessor = defineProcessor({
   name: JOB_NAMES.mergeRun,
   schema: ZMergeJob,
-  async handle({ mergeId }, { job }) {
-    const prisma = getPrisma();
-    const merge = await prisma.merge.findUnique({ where: { id: mergeId } });
-    if (!merge) throw new UnrecoverableError(`Merge ${mergeId} does not exist`);
-    if (merge.status === 'succeeded') return { mergeId, status: 'succeeded' };
-    await prisma.merge.update({ where: { id: mergeId }, data: { status: 'running', error: null } });
-    try {
-      const modelId = await mergeModels(merge, job);
-      const evaluations = await evaluateMerge(mergeId, modelId, job);
-      await prisma.merge.update({ where: { id: mergeId }, data: { status: 'succeeded' } });
-      return { mergeId, status: 'succeeded', modelId, evaluations };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await prisma.merge.update({ where: { id: mergeId }, data: { status: 'failed', error: message } });
-      // A config or compatibility problem will fail the same way again.
-      if (
-        error instanceof MergeConfigError ||
-        error instanceof MergeRefusedError ||
-        error instanceof MissingModelError
-      ) {
-        throw new UnrecoverableError(message);
-      }
-      throw error;
-    }
+  async handle({ runId }, ctx) {
+    const merge = await getPrisma().merge.findUnique({ where: { runId } });
+    // MergeConfigError, MergeRefusedError and MissingModelError are InputErrors: not retried.
+    if (!merge) throw new InputError(`run ${runId} has no merge to run`);
+    await ctx.log(`Merging with ${merge.method}${merge.name ? ` (${merge.name})` : ''}`);
+    const modelId = await mergeModels(merge, ctx);
+    await ctx.log(`Merged model ${modelId} stored; scoring it, its base and its parents`);
+    const evaluations = await evaluateMerge(merge.id, modelId, ctx);
+    await ctx.log(`${evaluations} evaluations stored`);
+    return { runId, mergeId: merge.id, modelId, evaluations, summary: { modelId, evaluations } };
   },
 });
 
 /** Runs the merge into the artifact store and upserts its Model row; returns the model id. */
 async function mergeModels(
   merge: { id: string; name: string | null; method: string; config: string; baseModelId: string | null },
-  job: TJobLike,
+  ctx: TProcessorContext,
 ): Promise<string> {
   const prisma = getPrisma();
   const store = getArtifactStore();
@@ -78,9 +59,8 @@ async function mergeModels(
   const relative = store.modelPath(modelId);
   const outDir = await store.ensureDir(relative);
   const result = await runMerge(plan, outDir, {
-    onProgress: ({ done, total }) => {
-      if (done === total || done % 8 === 0) void job.updateProgress(0.5 * (done / total));
-    },
+    onProgress: ({ done, total }) => void ctx.progress(0.5 * (done / total)),
+    throwIfCancelled: ctx.throwIfCancelled,
   });
   const config = JSON.parse(await readFile(path.join(outDir, 'config.json'), 'utf8')) as Record<
     string,
@@ -128,7 +108,7 @@ async function modelIdOf(ref: string): Promise<string | null> {
  * the run that fine-tuned it, with that run's eval split). Models whose head does not fit a
  * dataset's task (or that have none, like a pretrained base) are skipped for it.
  */
-async function evaluateMerge(mergeId: string, mergedId: string, job: TJobLike): Promise<number> {
+async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorContext): Promise<number> {
   const prisma = getPrisma();
   const store = getArtifactStore();
   const merge = await prisma.merge.findUniqueOrThrow({
@@ -171,6 +151,7 @@ async function evaluateMerge(mergeId: string, mergedId: string, job: TJobLike): 
   let step = 0;
   const steps = unique.length * datasets.size;
   for (const model of unique.map((id) => models.find((m) => m.id === id)).filter((m) => m !== undefined)) {
+    await ctx.throwIfCancelled(); // between models: nothing is loaded yet
     let loaded: Awaited<ReturnType<typeof loadModel>> | null = null;
     try {
       loaded = await loadModel(store.resolve(model.artifactPath));
@@ -179,7 +160,7 @@ async function evaluateMerge(mergeId: string, mergedId: string, job: TJobLike): 
     }
     for (const { dataset, params: rawParams } of datasets.values()) {
       step++;
-      void job.updateProgress(0.5 + 0.5 * (step / steps));
+      void ctx.progress(0.5 + 0.5 * (step / steps));
       if (!loaded || loaded.model.head !== dataset.task) continue;
       const classes = Array.isArray(dataset.classes) ? dataset.classes.length : null;
       if (dataset.task === 'classification' && classes !== null && loaded.model.numLabels !== classes)

@@ -8,6 +8,6 @@ export const pretrainProcessor = defineProcessor({
   schema: ZPretrainJob,
   async handle({ runId }, ctx) {
     const { pretrainRun } = await import('../training/pretrain-run.ts');
-    return pretrainRun(runId, { attempt: ctx.attempt, workerId: ctx.workerId });
+    return pretrainRun(runId, ctx);
   },
 });

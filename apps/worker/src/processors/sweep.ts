@@ -1,10 +1,11 @@
 // sweep.launch: creates the sweep's runs (fraction × seed, same recipe) and queues run.train for
-// each. Idempotent: a retried job skips (fraction, seed) pairs that already have a run.
+// each. Idempotent: a retried job skips (fraction, seed) pairs that already have a run. The runtime
+// marks the sweep running (or cancelled) before this runs; its status then follows its runs.
 import { ZTrainParams } from '@tunelab/core/dashboard';
+import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZSweepLaunchJob } from '@tunelab/core/jobs';
 import { type Prisma, prisma } from '@tunelab/db';
-import { UnrecoverableError } from 'bullmq';
-import { enqueueFromWorker } from '../training/enqueue-from-worker.ts';
+import { createQueuedRuns, enqueueRuns } from '@tunelab/jobs';
 import { defineProcessor } from './types.ts';
 
 export const sweepProcessor = defineProcessor({
@@ -12,40 +13,30 @@ export const sweepProcessor = defineProcessor({
   schema: ZSweepLaunchJob,
   async handle({ sweepId }) {
     const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, include: { runs: true } });
-    if (!sweep) throw new UnrecoverableError(`Sweep ${sweepId} does not exist`);
+    if (!sweep) throw new InputError(`Sweep ${sweepId} does not exist`);
     if (!sweep.datasetId || !sweep.baseModelId)
-      throw new UnrecoverableError(`Sweep ${sweepId} lost its dataset or model`);
+      throw new InputError(`Sweep ${sweepId} lost its dataset or model`);
     const recipe = ZTrainParams.parse(sweep.recipe);
-    const created: string[] = [];
-    for (const fraction of sweep.fractions) {
-      for (const seed of sweep.seeds) {
-        if (sweep.runs.some((r) => r.fraction === fraction && r.seed === seed)) continue;
-        const run = await prisma.run.create({
-          data: {
-            kind: 'train',
-            modelId: sweep.baseModelId,
-            datasetId: sweep.datasetId,
-            sweepId,
-            fraction,
-            seed,
-            params: { ...recipe, trainFraction: fraction, seed } as Prisma.InputJsonValue,
-            tags: ['sweep'],
-          },
-        });
-        created.push(run.id);
-      }
-    }
-    const pending = [
-      ...sweep.runs.filter((r) => r.status === 'queued' && !r.queueJobId).map((r) => r.id),
-      ...created,
-    ];
-    const jobIds = await enqueueFromWorker(
-      pending.map((runId) => ({ name: JOB_NAMES.runTrain, payload: { runId } })),
+    const missing = sweep.fractions.flatMap((fraction) =>
+      sweep.seeds
+        .filter((seed) => !sweep.runs.some((r) => r.fraction === fraction && r.seed === seed))
+        .map((seed) => ({ fraction, seed })),
     );
-    await Promise.all(
-      pending.map((id, i) => prisma.run.update({ where: { id }, data: { queueJobId: jobIds[i] ?? null } })),
+    // Runs a crashed launch created but did not queue.
+    const unqueued = sweep.runs.filter((r) => r.status === 'queued' && !r.queueJobId);
+    await enqueueRuns(unqueued);
+    const created = await createQueuedRuns(
+      missing.map(({ fraction, seed }) => ({
+        kind: 'train' as const,
+        model: { connect: { id: sweep.baseModelId as string } },
+        dataset: { connect: { id: sweep.datasetId as string } },
+        sweep: { connect: { id: sweepId } },
+        fraction,
+        seed,
+        params: { ...recipe, trainFraction: fraction, seed } as Prisma.InputJsonValue,
+        tags: ['sweep'],
+      })),
     );
-    await prisma.sweep.update({ where: { id: sweepId }, data: { status: 'running' } });
-    return { sweepId, runs: pending.length };
+    return { sweepId, runs: unqueued.length + created.length };
   },
 });

@@ -10,6 +10,6 @@ export const trainProcessor = defineProcessor({
   schema: ZTrainJob,
   async handle({ runId }, ctx) {
     const { trainRun } = await import('../training/train-run.ts');
-    return trainRun(runId, { attempt: ctx.attempt, workerId: ctx.workerId });
+    return trainRun(runId, ctx);
   },
 });

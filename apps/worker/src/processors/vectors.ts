@@ -1,12 +1,13 @@
-// analysis.vectors: tuning-vector analysis of fine-tuned models against their base for one Analysis
-// row (compute queue, sandboxed). The full report (with every singular value) goes to the artifact
-// store; the row keeps the same report without the spectra, which is what the heatmaps need.
+// analysis.vectors: tuning-vector analysis of fine-tuned models against their base for the Analysis
+// detail row of one Run (compute queue, sandboxed). The full report (with every singular value) goes
+// to the artifact store; the row keeps the same report without the spectra, which is what the
+// heatmaps need. The runtime (run-job.ts) owns the Run's status; this returns the summary.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZAnalysisVectorsJob } from '@tunelab/core/jobs';
 import { analyzeTuningVectors, type VectorsReport } from '@tunelab/core/vectors';
 import { getArtifactStore, getPrisma, type Prisma } from '@tunelab/db';
-import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { defineProcessor } from './types.ts';
 
@@ -39,68 +40,54 @@ export function withoutSpectra(report: VectorsReport): VectorsReport {
 export const vectorsProcessor = defineProcessor({
   name: JOB_NAMES.analysisVectors,
   schema: ZAnalysisVectorsJob,
-  async handle({ analysisId }, { job }) {
+  async handle({ runId }, ctx) {
     const prisma = getPrisma();
     const store = getArtifactStore();
-    const analysis = await prisma.analysis.findUnique({ where: { id: analysisId } });
-    if (!analysis) throw new UnrecoverableError(`Analysis ${analysisId} does not exist`);
-    if (analysis.status === 'succeeded') return { analysisId, status: 'succeeded' };
-    const fail = async (message: string) => {
-      await prisma.analysis.update({
-        where: { id: analysisId },
-        data: { status: 'failed', error: message, finishedAt: new Date() },
-      });
-      return new UnrecoverableError(message);
-    };
+    const analysis = await prisma.analysis.findUnique({ where: { runId } });
+    // InputErrors (here and VectorsError, SafetensorsError from the core) are not retried.
+    if (!analysis) throw new InputError(`run ${runId} has no analysis to run`);
     if (analysis.modelIds.length < 2)
-      throw await fail('a vectors analysis needs a base model and at least one tuned model');
+      throw new InputError('a vectors analysis needs a base model and at least one tuned model');
     const params = ZVectorsParams.safeParse(analysis.params ?? {});
-    if (!params.success) throw await fail(`invalid analysis parameters: ${params.error.issues[0]?.message}`);
+    if (!params.success)
+      throw new InputError(`invalid analysis parameters: ${params.error.issues[0]?.message}`);
     const models = await prisma.model.findMany({ where: { id: { in: analysis.modelIds } } });
     const folders = analysis.modelIds.map((id) => {
       const model = models.find((m) => m.id === id);
       return model ? store.resolve(model.artifactPath) : null;
     });
     const missing = analysis.modelIds.filter((_, i) => folders[i] === null);
-    if (missing.length > 0) throw await fail(`models ${missing.join(', ')} do not exist`);
+    if (missing.length > 0) throw new InputError(`models ${missing.join(', ')} do not exist`);
 
-    await prisma.analysis.update({ where: { id: analysisId }, data: { status: 'running', error: null } });
-    try {
-      const [base, ...tuned] = folders as string[];
-      const report = await analyzeTuningVectors(base as string, tuned, {
-        ...params.data,
-        onProgress: ({ done, total }) => {
-          if (done === total || done % 8 === 0) void job.updateProgress(done / total);
-        },
-      });
-      // Name models by id rather than by folder in what the UI reads.
-      const named: VectorsReport = {
-        ...report,
-        base: analysis.modelIds[0] as string,
-        tuned: analysis.modelIds.slice(1),
-      };
-      const relative = analysisReportPath(analysisId);
-      await store.ensureDir(path.posix.dirname(relative));
-      await writeFile(store.resolve(relative), JSON.stringify(named));
-      await prisma.analysis.update({
-        where: { id: analysisId },
-        data: {
-          status: 'succeeded',
-          result: withoutSpectra(named) as unknown as Prisma.InputJsonValue,
-          resultPath: relative,
-          finishedAt: new Date(),
-        },
-      });
-      return { analysisId, status: 'succeeded', tensors: report.tensors.length };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await prisma.analysis.update({
-        where: { id: analysisId },
-        data: { status: 'failed', error: message, finishedAt: new Date() },
-      });
-      throw /missing|shape|not in this file|cannot read|ENOENT/.test(message)
-        ? new UnrecoverableError(message)
-        : error;
-    }
+    const [base, ...tuned] = folders as string[];
+    await ctx.log(`Comparing ${tuned.length} tuned models with base ${analysis.modelIds[0]}`);
+    const report = await analyzeTuningVectors(base as string, tuned, {
+      ...params.data,
+      onProgress: ({ done, total }) => void ctx.progress(done / total),
+      throwIfCancelled: ctx.throwIfCancelled,
+    });
+    // Name models by id rather than by folder in what the UI reads.
+    const named: VectorsReport = {
+      ...report,
+      base: analysis.modelIds[0] as string,
+      tuned: analysis.modelIds.slice(1),
+    };
+    const relative = analysisReportPath(analysis.id);
+    await store.ensureDir(path.posix.dirname(relative));
+    await writeFile(store.resolve(relative), JSON.stringify(named));
+    await prisma.analysis.update({
+      where: { id: analysis.id },
+      data: {
+        result: withoutSpectra(named) as unknown as Prisma.InputJsonValue,
+        resultPath: relative,
+      },
+    });
+    await ctx.log(`${report.tensors.length} tensors analysed; report at ${relative}`);
+    return {
+      runId,
+      analysisId: analysis.id,
+      tensors: report.tensors.length,
+      summary: { tensors: report.tensors.length, skipped: report.skipped.length },
+    };
   },
 });

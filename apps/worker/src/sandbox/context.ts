@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { readEnv } from '@tunelab/db';
 import type { TRunJobContext } from '../processors/run-job.ts';
 
 let backend: string | undefined;
@@ -6,9 +7,10 @@ let backend: string | undefined;
 /** Worker identity inside a sandbox child: the parent's id is passed through the environment. */
 export async function sandboxContext(): Promise<TRunJobContext> {
   // The parent already asked tfjs; re-detecting would load tfjs twice for nothing.
-  backend ??= process.env.TUNELAB_WORKER_BACKEND ?? (await detectBackend());
+  const env = readEnv();
+  backend ??= env.TUNELAB_WORKER_BACKEND ?? (await detectBackend());
   return {
-    workerId: process.env.TUNELAB_WORKER_ID ?? `${os.hostname()}:${process.ppid}`,
+    workerId: env.TUNELAB_WORKER_ID ?? `${os.hostname()}:${process.ppid}`,
     backend,
   };
 }
@@ -22,6 +24,6 @@ export async function detectBackend(): Promise<string> {
     const { initBackend } = await import('@tunelab/core/backend');
     return await initBackend(undefined, () => undefined);
   } catch {
-    return process.env.TUNELAB_BACKEND ?? 'unknown';
+    return readEnv().TUNELAB_BACKEND ?? 'unknown';
   }
 }

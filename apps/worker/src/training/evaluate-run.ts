@@ -2,9 +2,8 @@
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
 import type { TRunSummary } from '@tunelab/core/dashboard';
-import { CancelledError } from '@tunelab/core/jobs';
 import { classificationScores, loadModel, predict, regressionScores } from '@tunelab/core/train';
-import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { getArtifactStore, prisma } from '@tunelab/db';
 import { z } from 'zod';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';
@@ -16,11 +15,10 @@ const ZEvaluateParams = z.object({
   maxLength: z.number().int().min(8).max(512).default(128),
 });
 
-export async function evaluateRun(runId: string) {
+/** Evaluates one Run and returns its summary (runJob stores it and owns the Run's status). */
+export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => Promise<void> }) {
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { dataset: true, model: true } });
   if (!run) throw new Error(`run.evaluate: run ${runId} does not exist`);
-  if (run.status === 'succeeded') return { runId, status: 'succeeded' };
-  if (run.cancelRequested) throw new CancelledError(runId);
   if (!run.dataset || !run.model) throw new Error(`run ${runId}: its dataset or model was deleted`);
   const p = ZEvaluateParams.parse(run.params);
   const dataset = run.dataset;
@@ -52,6 +50,7 @@ export async function evaluateRun(runId: string) {
   await reporter.log(
     `Evaluating ${model.name} on ${scored.length} ${p.split} rows of ${dataset.name} (backend ${backend})`,
   );
+  await ctx.throwIfCancelled();
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
   let preds: ReturnType<typeof predict>;
   try {
@@ -92,15 +91,6 @@ export async function evaluateRun(runId: string) {
     rows: scored,
     predictions: preds,
   });
-  await prisma.run.update({
-    where: { id: runId },
-    data: {
-      status: 'succeeded',
-      progress: 1,
-      finishedAt: new Date(),
-      summary: summary as Prisma.InputJsonValue,
-    },
-  });
   await reporter.log(
     `Done: ${Object.entries(summary.metrics)
       .filter(([, v]) => typeof v === 'number')
@@ -108,5 +98,5 @@ export async function evaluateRun(runId: string) {
       .join(', ')}`,
   );
   await reporter.flush();
-  return { runId, status: 'succeeded' };
+  return { runId, summary };
 }

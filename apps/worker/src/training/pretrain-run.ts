@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
 import { modelRowFacts, ZPretrainParams, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
-import { CancelledError, JOB_NAMES } from '@tunelab/core/jobs';
+import { CancelledError } from '@tunelab/core/jobs';
 import { pretrainMlm } from '@tunelab/core/pretrain';
 import { saveModel } from '@tunelab/core/train';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 import { readCorpus, ZCorpusSpec } from './corpus.ts';
-import { enqueueFromWorker } from './enqueue-from-worker.ts';
-import { RunReporter } from './run-reporter.ts';
+import { cancelRequested, RunReporter } from './run-reporter.ts';
 
 const ZPretrainRunParams = ZPretrainParams.extend({
   corpus: ZCorpusSpec,
@@ -26,11 +26,13 @@ const ZPretrainRunParams = ZPretrainParams.extend({
     .optional(),
 });
 
-export async function pretrainRun(runId: string, ctx: { attempt: number; workerId?: string }) {
+/** Pretrains one Run and returns its summary (runJob stores it and owns the Run's status). */
+export async function pretrainRun(
+  runId: string,
+  ctx: { attempt: number; throwIfCancelled: () => Promise<void> },
+) {
   const run = await prisma.run.findUnique({ where: { id: runId } });
   if (!run) throw new Error(`run.pretrain: run ${runId} does not exist`);
-  if (run.status === 'succeeded') return { runId, status: 'succeeded' };
-  if (run.cancelRequested) throw new CancelledError(runId);
   const parsed = ZPretrainRunParams.safeParse(run.params);
   if (!parsed.success) {
     throw new Error(
@@ -79,7 +81,7 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
             stepLimitHit = true;
             return true;
           }
-          return reporter.cancelRequested();
+          return cancelRequested(ctx.throwIfCancelled);
         },
       },
     );
@@ -114,27 +116,18 @@ export async function pretrainRun(runId: string, ctx: { attempt: number; workerI
       select: { value: true },
     });
     const finalLoss = lossPoints.reduce((s, x) => s + x.value, 0) / Math.max(1, lossPoints.length);
-    await prisma.run.update({
-      where: { id: runId },
-      data: {
-        status: 'succeeded',
-        progress: 1,
-        etaSeconds: 0,
-        finishedAt: new Date(),
-        summary: {
-          metrics: { loss: finalLoss },
-          steps: reporter.stepsSeen,
-          epochs: result.history.length,
-          seconds: (Date.now() - started) / 1000,
-          stoppedEarly: stepLimitHit,
-        },
-      },
-    });
+    const summary = {
+      metrics: { loss: finalLoss },
+      steps: reporter.stepsSeen,
+      epochs: result.history.length,
+      seconds: (Date.now() - started) / 1000,
+      stoppedEarly: stepLimitHit,
+    };
     await reporter.log(
       `Saved model ${p.modelName} (${facts.paramCount} parameters); mean loss of the last 50 steps ${finalLoss.toFixed(3)}`,
     );
     if (p.followUp) await queueFollowUp(modelId, p.followUp, reporter);
-    return { runId, status: 'succeeded', modelId };
+    return { runId, modelId, summary };
   } finally {
     await reporter.flush().catch(() => undefined);
   }
@@ -145,28 +138,16 @@ async function queueFollowUp(
   f: NonNullable<z.infer<typeof ZPretrainRunParams>['followUp']>,
   reporter: RunReporter,
 ) {
-  const runs = await prisma.$transaction(
-    Array.from({ length: f.seeds }, (_, i) =>
-      prisma.run.create({
-        data: {
-          kind: 'train',
-          modelId,
-          datasetId: f.datasetId,
-          params: { ...f.params, seed: f.params.seed + i },
-          seed: f.params.seed + i,
-          fraction: f.params.trainFraction,
-          tags: f.tags,
-        },
-      }),
-    ),
+  const runIds = await createQueuedRuns(
+    Array.from({ length: f.seeds }, (_, i) => ({
+      kind: 'train' as const,
+      model: { connect: { id: modelId } },
+      dataset: { connect: { id: f.datasetId } },
+      params: { ...f.params, seed: f.params.seed + i },
+      seed: f.params.seed + i,
+      fraction: f.params.trainFraction,
+      tags: f.tags,
+    })),
   );
-  const jobIds = await enqueueFromWorker(
-    runs.map((r) => ({ name: JOB_NAMES.runTrain, payload: { runId: r.id } })),
-  );
-  await Promise.all(
-    runs.map((r, i) => prisma.run.update({ where: { id: r.id }, data: { queueJobId: jobIds[i] ?? null } })),
-  );
-  await reporter.log(
-    `Queued ${runs.length} fine-tuning run(s) of the new model: ${runs.map((r) => r.id).join(', ')}`,
-  );
+  await reporter.log(`Queued ${runIds.length} fine-tuning run(s) of the new model: ${runIds.join(', ')}`);
 }

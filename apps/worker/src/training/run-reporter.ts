@@ -1,21 +1,31 @@
-import { prisma, type TMetricPoint, writeMetrics } from '@tunelab/db';
+import { CancelledError } from '@tunelab/core/jobs';
+import { prisma, setRunProgress, type TMetricPoint, writeMetrics } from '@tunelab/db';
 
 const FLUSH_POINTS = 50;
 const FLUSH_MS = 1500;
-/** How stale the cancel flag may be (ms); TUNELAB_CANCEL_CHECK_MS=0 checks before every step (tests). */
-const cancelCheckMs = () => Number(process.env.TUNELAB_CANCEL_CHECK_MS ?? 1000);
+
+/**
+ * Adapts the runtime's `throwIfCancelled` to a core loop's `shouldStop` (true = stop after this
+ * step, so the loop ends cleanly and disposes its tensors); other errors propagate.
+ */
+export async function cancelRequested(throwIfCancelled: () => Promise<void>): Promise<boolean> {
+  try {
+    await throwIfCancelled();
+    return false;
+  } catch (error) {
+    if (error instanceof CancelledError) return true;
+    throw error;
+  }
+}
 
 /**
  * Batches a run's metric points and progress updates (one createMany + one update per flush instead
- * of one per step) and answers "was cancel requested?" from a cache refreshed at most once a second.
- * Writes are idempotent, so a retried job re-sending old steps is harmless.
+ * of one per step). Writes are idempotent, so a retried job re-sending old steps is harmless.
  */
 export class RunReporter {
   private buffer: TMetricPoint[] = [];
   private lastFlush = Date.now();
   private progress: { progress: number; etaSeconds: number | null } | null = null;
-  private cancelCheckedAt = 0;
-  private cancelled = false;
   /** Highest step reported so far (for step limits). */
   stepsSeen = 0;
 
@@ -52,7 +62,7 @@ export class RunReporter {
     this.lastFlush = Date.now();
     if (points.length) await writeMetrics(this.runId, points);
     if (this.progress) {
-      await prisma.run.update({ where: { id: this.runId }, data: this.progress });
+      await setRunProgress(this.runId, this.progress.progress, this.progress.etaSeconds);
       this.progress = null;
     }
   }
@@ -60,14 +70,5 @@ export class RunReporter {
   async log(message: string, level: 'info' | 'warn' | 'error' | 'debug' = 'info'): Promise<void> {
     console.log(`[worker:run ${this.runId}] ${level} ${message}`);
     await prisma.runLog.create({ data: { runId: this.runId, level, message } });
-  }
-
-  async cancelRequested(): Promise<boolean> {
-    if (this.cancelled) return true;
-    if (Date.now() - this.cancelCheckedAt < cancelCheckMs()) return false;
-    this.cancelCheckedAt = Date.now();
-    const run = await prisma.run.findUnique({ where: { id: this.runId }, select: { cancelRequested: true } });
-    this.cancelled = run?.cancelRequested ?? true;
-    return this.cancelled;
   }
 }

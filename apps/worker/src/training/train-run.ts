@@ -2,7 +2,6 @@
 // queue's sandboxed process. Idempotent on retry: metrics are upserted, training resumes from the
 // last per-epoch checkpoint, and the result model is keyed by the run (parentRunId).
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { initBackend } from '@tunelab/core/backend';
 import { fineTuneName, modelRowFacts, type TRunSummary, ZTrainParams } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
@@ -19,7 +18,7 @@ import {
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
-import { RunReporter } from './run-reporter.ts';
+import { cancelRequested, RunReporter } from './run-reporter.ts';
 import { splitRows } from './split-rows.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
 
@@ -27,18 +26,17 @@ import { replaceRunEvaluation } from './store-evaluation.ts';
 const EPOCH_METRICS = ['mae', 'rmse', 'accuracy', 'flexible_accuracy', 'macro_f1'] as const;
 
 /**
- * Trains one Run. Throws CancelledError when cancel was requested (runJob marks it cancelled);
- * other errors propagate so BullMQ retries (resuming from the last epoch checkpoint).
+ * Trains one Run and returns its summary (the runtime, runJob, stores it and owns the Run's status).
+ * Throws CancelledError when cancel was requested (runJob marks it cancelled); other errors
+ * propagate so BullMQ retries (resuming from the last epoch checkpoint).
  */
 export async function trainRun(
   runId: string,
-  ctx: { attempt: number; workerId?: string },
-): Promise<{ runId: string; status: string; modelId?: string }> {
+  ctx: { attempt: number; throwIfCancelled: () => Promise<void> },
+): Promise<{ runId: string; modelId: string; summary: TRunSummary }> {
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { dataset: true, model: true } });
   if (!run) throw new Error(`run.train: run ${runId} does not exist`);
   const reporter = new RunReporter(runId);
-  if (run.status === 'succeeded') return { runId, status: 'succeeded' };
-  if (run.cancelRequested) throw new CancelledError(runId);
   if (!run.dataset) throw new Error(`run ${runId}: its dataset was deleted`);
   if (!run.model) throw new Error(`run ${runId}: its base model was deleted`);
   const params = ZTrainParams.parse(run.params);
@@ -47,16 +45,7 @@ export async function trainRun(
   const task = dataset.task;
 
   const backend = await initBackend();
-  await prisma.run.update({
-    where: { id: runId },
-    data: {
-      status: 'running',
-      startedAt: run.startedAt ?? new Date(),
-      backend,
-      workerId: ctx.workerId ?? process.env.TUNELAB_WORKER_ID ?? `${hostname()}:${process.pid}`,
-      error: null,
-    },
-  });
+  await prisma.run.update({ where: { id: runId }, data: { backend } });
   await reporter.log(
     `Attempt ${ctx.attempt}: fine-tuning ${baseModel.name} on ${dataset.name} (${task}) with backend ${backend}`,
   );
@@ -138,7 +127,7 @@ export async function trainRun(
               stepLimitHit = true;
               return true;
             }
-            return reporter.cancelRequested();
+            return cancelRequested(ctx.throwIfCancelled);
           },
           saveCheckpoint: (c) => checkpoints.save(c),
           loadCheckpoint: async () => {
@@ -216,16 +205,6 @@ export async function trainRun(
       rows: evalRows,
       predictions: preds,
     });
-    await prisma.run.update({
-      where: { id: runId },
-      data: {
-        status: 'succeeded',
-        progress: 1,
-        etaSeconds: 0,
-        finishedAt: new Date(),
-        summary: summary as Prisma.InputJsonValue,
-      },
-    });
     await checkpoints.remove();
     await reporter.log(
       `Succeeded: ${Object.entries(summary.metrics)
@@ -233,7 +212,7 @@ export async function trainRun(
         .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
         .join(', ')}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'}`,
     );
-    return { runId, status: 'succeeded', modelId };
+    return { runId, modelId, summary };
   } finally {
     await reporter.flush().catch(() => undefined);
   }

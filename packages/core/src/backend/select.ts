@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { readCoreEnv } from '../env/index.ts';
 import { registerAllGradients } from './gradients.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
 
@@ -31,7 +32,7 @@ let chosen: BackendName | null = null;
  * name chosen; calling again returns the same name without reinitialising.
  */
 export async function initBackend(
-  prefer: string | undefined = process.env.TUNELAB_BACKEND,
+  prefer: string | undefined = readCoreEnv().TUNELAB_BACKEND,
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<BackendName> {
   if (chosen !== null && (prefer === undefined || prefer === '' || prefer === chosen)) return chosen;

@@ -1,3 +1,4 @@
+import { InputError } from '../errors/index.ts';
 /** One problem in an uploaded file, located as precisely as we can. */
 export interface TDatasetIssue {
   /** 1-based data row (the header is row 0). */
@@ -29,7 +30,7 @@ const MAX_LISTED = 5;
  * A rejected dataset file. The message names the file and the first bad rows/columns; `issues`
  * carries all of them (capped) for the UI.
  */
-export class DatasetError extends Error {
+export class DatasetError extends InputError {
   readonly code: TDatasetErrorCode;
   readonly issues: TDatasetIssue[];
   readonly totalIssues: number;

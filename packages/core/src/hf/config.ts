@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { InputError } from '../errors/index.ts';
 
 /** Every problem importing or exporting a Hugging Face folder; the message names file and tensor. */
-export class HfModelError extends Error {
+export class HfModelError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'HfModelError';

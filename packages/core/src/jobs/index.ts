@@ -1,6 +1,9 @@
-// Job contracts shared by the web app (producer) and the worker (consumer). Payloads carry ids
-// only: processors read details from Postgres, so a job never acts on stale copies of a row.
-import type { JobsOptions } from 'bullmq';
+// Pure job contracts shared by the web app (producer) and the worker (consumer): names, payload
+// schemas, job ids. No bullmq here: the queue side (default options, enqueueJob, createQueuedRuns,
+// the run-kind → job map) is @tunelab/jobs, which re-exports all of this. Payloads carry ids only:
+// processors read details from Postgres, so a job never acts on stale copies of a row. Every job
+// that is tracked (training, evaluation, merges, analyses) carries `{ runId }`: the worker runtime
+// keeps that Run's lifecycle.
 import { z } from 'zod';
 
 /**
@@ -36,9 +39,11 @@ export const ZEvaluateJob = z.object({ runId: ZId }).strict();
 export type TEvaluateJob = z.infer<typeof ZEvaluateJob>;
 export const ZSweepLaunchJob = z.object({ sweepId: ZId }).strict();
 export type TSweepLaunchJob = z.infer<typeof ZSweepLaunchJob>;
-export const ZAnalysisVectorsJob = z.object({ analysisId: ZId }).strict();
+/** The Run (kind analyse) whose Analysis detail row says what to compare. */
+export const ZAnalysisVectorsJob = z.object({ runId: ZId }).strict();
 export type TAnalysisVectorsJob = z.infer<typeof ZAnalysisVectorsJob>;
-export const ZMergeJob = z.object({ mergeId: ZId }).strict();
+/** The Run (kind merge) whose Merge detail row holds the config. */
+export const ZMergeJob = z.object({ runId: ZId }).strict();
 export type TMergeJob = z.infer<typeof ZMergeJob>;
 
 /** Payload schema of each job name. */
@@ -64,13 +69,6 @@ export const JOB_QUEUE = {
   [JOB_NAMES.analysisVectors]: QUEUE_NAMES.compute,
   [JOB_NAMES.mergeRun]: QUEUE_NAMES.compute,
 } as const satisfies Record<TJobName, TQueueName>;
-
-export const DEFAULT_JOB_OPTIONS = Object.freeze({
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 5_000 },
-  removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
-  removeOnFail: { count: 5_000, age: 30 * 24 * 3600 },
-}) satisfies JobsOptions;
 
 /**
  * Deterministic BullMQ job id: enqueueing the same entity twice is a no-op instead of a second job,

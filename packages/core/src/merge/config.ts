@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { InputError } from '../errors/index.ts';
 import {
   MERGE_METHOD_NAMES,
   MERGE_METHODS,
@@ -79,7 +80,7 @@ const RANGES: Record<string, { ok: (x: number) => boolean; text: string }> = {
   t: { ok: (x) => x >= 0 && x <= 1, text: '[0, 1]' },
 };
 
-export class MergeConfigError extends Error {
+export class MergeConfigError extends InputError {
   override name = 'MergeConfigError';
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '../errors/index.ts';
 
 /** Tokenizer files copied into a merged model, when the source has them. */
 export const TOKENIZER_FILES = [
@@ -34,7 +35,7 @@ export const HEAD_PREFIXES = ['classifier.', 'cls.'] as const;
  * The inputs cannot be merged as given (another architecture, vocabulary, label space, tensor set or
  * shape, unreadable model folder): retrying will not help, the config or the models must change.
  */
-export class MergeRefusedError extends Error {
+export class MergeRefusedError extends InputError {
   override name = 'MergeRefusedError';
 }
 

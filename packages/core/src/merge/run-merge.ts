@@ -27,6 +27,8 @@ export interface MergeProgress {
 
 export interface RunMergeOptions {
   onProgress?: (progress: MergeProgress) => void;
+  /** Awaited between tensors; throws (e.g. CancelledError) to stop the merge, leaving no output file. */
+  throwIfCancelled?: () => Promise<void>;
 }
 
 export interface MergeResult {
@@ -107,6 +109,7 @@ export async function runMerge(
       inFlight.push(pendingWrite);
       parameters += merged.length;
       options.onProgress?.({ tensor: info.name, done: index + 1, total: layout.length });
+      await options.throwIfCancelled?.();
     }
     await pendingWrite;
     await writer.finish();

@@ -1,3 +1,4 @@
+import { InputError } from '../errors/index.ts';
 /** Element types defined by the safetensors format that this module can decode. */
 export type SafetensorsDType =
   | 'F64'
@@ -66,7 +67,7 @@ export interface SafetensorsHeader {
  * Every problem with a safetensors file or buffer. The message always starts with the file name
  * and, when one tensor is at fault, names it; `file` and `tensor` carry the same for callers.
  */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends InputError {
   readonly file: string;
   readonly tensor: string | undefined;
   constructor(file: string, problem: string, tensor?: string) {

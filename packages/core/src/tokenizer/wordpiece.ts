@@ -1,3 +1,4 @@
+import { InputError } from '../errors/index.ts';
 import { basicTokenize } from './basic.ts';
 
 /**
@@ -62,7 +63,7 @@ export interface EncodeBatchOptions {
   padTo?: 'longest' | 'max';
 }
 
-export class TokenizerError extends Error {
+export class TokenizerError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'TokenizerError';

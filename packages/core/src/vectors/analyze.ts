@@ -1,7 +1,13 @@
 import path from 'node:path';
+import { InputError } from '../errors/index.ts';
 import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
 import { effectiveRank, singularValues } from './spectrum.ts';
 import { groupTensor, layerOrder, type ModuleKind } from './tensor-groups.ts';
+
+/** The models cannot be compared as given (no tuned model, a tensor missing from one of them). */
+export class VectorsError extends InputError {
+  override name = 'VectorsError';
+}
 
 export interface AnalyzeOptions {
   /** An entry counts as changed when |Δ| > threshold · RMS(θ_base of that tensor). Default 1e-3. */
@@ -11,6 +17,8 @@ export interface AnalyzeOptions {
   /** Compute singular values of 2-D weights (the slow part). Default true. */
   spectra?: boolean;
   onProgress?: (progress: { tensor: string; done: number; total: number }) => void;
+  /** Awaited between tensors; throws (e.g. CancelledError) to stop the analysis. */
+  throwIfCancelled?: () => Promise<void>;
 }
 
 export interface TensorChange {
@@ -105,7 +113,7 @@ export async function analyzeTuningVectors(
   tunedDirs: string[],
   options: AnalyzeOptions = {},
 ): Promise<VectorsReport> {
-  if (tunedDirs.length === 0) throw new Error('vectors: give at least one tuned model');
+  if (tunedDirs.length === 0) throw new VectorsError('vectors: give at least one tuned model');
   const threshold = options.threshold ?? 1e-3;
   const energyShare = options.energyShare ?? 0.9;
   const spectra = options.spectra ?? true;
@@ -137,7 +145,7 @@ export async function analyzeTuningVectors(
     for (const [index, info] of floatTensors.entries()) {
       const usable = tuned.every((reader, k) => {
         const other = reader.info(info.name);
-        if (!other) throw new Error(`vectors: tensor ${info.name} is missing from ${tunedDirs[k]}`);
+        if (!other) throw new VectorsError(`vectors: tensor ${info.name} is missing from ${tunedDirs[k]}`);
         if (other.shape.join('x') === info.shape.join('x')) return true;
         skipped.push({
           model: tunedDirs[k] as string,
@@ -213,6 +221,7 @@ export async function analyzeTuningVectors(
         for (let i = 0; i < K * K; i++) acc.dots[i] = (acc.dots[i] as number) + (dots[i] as number);
       }
       options.onProgress?.({ tensor: info.name, done: index + 1, total: floatTensors.length });
+      await options.throwIfCancelled?.();
     }
     const summarize = (key: string): GroupReport => {
       const [layer, module] = key.split('\u0000') as [string, string];

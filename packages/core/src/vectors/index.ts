@@ -8,6 +8,7 @@ export {
   type TensorChange,
   type TensorReport,
   VECTOR_DEFINITIONS,
+  VectorsError,
   type VectorsReport,
 } from './analyze.ts';
 export { effectiveRank, singularValues, smallerGram, symmetricEigenvalues } from './spectrum.ts';

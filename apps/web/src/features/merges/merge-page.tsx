@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation';
 import { StatusBadge } from '../../shared/components/status-badge.tsx';
 import { fmtAgo } from '../../shared/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
+import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { MergeCharts } from './components/merge-charts.tsx';
 import { loadMergeView } from './lib/merge-view.ts';
 
@@ -17,7 +18,7 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
       <div className="page-head">
         <h1>{merge.name ?? `Merge ${merge.id}`}</h1>
         <span className="badge">{merge.method}</span>
-        <StatusBadge status={merge.status} />
+        <StatusBadge status={merge.run.status} />
         <span className="spacer" />
         {merge.resultModel && (
           <a className="button primary" href={`/models/${merge.resultModel.id}`}>
@@ -32,7 +33,7 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
         archived={merge.archivedAt !== null}
         listHref="/merges"
       />
-      {merge.error && <div className="error-box">{merge.error}</div>}
+      <RunLifecycle runId={merge.runId} />
       <div className="grid two">
         <div className="card">
           <h2>Config</h2>

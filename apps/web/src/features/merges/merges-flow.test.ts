@@ -91,12 +91,12 @@ describe('merge and analysis flow', () => {
       () =>
         prisma.merge.findUniqueOrThrow({
           where: { id: id as string },
-          include: { parents: true, resultModel: true },
+          include: { parents: true, resultModel: true, run: true },
         }),
-      (m) => m.status === 'succeeded' || m.status === 'failed',
+      (m) => m.run.status === 'succeeded' || m.run.status === 'failed',
       'the merge job',
     );
-    expect(merge.error).toBeNull();
+    expect(merge.run).toMatchObject({ kind: 'merge', status: 'succeeded', error: null, progress: 1 });
     expect(merge.parents.map((p) => p.modelId).sort()).toEqual(['tuned_a', 'tuned_b']);
     expect(merge.resultModel?.kind).toBe('merged');
     // merged, base, tuned_a, tuned_b on the one parent dataset
@@ -127,11 +127,11 @@ describe('merge and analysis flow', () => {
     const { launchAnalysis } = await import('../analyses/lib/launch-analysis.ts');
     const id = await launchAnalysis({ baseModelId: 'base', tunedModelIds: ['tuned_a', 'tuned_b'] });
     const analysis = await until(
-      () => prisma.analysis.findUniqueOrThrow({ where: { id } }),
-      (a) => a.status === 'succeeded' || a.status === 'failed',
+      () => prisma.analysis.findUniqueOrThrow({ where: { id }, include: { run: true } }),
+      (a) => a.run.status === 'succeeded' || a.run.status === 'failed',
       'the analysis job',
     );
-    expect(analysis.error).toBeNull();
+    expect(analysis.run).toMatchObject({ kind: 'analyse', status: 'succeeded', error: null, progress: 1 });
     const { loadAnalysisView } = await import('../analyses/lib/analysis-view-data.ts');
     const { buildHeatmap } = await import('../analyses/lib/heatmap.ts');
     const view = await loadAnalysisView(id);

@@ -20,6 +20,7 @@ export async function MergesPage() {
         parents: { include: { model: { select: { name: true } } }, orderBy: { order: 'asc' } },
         baseModel: { select: { name: true } },
         resultModel: { select: { id: true } },
+        run: { select: { status: true } },
       },
     }),
   ]);
@@ -68,7 +69,7 @@ export async function MergesPage() {
                   <td>{m.baseModel?.name ?? '—'}</td>
                   <td>{m.parents.map((p) => p.model.name).join(', ')}</td>
                   <td>
-                    <StatusBadge status={m.status} />
+                    <StatusBadge status={m.run.status} />
                   </td>
                   <td className="muted">{fmtAgo(m.createdAt)}</td>
                 </tr>

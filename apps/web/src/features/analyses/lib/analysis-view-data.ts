@@ -20,7 +20,7 @@ export async function readSpectra(resultPath: string | null): Promise<Record<str
 }
 
 export async function loadAnalysisView(id: string) {
-  const analysis = await prisma.analysis.findUnique({ where: { id } });
+  const analysis = await prisma.analysis.findUnique({ where: { id }, include: { run: true } });
   if (!analysis) return null;
   const models = await prisma.model.findMany({
     where: { id: { in: analysis.modelIds } },

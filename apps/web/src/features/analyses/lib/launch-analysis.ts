@@ -1,6 +1,7 @@
-// Server side of an analysis launch: checks the models, records the Analysis row, queues the job.
-import { JOB_NAMES } from '@tunelab/core/jobs';
+// Server side of an analysis launch: checks the models, creates a Run (kind analyse) with its
+// Analysis detail row and queues analysis.vectors (createQueuedRuns).
 import { prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 
 export const ZLaunchAnalysis = z.object({
@@ -11,10 +12,8 @@ export const ZLaunchAnalysis = z.object({
 });
 export type TLaunchAnalysis = z.input<typeof ZLaunchAnalysis>;
 
-export async function launchAnalysis(
-  input: TLaunchAnalysis,
-  enqueue?: (analysisId: string) => Promise<unknown>,
-): Promise<string> {
+/** Returns the Analysis id (the page is /analyses/<id>). */
+export async function launchAnalysis(input: TLaunchAnalysis): Promise<string> {
   const { baseModelId, tunedModelIds, threshold, spectra } = ZLaunchAnalysis.parse(input);
   if (tunedModelIds.includes(baseModelId)) throw new Error('the base model cannot also be a tuned model');
   const ids = [baseModelId, ...tunedModelIds];
@@ -32,14 +31,14 @@ export async function launchAnalysis(
   const different = found.filter((m) => shape(m.config) !== baseShape).map((m) => m.id);
   if (different.length > 0)
     throw new Error(`models ${different.join(', ')} have another architecture than the base`);
-  const analysis = await prisma.analysis.create({
-    data: { kind: 'vectors', modelIds: ids, params: { threshold, spectra } },
-  });
-  if (enqueue) await enqueue(analysis.id);
-  else {
-    const { enqueueJob } = await import('../../../server/queue.ts');
-    const jobId = await enqueueJob(JOB_NAMES.analysisVectors, { analysisId: analysis.id });
-    await prisma.analysis.update({ where: { id: analysis.id }, data: { queueJobId: jobId } });
-  }
+  const [runId] = (await createQueuedRuns([
+    {
+      kind: 'analyse',
+      model: { connect: { id: baseModelId } },
+      params: { threshold, spectra },
+      analysis: { create: { kind: 'vectors', modelIds: ids, params: { threshold, spectra } } },
+    },
+  ])) as [string];
+  const analysis = await prisma.analysis.findUniqueOrThrow({ where: { runId }, select: { id: true } });
   return analysis.id;
 }

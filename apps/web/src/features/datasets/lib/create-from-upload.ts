@@ -10,8 +10,8 @@ import {
 } from '@tunelab/core/datasets';
 import { JOB_NAMES } from '@tunelab/core/jobs';
 import { createDataset, getPrisma } from '@tunelab/db';
+import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
-import { enqueueJob } from '../../../server/queue.ts';
 import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../shared/server/http.ts';
 import { deleteUpload, type TStoredUpload } from './upload-store.ts';
 

@@ -1,8 +1,9 @@
 // Server side of a merge launch: validates each mergekit YAML (fields, lines, models by id or
-// name, label spaces), records Merge and MergeParent rows and queues merge.run for each.
-import { JOB_NAMES } from '@tunelab/core/jobs';
+// name, label spaces), then creates one Run (kind merge) per config with its Merge and MergeParent
+// detail rows, and queues merge.run for each (createQueuedRuns).
 import { listModelRefs, parseMergeConfig } from '@tunelab/core/merge';
 import { prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 
 export const ZLaunchMerge = z.object({
@@ -13,18 +14,11 @@ export type TLaunchMerge = z.input<typeof ZLaunchMerge>;
 /** What the merge form sends: one config per merge (a grid gives several). */
 export const ZLaunchMerges = z.array(ZLaunchMerge).min(1, 'no merge to launch').max(64);
 
-type Enqueue = (mergeId: string) => Promise<unknown>;
-
-async function defaultEnqueue(mergeId: string): Promise<unknown> {
-  const { enqueueJob } = await import('../../../server/queue.ts');
-  return enqueueJob(JOB_NAMES.mergeRun, { mergeId });
-}
-
-/** Validates every config first (nothing is created when one is wrong), then creates and queues. */
-export async function launchMerges(
-  configs: TLaunchMerge[],
-  enqueue: Enqueue = defaultEnqueue,
-): Promise<string[]> {
+/**
+ * Validates every config first (nothing is created when one is wrong), then creates and queues.
+ * Returns the Merge ids (the pages are /merges/<id>), in input order.
+ */
+export async function launchMerges(configs: TLaunchMerge[]): Promise<string[]> {
   if (configs.length === 0) throw new Error('no merge to launch');
   const prepared = [];
   for (const [i, { yaml, name }] of configs.entries()) {
@@ -53,26 +47,32 @@ export async function launchMerges(
     const parentParams = new Map(plan.models.map((m) => [byRef.get(m.name)?.id, m.parameters]));
     prepared.push({ yaml, name, plan, baseId, parentIds, parentParams });
   }
-  const ids: string[] = [];
-  for (const { yaml, name, plan, baseId, parentIds, parentParams } of prepared) {
-    const merge = await prisma.merge.create({
-      data: {
-        name: name ?? null,
-        method: plan.method,
-        params: plan.parameters,
-        config: yaml,
-        baseModelId: baseId,
-        parents: {
-          create: parentIds.map((modelId, order) => ({
-            modelId,
-            order,
-            params: parentParams.get(modelId) ?? {},
-          })),
+  const runIds = await createQueuedRuns(
+    prepared.map(({ yaml, name, plan, baseId, parentIds, parentParams }) => ({
+      kind: 'merge' as const,
+      params: plan.parameters,
+      ...(baseId ? { model: { connect: { id: baseId } } } : {}),
+      merge: {
+        create: {
+          name: name ?? null,
+          method: plan.method,
+          params: plan.parameters,
+          config: yaml,
+          ...(baseId ? { baseModel: { connect: { id: baseId } } } : {}),
+          parents: {
+            create: parentIds.map((modelId, order) => ({
+              model: { connect: { id: modelId } },
+              order,
+              params: parentParams.get(modelId) ?? {},
+            })),
+          },
         },
       },
-    });
-    ids.push(merge.id);
-  }
-  for (const id of ids) await enqueue(id);
-  return ids;
+    })),
+  );
+  const merges = await prisma.merge.findMany({
+    where: { runId: { in: runIds } },
+    select: { id: true, runId: true },
+  });
+  return runIds.map((runId) => merges.find((m) => m.runId === runId)?.id as string);
 }

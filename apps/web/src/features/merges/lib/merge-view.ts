@@ -17,13 +17,14 @@ export async function loadMergeView(id: string) {
       baseModel: { select: { id: true, name: true } },
       resultModel: { select: { id: true, name: true, paramCount: true } },
       evaluations: { include: { dataset: { select: { id: true, name: true } } } },
+      run: true,
     },
   });
   if (!merge) return null;
   const parentIds = merge.parents.map((p) => p.modelId);
   // Merges of the same parents (any method or parameters): the points of the scatter.
   const candidates = await prisma.merge.findMany({
-    where: { status: 'succeeded', parents: { some: { modelId: { in: parentIds } } } },
+    where: { run: { status: 'succeeded' }, parents: { some: { modelId: { in: parentIds } } } },
     include: {
       parents: { select: { modelId: true } },
       resultModel: { select: { id: true } },

@@ -1,7 +1,6 @@
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
-import { enqueueJob } from '../../runs/lib/enqueue.ts';
 
 export class EvaluationRefused extends Error {}
 
@@ -28,10 +27,13 @@ export async function queueEvaluation(modelId: string, body: unknown): Promise<s
   }
   const count = await prisma.datasetRow.count({ where: { datasetId: dataset.id, split: req.split } });
   if (count === 0) throw new EvaluationRefused(`Dataset "${dataset.name}" has no ${req.split} rows`);
-  const run = await prisma.run.create({
-    data: { kind: 'evaluate', modelId, datasetId: dataset.id, params: { split: req.split } },
-  });
-  const jobId = await enqueueJob(JOB_NAMES.runEvaluate, { runId: run.id });
-  await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
-  return run.id;
+  const [runId] = (await createQueuedRuns([
+    {
+      kind: 'evaluate',
+      model: { connect: { id: modelId } },
+      dataset: { connect: { id: dataset.id } },
+      params: { split: req.split },
+    },
+  ])) as [string];
+  return runId;
 }

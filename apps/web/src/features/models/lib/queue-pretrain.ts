@@ -1,11 +1,10 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { ZPretrainParams } from '@tunelab/core/dashboard';
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { enqueueRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 import { zodMessage } from '../../../shared/server/http.ts';
-import { enqueueJob } from '../../runs/lib/enqueue.ts';
 import { receiveModelFolder } from './receive-model-folder.ts';
 
 export class PretrainRequestError extends Error {}
@@ -46,8 +45,8 @@ export async function queuePretrain(req: Request): Promise<string> {
         } as Prisma.InputJsonValue,
       },
     });
-    const jobId = await enqueueJob(JOB_NAMES.runPretrain, { runId: run.id });
-    await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
+    // Created before queueing: the corpus is stored under the run's folder first.
+    await enqueueRuns([run]);
     return run.id;
   } finally {
     await store.remove(upload.rel);

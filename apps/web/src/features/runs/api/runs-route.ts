@@ -1,6 +1,4 @@
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { errorResponse, jsonError, parseJsonBody, zodMessage } from '../../../shared/server/http.ts';
-import { enqueueJob } from '../lib/enqueue.ts';
 import { LaunchRefused, launchRuns, ZLaunchRuns } from '../lib/launch-runs.ts';
 import { findRuns, ZRunsQuery } from '../lib/runs-query.ts';
 
@@ -15,7 +13,7 @@ export async function GET(req: Request) {
 export async function POST(req: Request) {
   try {
     const body = await parseJsonBody(req, ZLaunchRuns);
-    const runIds = await launchRuns(body, (runId) => enqueueJob(JOB_NAMES.runTrain, { runId }));
+    const runIds = await launchRuns(body);
     return Response.json({ runIds }, { status: 201 });
   } catch (e) {
     if (e instanceof LaunchRefused) return jsonError(422, e.message, { problems: e.problems });

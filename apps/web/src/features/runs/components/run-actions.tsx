@@ -1,8 +1,11 @@
 'use client';
 import { useState } from 'react';
 
-/** Cancel / retry / clone buttons; each names the reason when the server refuses. */
-export function RunActions({ id, status }: { id: string; status: string }) {
+/**
+ * Cancel / retry / clone buttons for a run of any kind (training, evaluation, merge, analysis); each
+ * names the reason when the server refuses. `clone` links to the launch form (training runs only).
+ */
+export function RunActions({ id, status, clone = true }: { id: string; status: string; clone?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const post = async (action: 'cancel' | 'retry') => {
@@ -37,9 +40,11 @@ export function RunActions({ id, status }: { id: string; status: string }) {
           Retry
         </button>
       )}
-      <a className="button" href={`/runs/new?clone=${id}`} data-testid="run-clone">
-        Clone
-      </a>
+      {clone && (
+        <a className="button" href={`/runs/new?clone=${id}`} data-testid="run-clone">
+          Clone
+        </a>
+      )}
       {error && <span className="error-box">{error}</span>}
     </div>
   );

@@ -1,5 +1,6 @@
 import { ZTrainParams } from '@tunelab/core/dashboard';
 import { prisma } from '@tunelab/db';
+import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 import { checkCompatibility, type DatasetFacts, type ModelFacts } from './compatibility.ts';
 
@@ -18,8 +19,6 @@ export class LaunchRefused extends Error {
     super(problems.join(' '));
   }
 }
-
-type Enqueue = (runId: string) => Promise<string | undefined>;
 
 export async function modelFacts(modelId: string): Promise<ModelFacts | undefined> {
   const m = await prisma.model.findUnique({ where: { id: modelId } });
@@ -75,7 +74,7 @@ export function toDatasetFacts(d: {
  * Creates one Run per seed (seed = params.seed + i) and enqueues run.train for each. Refuses, before
  * writing anything, when the model and dataset do not fit together.
  */
-export async function launchRuns(input: TLaunchRuns, enqueue: Enqueue): Promise<string[]> {
+export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
   const req = ZLaunchRuns.parse(input);
   const [model, row] = await Promise.all([
     modelFacts(req.modelId),
@@ -93,26 +92,16 @@ export async function launchRuns(input: TLaunchRuns, enqueue: Enqueue): Promise<
   }
   if (problems.length) throw new LaunchRefused(problems);
 
-  const runs = await prisma.$transaction(
-    Array.from({ length: req.seeds }, (_, i) =>
-      prisma.run.create({
-        data: {
-          kind: 'train',
-          modelId: req.modelId,
-          datasetId: req.datasetId,
-          params: { ...req.params, seed: req.params.seed + i },
-          seed: req.params.seed + i,
-          fraction: req.params.trainFraction,
-          tags: req.tags,
-          sweepId: req.sweepId ?? null,
-        },
-        select: { id: true },
-      }),
-    ),
+  return createQueuedRuns(
+    Array.from({ length: req.seeds }, (_, i) => ({
+      kind: 'train' as const,
+      model: { connect: { id: req.modelId } },
+      dataset: { connect: { id: req.datasetId } },
+      params: { ...req.params, seed: req.params.seed + i },
+      seed: req.params.seed + i,
+      fraction: req.params.trainFraction,
+      tags: req.tags,
+      ...(req.sweepId ? { sweep: { connect: { id: req.sweepId } } } : {}),
+    })),
   );
-  for (const run of runs) {
-    const jobId = await enqueue(run.id);
-    if (jobId) await prisma.run.update({ where: { id: run.id }, data: { queueJobId: jobId } });
-  }
-  return runs.map((r) => r.id);
 }

@@ -1,12 +1,5 @@
-import { JOB_NAMES, jobIdFor } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
-import { cancelRunJob, enqueueJob } from './enqueue.ts';
-
-const JOB_OF_KIND = {
-  train: JOB_NAMES.runTrain,
-  pretrain: JOB_NAMES.runPretrain,
-  evaluate: JOB_NAMES.runEvaluate,
-} as const;
+import { cancelRun as cancelRunJob, findRunKindJob, retryRun as retryRunJob } from '@tunelab/jobs';
 
 export class RunActionError extends Error {
   constructor(
@@ -23,15 +16,10 @@ async function getRun(id: string) {
   return run;
 }
 
-function jobNameOf(kind: string) {
-  const name = JOB_OF_KIND[kind as keyof typeof JOB_OF_KIND];
-  if (!name) throw new RunActionError(400, `Runs of kind ${kind} cannot be queued from here`);
-  return name;
-}
-
 /**
- * Cancels a run: a queued run's job is removed and the run marked cancelled at once; a running one
- * gets cancelRequested, which the worker checks before every step.
+ * Cancels a run of any kind (training, evaluation, merge, analysis): a queued run's job is removed
+ * and the run marked cancelled at once; a running one gets cancelRequested, which the worker checks
+ * between units of work.
  */
 export async function cancelRun(id: string): Promise<string> {
   const run = await getRun(id);
@@ -55,17 +43,9 @@ export async function retryRun(id: string): Promise<void> {
   if (run.status !== 'failed' && run.status !== 'cancelled') {
     throw new RunActionError(409, `Run ${id} is ${run.status}: only failed or cancelled runs can be retried`);
   }
-  const name = jobNameOf(run.kind);
-  await prisma.run.update({
-    where: { id },
-    data: { status: 'queued', error: null, cancelRequested: false, finishedAt: null, etaSeconds: null },
-  });
-  // a finished job with the same deterministic id would make add() a no-op: use a retry suffix
-  const jobId = await enqueueRetry(name, id);
-  await prisma.run.update({ where: { id }, data: { queueJobId: jobId } });
-  await prisma.runLog.create({ data: { runId: id, level: 'info', message: `Retry queued as job ${jobId}` } });
-}
-
-function enqueueRetry(name: (typeof JOB_OF_KIND)[keyof typeof JOB_OF_KIND], runId: string): Promise<string> {
-  return enqueueJob(name, { runId }, `${jobIdFor(name, { runId })}-retry-${Date.now()}`);
+  if (!findRunKindJob(run.kind))
+    throw new RunActionError(400, `Runs of kind ${run.kind} cannot be queued from here`);
+  if ((await retryRunJob(id)) === null) {
+    throw new RunActionError(409, `Run ${id} changed state: only failed or cancelled runs can be retried`);
+  }
 }

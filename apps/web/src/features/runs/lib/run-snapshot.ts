@@ -1,6 +1,5 @@
-import { JOB_NAMES } from '@tunelab/core/jobs';
 import { prisma } from '@tunelab/db';
-import { queuePosition } from './enqueue.ts';
+import { findRunKindJob, queuePosition } from '@tunelab/jobs';
 
 export interface RunSnapshot {
   id: string;
@@ -35,13 +34,8 @@ export async function runSnapshot(id: string, logsAfter?: Date): Promise<RunSnap
     }),
   ]);
   let position: number | null = null;
-  const jobOfKind = {
-    train: JOB_NAMES.runTrain,
-    pretrain: JOB_NAMES.runPretrain,
-    evaluate: JOB_NAMES.runEvaluate,
-  } as const;
-  if (run.status === 'queued' && run.queueJobId && run.kind in jobOfKind) {
-    const name = jobOfKind[run.kind as keyof typeof jobOfKind];
+  const name = findRunKindJob(run.kind);
+  if (run.status === 'queued' && run.queueJobId && name) {
     position = await queuePosition(name, run.queueJobId).catch(() => null);
   }
   return {

@@ -1,7 +1,7 @@
 import { JOB_NAMES } from '@tunelab/core/jobs';
 import { type Prisma, prisma } from '@tunelab/db';
+import { enqueueJob } from '@tunelab/jobs';
 import { checkCompatibility } from '../../runs/lib/compatibility.ts';
-import { enqueueJob } from '../../runs/lib/enqueue.ts';
 import { LaunchRefused, modelFacts, toDatasetFacts } from '../../runs/lib/launch-runs.ts';
 import { type TCreateSweep, ZCreateSweep } from './sweep-schema.ts';
 

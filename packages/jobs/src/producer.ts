@@ -1,15 +1,16 @@
-// The web app's queue producer: one fail-fast Redis connection and one Queue per queue name per
-// process, kept on globalThis so dev-mode reloads do not leak connections.
+// The one queue producer, for the web app and the worker alike: one fail-fast Redis connection and
+// one Queue per queue name per process, kept on globalThis so Next.js dev reloads do not leak them.
+import { queuePrefix, readEnv } from '@tunelab/db';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import {
   DEFAULT_JOB_OPTIONS,
   JOB_QUEUE,
   jobIdFor,
+  parseJobPayload,
   type TJobName,
   type TJobPayload,
-} from '@tunelab/core/jobs';
-import { finishRun, getPrisma, queuePrefix, readEnv, requestRunCancel } from '@tunelab/db';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+} from './constants.ts';
 
 interface TProducerState {
   connection?: Redis;
@@ -32,17 +33,18 @@ export function producerConnection(): Redis {
       enableOfflineQueue: false,
       connectTimeout: 3_000,
     });
-    s.connection.on('error', (error) => console.error(`[web:redis] ${error.message}`));
+    s.connection.on('error', (error) => console.error(`[jobs:redis] ${error.message}`));
   }
   return s.connection;
 }
 
+/** The Queue object of a queue name under this deployment's prefix. */
 export function getQueue(name: string): Queue {
   const s = state();
   let queue = s.queues.get(name);
   if (!queue) {
     queue = new Queue(name, { connection: producerConnection(), prefix: queuePrefix() });
-    queue.on('error', (error) => console.error(`[web:queue:${name}] ${error.message}`));
+    queue.on('error', (error) => console.error(`[jobs:queue:${name}] ${error.message}`));
     s.queues.set(name, queue);
   }
   return queue;
@@ -58,15 +60,21 @@ async function readyQueue(name: TJobName): Promise<Queue> {
   return queue;
 }
 
-/** Enqueues a job with the shared defaults; the id is deterministic so a double submit is a no-op. */
+/**
+ * Enqueues a job with the shared defaults. The payload is parsed with the job's schema first, so a
+ * bad payload never reaches Redis (the error names the job and the field). The id is derived from
+ * the payload, so a double submit is a no-op; pass `jobId` to queue the same payload again (retries).
+ */
 export async function enqueueJob<N extends TJobName>(
   name: N,
   payload: TJobPayload<N>,
-  jobId: string = jobIdFor(name, payload),
+  jobId?: string,
 ): Promise<string> {
+  const data = parseJobPayload(name, payload);
+  const id = jobId ?? jobIdFor(name, data);
   const queue = await readyQueue(name);
-  await queue.add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId });
-  return jobId;
+  await queue.add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+  return id;
 }
 
 /** Removes a job that has not started yet; false when it is running, finished or unknown. */
@@ -82,39 +90,18 @@ export async function removeQueuedJob(name: TJobName, jobId: string): Promise<bo
   return false;
 }
 
-/**
- * Cancels a run: sets its cancel flag (a running processor stops at its next step) and, when its
- * job is still waiting, removes the job and marks the run cancelled right away.
- */
-export async function cancelRun(runId: string): Promise<{ status: string }> {
-  const prisma = getPrisma();
-  const flagged = await requestRunCancel(runId);
-  const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
-  if (!flagged) return { status: run.status };
-  const jobName = RUN_JOB[run.kind];
-  const jobId =
-    run.queueJobId ?? (jobName ? jobIdFor(jobName, { runId } as TJobPayload<typeof jobName>) : null);
-  let jobExists = false;
-  if (jobName && jobId) {
-    if (await removeQueuedJob(jobName, jobId).catch(() => false)) {
-      await finishRun(runId, 'cancelled');
-      return { status: 'cancelled' };
-    }
-    jobExists = Boolean(await (await readyQueue(jobName)).getJob(jobId).catch(() => null));
-  }
-  // Queued with no job left to pick it up: nothing else would ever finish it.
-  if (run.status === 'queued' && !jobExists) {
-    await finishRun(runId, 'cancelled');
-    return { status: 'cancelled' };
-  }
-  return { status: run.status };
+/** Whether Redis still holds the job (waiting, active, delayed, or kept after finishing). */
+export async function jobExists(name: TJobName, jobId: string): Promise<boolean> {
+  return Boolean(await (await readyQueue(name)).getJob(jobId).catch(() => null));
 }
 
-const RUN_JOB: Partial<Record<string, TJobName>> = {
-  train: 'run.train',
-  pretrain: 'run.pretrain',
-  evaluate: 'run.evaluate',
-};
+/** 1-based position among the waiting jobs of the job's queue, or null when it is not waiting. */
+export async function queuePosition(name: TJobName, jobId: string): Promise<number | null> {
+  const queue = await readyQueue(name);
+  const waiting = await queue.getJobs(['prioritized', 'waiting'], 0, 500, true);
+  const index = waiting.findIndex((job) => job.id === jobId);
+  return index < 0 ? null : index + 1;
+}
 
 /** For /api/health: a PING with a short timeout. */
 export async function pingRedis(): Promise<void> {
@@ -143,10 +130,11 @@ export async function pingRedis(): Promise<void> {
   if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
 }
 
-/** 1-based position among the waiting jobs of the job's queue, or null when it is not waiting. */
-export async function queuePosition(name: TJobName, jobId: string): Promise<number | null> {
-  const queue = await readyQueue(name);
-  const waiting = await queue.getJobs(['prioritized', 'waiting'], 0, 500, true);
-  const index = waiting.findIndex((job) => job.id === jobId);
-  return index < 0 ? null : index + 1;
+/** Closes this process's queues and producer connection (worker shutdown, tests); idempotent. */
+export async function closeProducer(): Promise<void> {
+  const s = holder.__tunelabProducer;
+  if (!s) return;
+  holder.__tunelabProducer = undefined;
+  await Promise.allSettled([...s.queues.values()].map((queue) => queue.close()));
+  await s.connection?.quit().catch(() => undefined);
 }

@@ -1,0 +1,22 @@
+// The environment variables the pure core reads. @tunelab/db's env module extends this schema with
+// the servers' variables, so the whole set is parsed in one place (README "Configuration").
+import { z } from 'zod';
+
+export const ZCoreEnv = z.object({
+  /** Forces a tfjs backend (one of BACKEND_NAMES in @tunelab/core/backend); unset or empty = the best available. */
+  TUNELAB_BACKEND: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
+});
+export type TCoreEnv = z.infer<typeof ZCoreEnv>;
+
+/** Parses the core's variables; throws naming the bad variable. */
+export function readCoreEnv(source: NodeJS.ProcessEnv = process.env): TCoreEnv {
+  const result = ZCoreEnv.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  return result.data;
+}
