@@ -4,16 +4,19 @@
 // FLOPs per step = tokens × (6·Σ_layers(4H² + 2H·I) + 12·layers·L·H): the dense products three
 // times (forward, two backward products) and the attention score/context products.
 // Targets: mfu_vs_backend_peak ≥ 0.5 (tiny), ≥ 0.6 (mini); bert-mini must stay well below 4 GB heap.
+// Both run on the default data-parallel threads (`threads`: every core); the peak they are held
+// against is then one thread's matmul peak × threads (each thread is one wasm instance on one core).
+// `train-scaling` (bench/train-scaling.ts) measures how the threads scale.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, memorySnapshot } from '@tunelab/core/backend';
 import { BERT_PRESETS, BertModel, type BertPresetName, presetConfig, Rng } from '@tunelab/core/bert';
-import { fineTune, type TextEncoder } from '@tunelab/core/train';
+import { fineTune, runThreads, type TextEncoder } from '@tunelab/core/train';
 
 export const name = 'train';
-const BATCH = 16;
-const SEQ = 128;
-const VOCAB = 30522;
+export const BATCH = 16;
+export const SEQ = 128;
+export const VOCAB = 30522;
 
 /** Best-of-`reps` GFLOP/s of an n×n by n×n product (2n³ FLOPs): the backend's large-matmul peak. */
 function matmulGflops(n: number, reps = 3): number {
@@ -35,14 +38,14 @@ function matmulGflops(n: number, reps = 3): number {
   });
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** Fixed random 128-token rows: the benchmark measures the model, not the tokenizer. */
-function syntheticEncoder(rows: number, seed: number): TextEncoder {
+export function syntheticEncoder(rows: number, seed: number): TextEncoder {
   const rng = new Rng(seed);
   const ids = Array.from({ length: rows }, () => [
     2,
@@ -65,7 +68,7 @@ function syntheticEncoder(rows: number, seed: number): TextEncoder {
  * machine), and `mfu_median_paired` = median over steps of step FLOP/s over the peak measured
  * right after that step.
  */
-async function trainSpeed(preset: BertPresetName, steps: number, backend: string) {
+async function trainSpeed(preset: BertPresetName, steps: number, backend: string, threads: number) {
   const c = presetConfig(preset, VOCAB);
   const { hidden_size: H, intermediate_size: I, num_hidden_layers: layers } = BERT_PRESETS[preset];
   const warm = 2;
@@ -80,7 +83,7 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
     model,
     syntheticEncoder(rows, 7),
     { train: Array.from({ length: rows }, (_, i) => ({ text: String(i), label: i % 5 })) },
-    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4 },
+    { task: 'regression', epochs: 1, batchSize: BATCH, maxLength: SEQ, learningRate: 1e-4, threads },
     {
       onStep: (e) => {
         times.push(e.elapsedMs - last - probeMs);
@@ -100,13 +103,17 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
   const tokens = BATCH * SEQ;
   const flops = tokens * (6 * layers * (4 * H * H + 2 * H * I) + 12 * layers * SEQ * H);
   const achieved = flops / stepSeconds / 1e9;
-  const peak = Math.max(...stepPeaks);
-  const paired = median(measured.map((ms, i) => flops / (ms / 1000) / 1e9 / (stepPeaks[i] as number)));
+  const peak = Math.max(...stepPeaks) * threads;
+  const paired = median(
+    measured.map((ms, i) => flops / (ms / 1000) / 1e9 / ((stepPeaks[i] as number) * threads)),
+  );
   return {
     name: `train-bert-${preset}`,
     backend,
     cores: availableParallelism(),
+    threads,
     tokens_per_s: round(tokens / stepSeconds),
+    median_tokens_per_s: round(tokens / (median(measured) / 1000)),
     achieved_gflops: round(achieved),
     backend_peak_gflops: round(peak),
     mfu_vs_backend_peak: round(achieved / peak),
@@ -118,21 +125,22 @@ async function trainSpeed(preset: BertPresetName, steps: number, backend: string
     batch: BATCH,
     seq_len: SEQ,
     steps_timed: measured.length,
-    peak_matmul: '1024^3 GEMM, best of runs between steps',
+    peak_matmul: '1024^3 GEMM on the coordinating thread, best of runs between steps, × threads',
     wall_seconds: round(wall),
   };
 }
 
-function round(x: number): number {
+export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
 /** Timed steps per model (after 2 warm-up steps); fewer for a quick look. */
 export async function run(steps: { tiny?: number; mini?: number } = {}) {
   const backend = await initBackend();
+  const threads = runThreads({ backend });
   const results = [];
-  results.push(await trainSpeed('tiny', steps.tiny ?? 10, backend));
-  results.push(await trainSpeed('mini', steps.mini ?? 5, backend));
+  results.push(await trainSpeed('tiny', steps.tiny ?? 10, backend, threads));
+  results.push(await trainSpeed('mini', steps.mini ?? 5, backend, threads));
   return results;
 }
 

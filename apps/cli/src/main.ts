@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPredict } from './commands/predict.ts';
@@ -18,6 +19,7 @@ for (const register of [
   registerEval,
   registerVectors,
   registerMerge,
+  registerDoctor,
 ]) {
   register(program);
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { EngineSummary } from '@tunelab/core/backend';
 import { getPrisma } from '@tunelab/db';
 
 export interface TActiveJob {
@@ -17,6 +18,8 @@ export class Heartbeat {
   readonly active = new Map<string, TActiveJob>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
+  /** The backend facts (tunelab doctor's engines), probed once at start; null when tfjs cannot load. */
+  engine: EngineSummary | null = null;
 
   constructor(
     private readonly options: { workerId: string; backend: string; concurrency: number; intervalMs: number },
@@ -24,6 +27,7 @@ export class Heartbeat {
   ) {}
 
   async start(): Promise<void> {
+    this.engine = await probeEngine();
     await this.beat();
     this.timer = setInterval(() => {
       this.beating = this.beat().catch((error: Error) =>
@@ -48,6 +52,7 @@ export class Heartbeat {
       pid: process.pid,
       concurrency: this.options.concurrency,
       activeJobs: [...this.active.values()] as object[],
+      engine: this.engine === null ? undefined : (this.engine as object),
       lastSeen: new Date(),
     };
     await getPrisma().workerHeartbeat.upsert({
@@ -65,5 +70,15 @@ export class Heartbeat {
     await getPrisma()
       .workerHeartbeat.deleteMany({ where: { id: this.options.workerId } })
       .catch((error: Error) => this.log.error(`[worker:heartbeat] ${error.message}`));
+  }
+}
+
+/** Loaded lazily, like detectBackend: a failure to initialise tfjs must not stop the worker. */
+async function probeEngine(): Promise<EngineSummary | null> {
+  try {
+    const { engineSummary } = await import('@tunelab/core/backend');
+    return await engineSummary();
+  } catch {
+    return null;
   }
 }

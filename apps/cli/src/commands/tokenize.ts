@@ -30,6 +30,12 @@ export function positiveInt(value: string, flag: string): number {
   return n;
 }
 
+export function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got "${value}"`);
+  return n;
+}
+
 export function finiteNumber(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`${flag} must be a number, got "${value}"`);

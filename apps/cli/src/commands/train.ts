@@ -1,6 +1,8 @@
 import { initBackend } from '@tunelab/core/backend';
+import { readCoreEnv } from '@tunelab/core/env';
 import {
   readLabelledFile,
+  runThreads,
   type StepEvent,
   TASK_KINDS,
   type TaskKind,
@@ -22,6 +24,7 @@ interface TrainFlags {
   maxLength: string;
   seed: string;
   tolerance: string;
+  threads?: string;
   out: string;
 }
 
@@ -54,6 +57,7 @@ export function registerTrain(program: Command): void {
     .option('--max-length <n>', 'truncate to N tokens', '128')
     .option('--seed <n>', 'seed for shuffling, dropout and head initialisation', '42')
     .option('--tolerance <k>', 'flexible accuracy tolerance (regression)', '1')
+    .option('--threads <n>', 'data-parallel training threads (default: TUNELAB_THREADS, else every core)')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: TrainFlags) => {
       if (!(TASK_KINDS as readonly string[]).includes(o.task)) {
@@ -69,7 +73,12 @@ export function registerTrain(program: Command): void {
         seed: Math.trunc(finiteNumber(o.seed, '--seed')),
         tolerance: finiteNumber(o.tolerance, '--tolerance'),
       };
-      await initBackend();
+      const backend = await initBackend();
+      const threads = runThreads({
+        requested:
+          o.threads === undefined ? readCoreEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
+        backend,
+      });
       const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
       const train = await readLabelledFile(o.train, cols);
       const evalSet = await readLabelledFile(o.eval, { ...cols, classes: train.classes ?? undefined });
@@ -81,7 +90,7 @@ export function registerTrain(program: Command): void {
         train: train.examples,
         eval: evalSet.examples,
         classes: train.classes,
-        options: { ...options, numLabels: train.classes?.length },
+        options: { ...options, threads, numLabels: train.classes?.length },
         callbacks: {
           onStep: (e) => {
             if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);

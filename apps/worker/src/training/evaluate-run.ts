@@ -2,11 +2,12 @@
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
 import type { TRunSummary } from '@tunelab/core/dashboard';
-import { classificationScores, loadModel, predict, regressionScores } from '@tunelab/core/train';
+import { classificationScores, loadModel, predictOnThreads, regressionScores } from '@tunelab/core/train';
 import { getArtifactStore, prisma } from '@tunelab/db';
 import { z } from 'zod';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { RunReporter } from './run-reporter.ts';
+import { threadsForRun } from './run-threads.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
 
 const ZEvaluateParams = z.object({
@@ -52,13 +53,13 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
   );
   await ctx.throwIfCancelled();
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
-  let preds: ReturnType<typeof predict>;
+  let preds: Awaited<ReturnType<typeof predictOnThreads>>;
   try {
-    preds = predict(
+    preds = await predictOnThreads(
       loaded.model,
       loaded.tokenizer,
       scored.map((r) => r.text),
-      { maxLength: p.maxLength },
+      { maxLength: p.maxLength, threads: threadsForRun(backend) },
     );
   } finally {
     loaded.model.dispose();

@@ -12,6 +12,7 @@ import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 import { readCorpus, ZCorpusSpec } from './corpus.ts';
 import { cancelRequested, RunReporter } from './run-reporter.ts';
+import { threadsForRun } from './run-threads.ts';
 
 const ZPretrainRunParams = ZPretrainParams.extend({
   corpus: ZCorpusSpec,
@@ -67,6 +68,7 @@ export async function pretrainRun(
         learningRate: p.lr,
         maskProbability: p.maskProbability,
         seed: p.seed,
+        threads: threadsForRun(backend),
       },
       {
         onStep: (e) => reporter.step(e, p.maxSteps),

@@ -11,7 +11,7 @@ import {
   type EpochEvent,
   fineTune,
   loadModel,
-  predict,
+  predictOnThreads,
   regressionScores,
   saveModel,
 } from '@tunelab/core/train';
@@ -19,6 +19,7 @@ import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { referenceScores, summaryReduction, toSummaryMetrics } from './reference.ts';
 import { cancelRequested, RunReporter } from './run-reporter.ts';
+import { threadsForRun } from './run-threads.ts';
 import { splitRows } from './split-rows.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
 
@@ -77,6 +78,8 @@ export async function trainRun(
       seed: params.seed,
     });
     const checkpoints = new CheckpointStore(runId);
+    const threads = threadsForRun(backend);
+    await reporter.log(`Training on ${threads} thread${threads === 1 ? '' : 's'}`);
     let stepLimitHit = false;
     const started = Date.now();
     let result: Awaited<ReturnType<typeof fineTune>>;
@@ -98,6 +101,7 @@ export async function trainRun(
           freezeLayers: params.freezeLayers,
           tolerance: params.tolerance,
           labelRange,
+          threads,
           numLabels: task === 'classification' ? classes : undefined,
           earlyStopping:
             params.earlyStoppingPatience > 0
@@ -150,11 +154,11 @@ export async function trainRun(
     }
 
     // Final predictions on the eval set (also gives metrics when the step limit cut an epoch short).
-    const preds = predict(
+    const preds = await predictOnThreads(
       loaded.model,
       loaded.tokenizer,
       evalRows.map((r) => r.text),
-      { maxLength: params.maxLength },
+      { maxLength: params.maxLength, threads },
     );
     const evalLabels = evalRows.map((r) => r.label);
     const finalMetrics =

@@ -1,19 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededValues } from './doctor.ts';
+import { configureNativeBlas, nativeBlasStatus } from './native-blas.ts';
 import { initBackend } from './select.ts';
 import { wasmHeapView } from './wasm-heap.ts';
 
 // Deterministic inputs so cpu and wasm see the same numbers.
-function filled(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+const filled = seededValues;
 
 function relL2(a: Float32Array, b: Float32Array): number {
   let num = 0;
@@ -69,10 +62,27 @@ function run(backend: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, c: C
   });
 }
 
-describe('wasm kernels match cpu', () => {
+// CI builds the native BLAS addon (libopenblas-dev), so both BatchMatMul paths run there; on a
+// machine without it the native half is skipped and says so in the test name.
+const blasBuilt = nativeBlasStatus().available;
+const paths = [
+  { path: 'XNNPACK', mode: 'off' as const },
+  { path: blasBuilt ? 'native BLAS' : 'native BLAS (not built: skipped)', mode: 'on' as const },
+];
+
+describe.each(paths)('wasm kernels match cpu ($path)', ({ mode }) => {
+  const skip = mode === 'on' && !blasBuilt;
   beforeAll(async () => {
     await initBackend('wasm', () => {});
+    if (!skip) expect(configureNativeBlas({ mode, threads: null }).active).toBe(mode === 'on');
   });
+  afterAll(() => {
+    configureNativeBlas({ mode: 'auto', threads: null });
+  });
+  if (skip) {
+    it.skip('native BLAS addon not built', () => {});
+    return;
+  }
 
   it.each(cases)('matMul %o (value and gradients)', (c) => {
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, c.ta, c.tb);
@@ -131,6 +141,52 @@ describe('wasm kernels match cpu', () => {
       tf.tidy(() => tf.matMul(tf.ones([3, 4, 5]), tf.ones([3, 6, 5]), false, true).dataSync());
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe.skipIf(!blasBuilt)('native BLAS equals the XNNPACK kernels', () => {
+  beforeAll(async () => {
+    await initBackend('wasm', () => {});
+  });
+  afterAll(() => {
+    configureNativeBlas({ mode: 'auto', threads: null });
+  });
+  // The shapes a bert-mini step multiplies: dense forward and both backward products, attention.
+  it.each([
+    { a: [512, 256], b: [256, 1024], ta: false, tb: false },
+    { a: [512, 256], b: [512, 1024], ta: true, tb: false },
+    { a: [512, 1024], b: [256, 1024], ta: false, tb: true },
+    { a: [16, 128, 64], b: [16, 128, 64], ta: false, tb: true },
+    { a: [16, 128, 128], b: [16, 128, 64], ta: true, tb: false },
+    { a: [4, 128, 256], b: [256, 256], ta: false, tb: false },
+  ])(
+    '%o within 1e-5 relative, on 1 and 2 threads',
+    (c) => {
+      tf.setBackend('wasm');
+      const product = (mode: 'on' | 'off', threads: number | null) => {
+        configureNativeBlas({ mode, threads });
+        return tf.tidy(() => {
+          const a = tf.tensor(filled(c.a, 21), c.a);
+          const b = tf.tensor(filled(c.b, 22), c.b);
+          return tf.matMul(a, b, c.ta, c.tb).dataSync() as Float32Array;
+        });
+      };
+      const xnnpack = product('off', null);
+      for (const threads of [1, 2]) {
+        const blas = product('on', threads);
+        expect(blas.length).toBe(xnnpack.length);
+        expect(relL2(blas, xnnpack)).toBeLessThan(1e-5);
+      }
+    },
+    60_000,
+  );
+
+  it('reports its threads and refuses a bad thread count by name', () => {
+    expect(configureNativeBlas({ mode: 'on', threads: 1 }).threads).toBe(1);
+    expect(configureNativeBlas({ mode: 'off', threads: null })).toMatchObject({
+      active: false,
+      reason: 'TUNELAB_BLAS=off',
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcast_util, util } from '@tensorflow/tfjs-core';
+import { activeBlas, configureNativeBlas } from './native-blas.ts';
 import { registerRowKernels } from './wasm-rows.ts';
 
 // The wasm backend's private surface that the kernels below use. tfjs does not export a type for
@@ -85,7 +86,8 @@ function shapeBytes(shape: number[]): Uint8Array {
 }
 
 /**
- * BatchMatMul that always reaches XNNPACK: tfjs-backend-wasm only uses XNNPACK for one product with
+ * BatchMatMul through the native BLAS when it is on (one sgemm per product, on the heap), else one
+ * that always reaches XNNPACK: tfjs-backend-wasm only uses XNNPACK for one product with
  * no transposes and falls back to a naive loop otherwise (all of backprop, all of attention). Here a
  * transposed operand is materialised once with the Transpose kernel, and each product of the batch
  * runs as its own 2-D call on zero-copy views registered at offsets into the operands' memory.
@@ -116,6 +118,37 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const batch = util.sizeFromShape(outOuter);
   if (!(batchA === batchB || batchA === 1 || batchB === 1)) {
     throw new Error(`BatchMatMul (wasm): batch broadcast of [${a.shape}] with [${b.shape}] is not supported`);
+  }
+  const blas = activeBlas();
+  if (blas !== null) {
+    // Native BLAS (packages/native-blas) on the heap itself: transposes and broadcasts are strides.
+    const out = backend.makeOutput([batch, m, n], 'float32');
+    // Views are taken after makeOutput: a malloc may grow (and so detach) the heap buffer.
+    const heap = backend.wasm.HEAPU8.buffer;
+    const view = (t: tf.TensorInfo, size: number) =>
+      new Float32Array(heap, backend.dataIdMap.get(t.dataId).memoryOffset, size);
+    const av = view(a, batchA * m * k);
+    const bv = view(b, batchB * k * n);
+    const ov = view(out, batch * m * n);
+    if (batchB === 1 && !transposeA) {
+      // One weight matrix for every batch entry: a single [batch·m, k] × [k, n] product.
+      blas.sgemm(av, bv, ov, 1, batchA * m, n, k, false, transposeB, 0, 0);
+    } else {
+      blas.sgemm(
+        av,
+        bv,
+        ov,
+        batch,
+        m,
+        n,
+        k,
+        transposeA,
+        transposeB,
+        batchA === 1 ? 0 : m * k,
+        batchB === 1 ? 0 : k * n,
+      );
+    }
+    return { dataId: out.dataId, shape: [...outOuter, m, n], dtype: out.dtype };
   }
   const raw = rawMatMulOf(backend);
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
@@ -213,9 +246,13 @@ function rawMatMulOf(backend: WasmBackend): RawMatMul {
 
 let registered = false;
 
-/** Registers the wasm kernels above (idempotent). Called by initBackend when wasm is chosen. */
+/**
+ * Registers the wasm kernels above (idempotent) and turns the native BLAS path on when the addon
+ * is built (TUNELAB_BLAS). Called by initBackend when wasm is chosen.
+ */
 export function registerWasmKernels(): void {
   if (registered) return;
+  configureNativeBlas();
   registered = true;
   registerRowKernels();
   if (tf.getKernel('BatchMatMul', 'wasm') !== undefined) tf.unregisterKernel('BatchMatMul', 'wasm');

@@ -9,11 +9,37 @@ export interface EncoderBatch {
   tokenTypeIds?: tf.Tensor2D;
 }
 
-/** Training-time behaviour: dropout rates and a source of per-call seeds (none → no dropout). */
+/**
+ * Training-time behaviour: dropout rates and a source of per-call seeds (none → no dropout): one
+ * seed for the whole tensor, or one per batch row (see `dropout`, `rowSeeder`).
+ */
 export interface ForwardOptions {
   hiddenDropout?: number;
   attentionDropout?: number;
-  nextSeed?: () => number;
+  nextSeed?: () => number | readonly number[];
+}
+
+/**
+ * Per-call dropout seeds for a batch whose rows carry their own seeds: call k gives every row
+ * mixSeed(rowSeed, k), so a row's masks do not depend on which rows it is batched with.
+ */
+export function rowSeeder(rowSeeds: readonly number[]): () => readonly number[] {
+  let call = 0;
+  return () => {
+    const k = call++;
+    return rowSeeds.map((s) => mixSeed(s, k));
+  };
+}
+
+/** A 32-bit hash of two integers (murmur3's finaliser over a combination): independent-looking seeds. */
+export function mixSeed(a: number, b: number): number {
+  let h = (Math.imul(a >>> 0, 0x9e3779b1) ^ Math.imul((b + 0x7f4a7c15) >>> 0, 0x85ebca6b)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** Builds int32/float32 tensors for a padded batch from plain arrays. */

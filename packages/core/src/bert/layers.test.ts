@@ -66,4 +66,22 @@ describe('dropout', () => {
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
   });
+
+  it('with one seed per row, gives a row the same mask whichever rows share its batch', () => {
+    const [whole, part, other] = tf.tidy(() => {
+      const x = tf.ones([4, 3, 50]); // [batch, tokens, hidden]: rows are contiguous blocks
+      const rows = (t: tf.Tensor) => t.arraySync() as number[][][];
+      return [
+        rows(dropout(x, 0.3, [11, 12, 13, 14])),
+        rows(dropout(tf.slice(x, [1, 0, 0], [2, 3, 50]), 0.3, [12, 13])),
+        rows(dropout(tf.slice(x, [1, 0, 0], [2, 3, 50]), 0.3, [13, 12])),
+      ];
+    });
+    expect(part).toEqual(whole.slice(1, 3));
+    expect(other[0]).toEqual(whole[2]);
+    expect(whole[1]).not.toEqual(whole[2]);
+    expect(() => tf.tidy(() => dropout(tf.ones([3, 5]), 0.3, [1, 2]))).toThrow(
+      /2 row seeds do not divide a tensor of 15/,
+    );
+  });
 });

@@ -8,6 +8,8 @@ export const ZCoreEnv = z.object({
     .string()
     .optional()
     .transform((value) => (value === '' ? undefined : value)),
+  /** Data-parallel training threads per run (default: the cores ÷ TUNELAB_WORKER_CONCURRENCY; see runThreads). */
+  TUNELAB_THREADS: z.coerce.number().int().positive().optional(),
 });
 export type TCoreEnv = z.infer<typeof ZCoreEnv>;
 

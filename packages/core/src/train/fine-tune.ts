@@ -1,20 +1,16 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { fitBatchToHeap } from '../backend/memory.ts';
-import { batchTensors, classify } from '../bert/encoder.ts';
 import type { BertModel } from '../bert/model.ts';
-import { isDecayed, layerOf } from '../bert/params.ts';
+import { layerOf } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
-import { chunks, padBatch, type TextEncoder } from './batches.ts';
-import { AdamW, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
-import { evaluate } from './predict.ts';
+import type { TextEncoder } from './batches.ts';
+import { trainLoop } from './loop.ts';
+import { scorePredictions, toPredictions } from './predict.ts';
+import { sequenceObjective } from './sequence-objective.ts';
 import {
-  type EpochEvent,
   type TrainCallbacks,
-  type TrainCheckpoint,
   type TrainExample,
   type TrainResult,
-  type TrainStatus,
   type TTrainOptionsInput,
   ZTrainOptions,
 } from './types.ts';
@@ -53,8 +49,9 @@ function resolveClassWeights(
 /**
  * Fine-tunes `model` in place on labelled texts: AdamW with decoupled weight decay, linear warm-up
  * and decay, global-norm clipping, dropout, optional freezing and class weights, early stopping on
- * an eval metric, per-epoch checkpoints for resuming, and cancellation checked before every step.
- * Same seed and data → same losses (the generator drives shuffles, dropout and new-head init).
+ * an eval metric, per-epoch checkpoints for resuming, and cancellation checked before every step
+ * (all in `trainLoop`), on `threads` data-parallel threads. Same seed and data → same losses (the
+ * generator drives shuffles and dropout; the model's seed the new-head init).
  */
 export async function fineTune(
   model: BertModel,
@@ -86,153 +83,58 @@ export async function fineTune(
     Math.min(o.batchSize, o.microBatchSize ?? o.batchSize),
     o.maxLength,
   );
-  const stepsPerEpoch = Math.ceil(data.train.length / o.batchSize);
-  const totalSteps = stepsPerEpoch * o.epochs;
-  const warmup = Math.round(o.warmupRatio * totalSteps);
+  const totalSteps = Math.ceil(data.train.length / o.batchSize) * o.epochs;
   const trainable = trainableNames(model, o.freezeEmbeddings, o.freezeLayers);
-  const trainParams = new Map(trainable.map((n) => [n, model.param(n)]));
-  const optimizer = new AdamW(trainParams, o.weightDecay, isDecayed);
-  const rng = new Rng(o.seed);
-  const hiddenDropout = o.dropout ?? model.config.hidden_dropout_prob;
-  const attentionDropout = o.dropout ?? model.config.attention_probs_dropout_prob;
-  const evalOpts = {
-    maxLength: o.maxLength,
-    batchSize: Math.max(o.batchSize, 32),
-    tolerance: o.tolerance,
-    labelRange,
-  };
+  const objective = sequenceObjective(encodings, labels, weights, tokenizer.padId, {
+    task: o.task,
+    hiddenDropout: o.dropout ?? model.config.hidden_dropout_prob,
+    attentionDropout: o.dropout ?? model.config.attention_probs_dropout_prob,
+  });
+  const evalSet = data.eval ?? [];
+  const evalEncodings = evalSet.map((e) => tokenizer.encode(e.text, o.maxLength));
+  const evalOpts = { tolerance: o.tolerance, labelRange };
 
-  let epoch = 0;
-  let step = 0;
-  let history: EpochEvent[] = [];
-  let best: TrainCheckpoint['best'] = { value: null, epoch: 0, badEpochs: 0, weights: null };
-  const resumed = await callbacks.loadCheckpoint?.();
-  if (resumed) {
-    model.assign(resumed.weights);
-    optimizer.load(resumed.optimizer);
-    rng.state = resumed.rngState;
-    ({ epoch, step, history, best } = resumed);
-  }
-
-  // The loss of one (micro-)batch; `scale` weights its share of the whole batch.
-  const batchLoss = (rows: number[], scale: number) => () => {
-    const p = padBatch(
-      rows.map((i) => encodings[i] as Encoding),
-      tokenizer.padId,
-    );
-    const logits = classify(model, batchTensors(p.ids, p.mask, p.types), {
-      hiddenDropout,
-      attentionDropout,
-      nextSeed: () => rng.nextSeed(),
-    });
-    const y = rows.map((i) => labels[i] as number);
-    let loss: tf.Scalar;
-    if (o.task === 'regression') {
-      loss = tf.mean(tf.square(tf.sub(tf.reshape(logits, [rows.length]), tf.tensor1d(y))));
-    } else {
-      const logp = tf.logSoftmax(logits);
-      const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), model.numLabels);
-      const w = tf.tensor1d(y.map((c) => (weights ? (weights[c] as number) : 1)));
-      const nll = tf.neg(tf.sum(tf.mul(logp, onehot), 1));
-      loss = tf.div(
-        tf.sum(tf.mul(nll, w)),
-        Math.max(1e-12, weights ? y.reduce((s, c) => s + (weights[c] as number), 0) : y.length),
-      );
-    }
-    return tf.mul(loss, scale) as tf.Scalar;
-  };
-
-  const started = Date.now();
-  const firstStep = step;
-  let status: TrainStatus = 'completed';
-  try {
-    outer: while (epoch < o.epochs) {
-      const order = rng.shuffle(data.train.map((_, i) => i));
-      let lossSum = 0;
-      let lossCount = 0;
-      for (const rows of chunks(order, o.batchSize)) {
-        if (await callbacks.shouldStop?.()) {
-          status = 'cancelled';
-          break outer;
+  const { status, epoch, step, history, best } = await trainLoop(
+    model,
+    new Map(trainable.map((n) => [n, model.param(n)])),
+    objective,
+    new Rng(o.seed),
+    {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      microBatch,
+      learningRate: o.learningRate,
+      warmupSteps: Math.round(o.warmupRatio * totalSteps),
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm,
+      threads: o.threads,
+      padId: tokenizer.padId,
+    },
+    callbacks,
+    {
+      afterEpoch: async (ctx, trainMetrics, previous) => {
+        let metrics: Record<string, number> = {};
+        if (evalSet.length > 0) {
+          const logits = await ctx.logits(evalEncodings, Math.max(o.batchSize, 32));
+          metrics = scorePredictions(model, toPredictions(model, logits), evalSet, evalOpts);
         }
-        const lr = linearSchedule(step, o.learningRate, warmup, totalSteps);
-        const grads = new Map<string, tf.Tensor>();
-        let loss = 0;
-        for (const part of chunks(rows, microBatch)) {
-          const { value, grads: g } = tf.variableGrads(batchLoss(part, part.length / rows.length), [
-            ...trainParams.values(),
-          ]);
-          loss += value.dataSync()[0] as number;
-          value.dispose();
-          for (const [name] of trainParams) {
-            const gi = g[trainParams.get(name)?.name ?? ''];
-            if (gi === undefined) continue;
-            const prev = grads.get(name);
-            grads.set(name, prev ? tf.add(prev, gi) : gi);
-            if (prev) {
-              prev.dispose();
-              gi.dispose();
-            }
-          }
-        }
-        optimizer.apply(grads, lr, clipScale(globalNorm(grads), o.maxGradNorm));
-        for (const g of grads.values()) g.dispose();
-        if (!Number.isFinite(loss))
-          throw new Error(`loss became ${loss} at step ${step + 1} (epoch ${epoch + 1}); lower --lr`);
-        step++;
-        lossSum += loss;
-        lossCount++;
-        const elapsedMs = Date.now() - started;
-        const perStep = elapsedMs / Math.max(1, step - firstStep);
-        await callbacks.onStep?.({
-          step,
-          epoch: epoch + 1,
-          loss,
-          lr,
-          totalSteps,
-          elapsedMs,
-          etaSeconds: ((totalSteps - step) * perStep) / 1000,
-        });
-      }
-      epoch++;
-      const metrics: Record<string, number> = { train_loss: lossSum / Math.max(1, lossCount) };
-      if (data.eval && data.eval.length > 0)
-        Object.assign(metrics, evaluate(model, tokenizer, data.eval, evalOpts));
-      const event: EpochEvent = { epoch, step, metrics };
-      history = [...history, event];
-      let stop = false;
-      if (o.earlyStopping) {
-        const value = metrics[o.earlyStopping.metric];
+        if (!o.earlyStopping) return { metrics };
+        const all: Record<string, number> = { train_loss: trainMetrics.train_loss as number, ...metrics };
+        const value = all[o.earlyStopping.metric];
         if (value === undefined)
           throw new Error(
-            `early stopping metric "${o.earlyStopping.metric}" is not among ${Object.keys(metrics).join(', ')}`,
+            `early stopping metric "${o.earlyStopping.metric}" is not among ${Object.keys(all).join(', ')}`,
           );
         const better =
-          best.value === null || (o.earlyStopping.mode === 'min' ? value < best.value : value > best.value);
-        if (better)
-          best = { value, epoch, badEpochs: 0, weights: o.restoreBest ? model.toTensorMap() : null };
-        else best = { ...best, badEpochs: best.badEpochs + 1 };
-        stop = best.badEpochs >= o.earlyStopping.patience;
-      }
-      await callbacks.saveCheckpoint?.({
-        version: 1,
-        epoch,
-        step,
-        rngState: rng.state,
-        weights: model.toTensorMap(),
-        optimizer: optimizer.state(),
-        best,
-        history,
-      });
-      await callbacks.onEpoch?.(event);
-      if (stop && epoch < o.epochs) {
-        status = 'stopped-early';
-        break;
-      }
-    }
-  } finally {
-    optimizer.dispose();
-  }
+          previous.value === null ||
+          (o.earlyStopping.mode === 'min' ? value < previous.value : value > previous.value);
+        const best = better
+          ? { value, epoch: ctx.epoch, badEpochs: 0, weights: o.restoreBest ? model.toTensorMap() : null }
+          : { ...previous, badEpochs: previous.badEpochs + 1 };
+        return { metrics, best, stop: best.badEpochs >= o.earlyStopping.patience };
+      },
+    },
+  );
   let bestEpoch = history.at(-1)?.epoch ?? 0;
   let metrics = history.at(-1)?.metrics ?? {};
   if (o.earlyStopping && o.restoreBest && best.weights && best.epoch !== bestEpoch) {

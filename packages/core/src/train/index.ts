@@ -2,6 +2,7 @@ export { chunks, type PaddedBatch, padBatch, type TextEncoder } from './batches.
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 export { type LabelledFile, readJsonl, readLabelledFile, textOf } from './files.ts';
 export { fineTune, type TrainData, trainableNames } from './fine-tune.ts';
+export { batchGradients, type GradientEngine, LocalEngine } from './gradients.ts';
 export {
   type LoadedModel,
   loadModel,
@@ -10,7 +11,41 @@ export {
   taskOfConfig,
   trainFolder,
 } from './hf.ts';
+export {
+  type BestRecord,
+  type EpochContext,
+  type LoopCallbacks,
+  type LoopHooks,
+  type LoopResult,
+  type TrainLoopSettings,
+  trainLoop,
+} from './loop.ts';
 export { classificationScores, regressionScores } from './metrics.ts';
+export {
+  type BatchLoss,
+  type LossSpec,
+  type Objective,
+  paddedRows,
+  sliceBatch,
+  type TrainBatch,
+} from './objective.ts';
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
-export { type EvaluateOptions, evaluate, type PredictOptions, predict } from './predict.ts';
+export {
+  type EvaluateOptions,
+  evaluate,
+  logitsOf,
+  type PredictOptions,
+  predict,
+  scorePredictions,
+  toPredictions,
+} from './predict.ts';
+export {
+  type SequenceLossOptions,
+  type SequenceTarget,
+  sequenceLoss,
+  sequenceObjective,
+} from './sequence-objective.ts';
+export { runThreads } from './threads/count.ts';
+export { ReplicaPool } from './threads/pool.ts';
+export { predictOnThreads } from './threads/predict-threads.ts';
 export * from './types.ts';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, classify } from '../bert/encoder.ts';
 import type { BertModel } from '../bert/model.ts';
+import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks, padBatch, type TextEncoder } from './batches.ts';
 import { classificationScores, regressionScores } from './metrics.ts';
 import type { Prediction, TrainExample } from './types.ts';
@@ -20,24 +21,45 @@ export function predict(
   texts: readonly string[],
   opts: PredictOptions = {},
 ): Prediction[] {
+  assertSequenceHead(model);
+  const maxLength = opts.maxLength ?? 128;
+  const encodings = texts.map((t) => tokenizer.encode(t, maxLength));
+  return toPredictions(model, logitsOf(model, encodings, tokenizer.padId, opts.batchSize ?? 32));
+}
+
+export function assertSequenceHead(model: BertModel): void {
   if (model.head !== 'regression' && model.head !== 'classification') {
     throw new Error(`predict needs a regression or classification head, the model has "${model.head}"`);
   }
-  const maxLength = opts.maxLength ?? 128;
-  const encodings = texts.map((t) => tokenizer.encode(t, maxLength));
+}
+
+/** Predictions from logits: regression → logits[0]; classification → argmax. */
+export function toPredictions(model: BertModel, logits: readonly number[][]): Prediction[] {
+  return logits.map((l) => ({
+    logits: l,
+    prediction: model.head === 'regression' ? (l[0] as number) : argmax(l),
+  }));
+}
+
+/** Logits for encoded rows, computed in length-sorted batches of `batchSize`; returned in input order. */
+export function logitsOf(
+  model: BertModel,
+  encodings: readonly Encoding[],
+  padId: number,
+  batchSize: number,
+): number[][] {
   const order = encodings
     .map((_, i) => i)
     .sort((a, b) => (encodings[a]?.ids.length ?? 0) - (encodings[b]?.ids.length ?? 0));
-  const out = new Array<Prediction>(texts.length);
-  for (const idx of chunks(order, opts.batchSize ?? 32)) {
+  const out = new Array<number[]>(encodings.length);
+  for (const idx of chunks(order, batchSize)) {
     const p = padBatch(
-      idx.map((i) => encodings[i] as (typeof encodings)[number]),
-      tokenizer.padId,
+      idx.map((i) => encodings[i] as Encoding),
+      padId,
     );
     const logits = tf.tidy(() => classify(model, batchTensors(p.ids, p.mask, p.types)).arraySync());
     idx.forEach((i, row) => {
-      const l = logits[row] as number[];
-      out[i] = { logits: l, prediction: model.head === 'regression' ? (l[0] as number) : argmax(l) };
+      out[i] = logits[row] as number[];
     });
   }
   return out;
@@ -66,7 +88,18 @@ export function evaluate(
     tokenizer,
     examples.map((e) => e.text),
     opts,
-  ).map((p) => p.prediction);
+  );
+  return scorePredictions(model, preds, examples, opts);
+}
+
+/** Metrics of predictions against the examples' labels. */
+export function scorePredictions(
+  model: BertModel,
+  predictions: readonly Prediction[],
+  examples: readonly TrainExample[],
+  opts: EvaluateOptions = {},
+): Record<string, number> {
+  const preds = predictions.map((p) => p.prediction);
   const labels = examples.map((e) => e.label);
   return model.head === 'regression'
     ? regressionScores(preds, labels, opts.tolerance ?? 1, opts.labelRange)

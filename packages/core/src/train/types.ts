@@ -48,6 +48,12 @@ export const ZTrainOptions = z.object({
   microBatchSize: z.number().int().positive().optional(),
   /** Keep the best epoch's weights (by earlyStopping.metric) as the result. */
   restoreBest: z.boolean().default(true),
+  /**
+   * Data-parallel worker threads, each with its own backend and model replica computing the
+   * gradient of its slice of every batch (1: the calling thread only). Same result within float
+   * summation order. Callers pick the default (`runThreads`).
+   */
+  threads: z.number().int().positive().default(1),
 });
 /** What callers pass (defaults optional). */
 export type TTrainOptionsInput = z.input<typeof ZTrainOptions>;

@@ -60,7 +60,14 @@ export function WorkerIndicator() {
               <span className={`dot ${w.alive ? 'alive' : 'dead'}`} />
               <strong>{w.host}</strong>
               <span className="muted">pid {w.pid ?? '?'}</span>
-              <span className="badge">{w.backend}</span>
+              <span
+                className="badge"
+                title={w.engine?.engines
+                  .map((e) => `${e.loads ? '✓' : '✗'} ${e.name}: ${e.detail}`)
+                  .join('\n')}
+              >
+                {w.engine?.line ?? w.backend}
+              </span>
               <span className="muted">{w.alive ? `seen ${w.secondsAgo}s ago` : 'stopped'}</span>
             </div>
           ))}

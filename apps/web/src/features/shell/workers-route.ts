@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { type TWorkerStatus, WORKER_ALIVE_SECONDS } from './worker-status.ts';
+import { type TWorkerStatus, WORKER_ALIVE_SECONDS, ZWorkerStatus } from './worker-status.ts';
 
 /** GET /api/workers — workers seen in the last hour, alive when their heartbeat is recent. */
 export async function GET() {
@@ -16,9 +16,16 @@ export async function GET() {
       host: w.host,
       pid: w.pid,
       backend: w.backend,
+      engine: engineOf(w.engine),
       alive: secondsAgo <= WORKER_ALIVE_SECONDS,
       secondsAgo,
     };
   });
   return Response.json({ workers }, { headers: { 'cache-control': 'no-store' } });
+}
+
+/** The heartbeat's engine facts (the worker writes @tunelab/core/backend's EngineSummary). */
+function engineOf(value: unknown): TWorkerStatus['engine'] {
+  const parsed = ZWorkerStatus.shape.engine.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
