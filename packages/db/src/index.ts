@@ -13,6 +13,19 @@ export {
 export { createComposedDataset, createDataset } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
 export {
+  deleteItem,
+  findDependents,
+  ItemBusy,
+  ItemInUse,
+  ItemNotFound,
+  renameItem,
+  setArchived,
+  type TItemKind,
+  type TItemRef,
+  ZItemKind,
+  ZItemName,
+} from './housekeeping.ts';
+export {
   checkStoredMergeable,
   parseStoredMergeConfig,
   type TMergeModel,

@@ -19,6 +19,9 @@ export interface RowLike extends TrainExample {
  * (seed 0) `evalFraction` is held out, so every run on the dataset, whatever its seed, is scored on
  * the same rows. The training subset (`trainFraction`) is drawn with the run's seed, so a sweep's
  * seed spread includes the variation of which rows were seen.
+ *
+ * With `fold` (cross-validation) the rows of that fold are the eval rows and the rows of every other
+ * fold train; rows without a fold (test) take no part.
  */
 export function splitRows<R extends RowLike>(
   rows: readonly R[],

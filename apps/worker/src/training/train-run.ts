@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { initBackend } from '@tunelab/core/backend';
 import {
+  fineTuneName,
   fineTuneOptions,
   modelRowFacts,
   scoringSummary,
@@ -139,9 +140,7 @@ export async function trainRun(
     const modelId = await saveResultModel(
       runId,
       run.modelId as string,
-      baseModel.name,
-      dataset.name,
-      params.seed,
+      fineTuneName(baseModel.name, dataset.name, params),
       loaded,
     );
     loaded.model.dispose();
@@ -180,9 +179,7 @@ export async function trainRun(
 async function saveResultModel(
   runId: string,
   baseModelId: string,
-  baseName: string,
-  datasetName: string,
-  seed: number,
+  name: string,
   loaded: Awaited<ReturnType<typeof loadModel>>,
 ): Promise<string> {
   const existing = await prisma.model.findUnique({ where: { parentRunId: runId } });
@@ -194,7 +191,7 @@ async function saveResultModel(
   const imported = await importHfModel(dir);
   const facts = modelRowFacts(imported);
   const data = {
-    name: `${baseName} → ${datasetName} (seed ${seed})`.slice(0, 120),
+    name,
     kind: 'finetuned' as const,
     config: facts.config as Prisma.InputJsonValue,
     tokenizer: facts.tokenizer as Prisma.InputJsonValue,

@@ -1,3 +1,4 @@
+export { changedParams, fineTuneName } from './auto-name.ts';
 export { type ModelRowFacts, modelRowFacts } from './model-facts.ts';
 export {
   scoringSummary,

@@ -155,10 +155,20 @@ describe('readDataset rejects bad input with a precise message', () => {
     expect(error.message).toBe('a.csv has no column "rating" (columns: "text", "score")');
   });
 
-  it('a semicolon-separated file saved as .csv gets a hint', async () => {
-    const error = await rejection(readDataset(bytesOf('text;score\na;1\n'), 'excel.csv', spec()));
-    expect(error.code).toBe('missing_column');
-    expect(error.message).toContain('the header contains ";": save the file with "," as the separator');
+  it('a semicolon-separated file saved as .csv is read with ";" (header split across chunks)', async () => {
+    const result = await readDataset(bytesOf('text;score\n"a; b";1\nc;2\n', 4), 'excel.csv', spec());
+    expect(result.columns).toEqual(['text', 'score']);
+    expect(result.rows.map((row) => row.text)).toEqual(['a; b', 'c']);
+    expect(result.rows.map((row) => row.label)).toEqual([1, 2]);
+  });
+
+  it('a header with both "," and ";" stays comma-separated', async () => {
+    const result = await readDataset(
+      bytesOf('text,score;x\nhi,1\n'),
+      'a.csv',
+      spec({ labelColumn: 'score;x' }),
+    );
+    expect(result.rows[0]?.label).toBe(1);
   });
 
   it('non-numeric labels in regression name the first bad rows and count the rest', async () => {

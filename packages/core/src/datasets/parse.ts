@@ -38,12 +38,45 @@ export async function parseRecords(
   const result =
     options.format === 'jsonl'
       ? await parseJsonl(chunks, sink, fileName)
-      : await parseDelimited(chunks, sink, options.format === 'tsv' ? '\t' : ',', fileName);
+      : options.format === 'tsv'
+        ? await parseDelimited(chunks, sink, '\t', fileName)
+        : await parseCsv(chunks, sink, fileName);
   if (result.columns.length === 0) throw new DatasetError('empty_file', `${fileName} is empty`);
   if (result.rows === 0) {
     throw new DatasetError('empty_file', `${fileName} has a header but no data rows`);
   }
   return result;
+}
+
+/**
+ * The separator of a .csv file from its header line: "," unless the header has ";" and no ","
+ * (spreadsheets in locales with a decimal comma save "CSV" with ";").
+ */
+export function sniffCsvDelimiter(firstChunk: string): ',' | ';' {
+  const header = firstChunk.split(/\r?\n/, 1)[0] ?? '';
+  return header.includes(';') && !header.includes(',') ? ';' : ',';
+}
+
+async function parseCsv(
+  chunks: AsyncIterable<string>,
+  sink: TRecordSink,
+  fileName: string,
+): Promise<{ columns: string[]; rows: number }> {
+  // Read until the header line is complete, then hand those chunks on unchanged.
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: string[] = [];
+  let head = '';
+  while (!head.includes('\n')) {
+    const next = await iterator.next();
+    if (next.done) break;
+    seen.push(next.value);
+    head += next.value;
+  }
+  async function* replay(): AsyncIterable<string> {
+    yield* seen;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return parseDelimited(replay(), sink, sniffCsvDelimiter(head), fileName);
 }
 
 /** Header names as written, with empty ones named by position; duplicates are an error. */

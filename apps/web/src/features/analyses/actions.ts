@@ -1,10 +1,11 @@
 'use server';
-import { launchAnalysis, type TLaunchAnalysis } from './lib/launch-analysis.ts';
+import { actionError } from '../../shared/server/http.ts';
+import { launchAnalysis, type TLaunchAnalysis, ZLaunchAnalysis } from './lib/launch-analysis.ts';
 
 export async function launchAnalysisAction(input: TLaunchAnalysis): Promise<{ id?: string; error?: string }> {
   try {
-    return { id: await launchAnalysis(input) };
+    return { id: await launchAnalysis(ZLaunchAnalysis.parse(input)) };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return actionError(e);
   }
 }

@@ -1,18 +1,19 @@
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo } from '../../shared/format.ts';
 import { AnalysisForm } from './components/analysis-form.tsx';
 
 /** /analyses: tuning-vector analyses and the launch form. */
 export async function AnalysesPage() {
   const [models, analyses] = await Promise.all([
     prisma.model.findMany({
+      where: { archivedAt: null },
       select: { id: true, name: true, kind: true, baseModelId: true },
       orderBy: { createdAt: 'desc' },
       take: 200,
     }),
     prisma.analysis.findMany({
-      where: { kind: 'vectors' },
+      where: { kind: 'vectors', archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 100,
       include: { run: { select: { status: true } } },

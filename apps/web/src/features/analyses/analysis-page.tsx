@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
 import { AnalysisView } from './components/analysis-view.tsx';
 import { loadAnalysisView } from './lib/analysis-view-data.ts';
 
@@ -16,6 +17,13 @@ export async function AnalysisPage({ params }: { params: Promise<{ id: string }>
         <h1>Tuning vectors against {names[analysis.modelIds[0] ?? ''] ?? analysis.modelIds[0]}</h1>
         <StatusBadge status={analysis.run.status} />
       </div>
+      <ItemActions
+        kind="analysis"
+        id={analysis.id}
+        name={analysis.name ?? `analysis ${analysis.id.slice(-8)}`}
+        archived={analysis.archivedAt !== null}
+        listHref="/analyses"
+      />
       <RunLifecycle runId={analysis.runId} />
       {report ? (
         <AnalysisView report={report} names={names} spectra={spectra} />

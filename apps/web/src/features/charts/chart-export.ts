@@ -11,10 +11,81 @@ function download(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function serializeSvg(svg: SVGSVGElement): string {
+/** What an exported image says about itself, since it leaves the page's headings behind. */
+export interface ChartAnnotation {
+  title: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const TITLE_BAND = 26;
+const Y_LABEL_BAND = 18;
+const X_LABEL_BAND = 18;
+
+function svgText(text: string, attrs: Record<string, string>): SVGTextElement {
+  const el = document.createElementNS(SVG_NS, 'text');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.textContent = text;
+  return el;
+}
+
+/**
+ * The chart's SVG as a standalone file: white background, and around the plot a title band, a
+ * rotated y-axis label and an x-axis label (drawn only where the chart does not draw one itself).
+ */
+function serializeSvg(
+  svg: SVGSVGElement,
+  note?: ChartAnnotation,
+): { text: string; width: number; height: number } {
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  const { width, height } = svg.getBoundingClientRect();
+  clone.setAttribute('xmlns', SVG_NS);
+  const box = svg.getBoundingClientRect();
+  const left = note?.yLabel ? Y_LABEL_BAND : 0;
+  const top = note ? TITLE_BAND : 0;
+  const bottom = note?.xLabel ? X_LABEL_BAND : 0;
+  const width = box.width + left;
+  const height = box.height + top + bottom;
+  if (note) {
+    const plot = document.createElementNS(SVG_NS, 'g');
+    plot.setAttribute('transform', `translate(${left}, ${top})`);
+    while (clone.firstChild) plot.appendChild(clone.firstChild);
+    clone.appendChild(plot);
+    clone.removeAttribute('viewBox');
+    clone.appendChild(
+      svgText(note.title, {
+        x: String(width / 2),
+        y: '18',
+        'text-anchor': 'middle',
+        'font-size': '14',
+        'font-weight': '600',
+        fill: '#1c2430',
+      }),
+    );
+    if (note.yLabel) {
+      clone.appendChild(
+        svgText(note.yLabel, {
+          x: String(-(top + box.height / 2)),
+          y: '13',
+          transform: 'rotate(-90)',
+          'text-anchor': 'middle',
+          'font-size': '11',
+          fill: '#5b6778',
+        }),
+      );
+    }
+    if (note.xLabel) {
+      clone.appendChild(
+        svgText(note.xLabel, {
+          x: String(left + box.width / 2),
+          y: String(height - 5),
+          'text-anchor': 'middle',
+          'font-size': '11',
+          fill: '#5b6778',
+        }),
+      );
+    }
+  }
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   // a white background so the exported image reads the same outside the page
@@ -24,21 +95,31 @@ function serializeSvg(svg: SVGSVGElement): string {
   bg.setAttribute('fill', '#ffffff');
   clone.insertBefore(bg, clone.firstChild);
   clone.setAttribute('font-family', 'system-ui, sans-serif');
-  return new XMLSerializer().serializeToString(clone);
+  return { text: new XMLSerializer().serializeToString(clone), width, height };
 }
 
-export function exportSvg(container: HTMLElement | null, fileName: string): void {
-  const svg = container?.querySelector('svg.recharts-surface') as SVGSVGElement | null;
+/** The chart's drawing: a recharts surface, or any other svg marked data-export (heatmaps). */
+function chartSvg(container: HTMLElement | null): SVGSVGElement {
+  const svg = (container?.querySelector('svg.recharts-surface') ??
+    container?.querySelector('svg[data-export]')) as SVGSVGElement | null;
   if (!svg) throw new Error('The chart has not been drawn yet: nothing to export');
-  download(new Blob([serializeSvg(svg)], { type: 'image/svg+xml' }), `${fileName}.svg`);
+  return svg;
 }
 
-export async function exportPng(container: HTMLElement | null, fileName: string, scale = 2): Promise<void> {
-  const svg = container?.querySelector('svg.recharts-surface') as SVGSVGElement | null;
-  if (!svg) throw new Error('The chart has not been drawn yet: nothing to export');
-  const { width, height } = svg.getBoundingClientRect();
+export function exportSvg(container: HTMLElement | null, fileName: string, note?: ChartAnnotation): void {
+  const { text } = serializeSvg(chartSvg(container), note);
+  download(new Blob([text], { type: 'image/svg+xml' }), `${fileName}.svg`);
+}
+
+export async function exportPng(
+  container: HTMLElement | null,
+  fileName: string,
+  note?: ChartAnnotation,
+  scale = 2,
+): Promise<void> {
+  const { text, width, height } = serializeSvg(chartSvg(container), note);
   const img = new Image();
-  const url = URL.createObjectURL(new Blob([serializeSvg(svg)], { type: 'image/svg+xml' }));
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     await new Promise<void>((resolve, reject) => {
       img.onload = () => resolve();
@@ -60,14 +141,19 @@ export async function exportPng(container: HTMLElement | null, fileName: string,
   }
 }
 
+/** One CSV field, quoted when it holds a comma, quote or newline. */
+export function csvCell(value: unknown): string {
+  const s = String(value ?? '');
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
 /** One CSV row per (series, point): long format, easy to pivot in pandas or a spreadsheet. */
 export function toCsv(
   series: { label: string; points: { x: number; y: number }[] }[],
   xLabel: string,
 ): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const lines = [`series,${xLabel},value`];
-  for (const s of series) for (const p of s.points) lines.push(`${quote(s.label)},${p.x},${p.y}`);
+  for (const s of series) for (const p of s.points) lines.push(`${csvCell(s.label)},${p.x},${p.y}`);
   return `${lines.join('\n')}\n`;
 }
 

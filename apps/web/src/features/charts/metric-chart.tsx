@@ -3,8 +3,8 @@ import { emaPoints, type SeriesPoint } from '@tunelab/core/series';
 import { useMemo, useRef } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { toCsv } from './chart-export.ts';
-import { ChartExportButtons } from './chart-export-buttons.tsx';
 import { useChartSettings, xAxisLabel } from './chart-settings.tsx';
+import { ExportTools } from './export-tools.tsx';
 import { PALETTE } from './palette.ts';
 
 // re-exported for the charts that import it from here; server components import ./palette.ts
@@ -54,9 +54,10 @@ export function MetricChart({ title, series, smooth = true, height = 240, fileNa
     <div className="chart-card" data-testid={testId} data-points={total}>
       <div className="chart-head">
         <h2>{title}</h2>
-        <ChartExportButtons
-          box={box}
-          name={name}
+        <ExportTools
+          target={box}
+          fileName={name}
+          note={{ title, yLabel: drawn.length === 1 ? drawn[0]?.label : title }}
           csv={() =>
             toCsv(
               drawn.map((s) => ({ label: s.label, points: s.raw })),
@@ -103,7 +104,9 @@ export function MetricChart({ title, series, smooth = true, height = 240, fileNa
                 labelFormatter={(v) => `${xAxisLabel(x)} ${typeof v === 'number' ? fmt(v) : v}`}
                 contentStyle={{ fontSize: 12 }}
               />
-              {drawn.length > 1 && <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />}
+              {drawn.length > 1 && (
+                <Legend verticalAlign="bottom" wrapperStyle={{ fontSize: 11, paddingTop: 12 }} />
+              )}
               {drawn.map((s) =>
                 s.smoothed
                   ? [

@@ -12,15 +12,23 @@ const CHARTS = [
   { key: 'eval/accuracy', title: 'Eval accuracy', smooth: false },
 ] as const;
 
-export function CompareCurves({ runs }: { runs: { id: string; label: string }[] }) {
+/** `strictAccuracy`: false when every run's labels are continuous (no strict accuracy chart). */
+export function CompareCurves({
+  runs,
+  strictAccuracy = true,
+}: {
+  runs: { id: string; label: string }[];
+  strictAccuracy?: boolean;
+}) {
   return (
     <ChartSettingsProvider>
-      <Inner runs={runs} />
+      <Inner runs={runs} strictAccuracy={strictAccuracy} />
     </ChartSettingsProvider>
   );
 }
 
-function Inner({ runs }: { runs: { id: string; label: string }[] }) {
+function Inner({ runs, strictAccuracy }: { runs: { id: string; label: string }[]; strictAccuracy: boolean }) {
+  const charts = CHARTS.filter((c) => strictAccuracy || c.key !== 'eval/accuracy');
   const { x } = useChartSettings();
   const [data, setData] = useState<Record<string, SeriesResult[]>>({});
   const [error, setError] = useState<string | null>(null);
@@ -63,7 +71,7 @@ function Inner({ runs }: { runs: { id: string; label: string }[] }) {
       <ChartControls />
       {error && <div className="error-box">{error}</div>}
       <div className="grid two" style={{ marginBottom: 14 }} data-testid="compare-curves">
-        {CHARTS.map((c) => {
+        {charts.map((c) => {
           const s = seriesFor(c.key);
           return s.length ? (
             <MetricChart

@@ -1,8 +1,9 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtMetric, fmtPct, runLabel } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtMetric, fmtNum, fmtPct, runLabel } from '../../shared/format.ts';
+import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
 import { CompareCurves } from './compare-curves.tsx';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -33,7 +34,7 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   }
   const found = await prisma.run.findMany({
     where: { id: { in: ids } },
-    include: { dataset: { select: { name: true } }, model: { select: { name: true } } },
+    include: { dataset: { select: { name: true, task: true } }, model: { select: { name: true } } },
   });
   const runs = ids.flatMap((id) => found.filter((r) => r.id === id));
   const missing = ids.filter((id) => !found.some((r) => r.id === id));
@@ -53,7 +54,15 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
       return [c.key, vs.length ? (c.better === 'min' ? Math.min(...vs) : Math.max(...vs)) : undefined];
     }),
   );
-  const shown = COLUMNS.filter((c) => values.some((v) => typeof v[c.key] === 'number'));
+  // Strict accuracy only where some run's labels are whole numbers (see metric-view.ts).
+  const datasetIds = [...new Set(runs.map((r) => r.datasetId).filter((id): id is string => id !== null))];
+  const integer = await Promise.all(datasetIds.map(hasIntegerLabels));
+  const strictAccuracy = runs.some((r) =>
+    shownMetric('accuracy', r.dataset?.task, integer[datasetIds.indexOf(r.datasetId ?? '')] ?? true),
+  );
+  const shown = COLUMNS.filter(
+    (c) => values.some((v) => typeof v[c.key] === 'number') && (strictAccuracy || c.key !== 'accuracy'),
+  );
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params as object)))].sort();
   const context = (r: (typeof runs)[number]) => ({
     dataset: r.dataset?.name ?? '—',
@@ -114,34 +123,39 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
           </tbody>
         </table>
       </div>
-      <CompareCurves runs={runs.map((r) => ({ id: r.id, label: label(r) }))} />
+      <CompareCurves
+        runs={runs.map((r) => ({ id: r.id, label: label(r) }))}
+        strictAccuracy={strictAccuracy}
+      />
       <div className="card">
         <h2>Parameters (differences highlighted)</h2>
-        <table className="data" data-testid="compare-params">
-          <thead>
-            <tr>
-              <th>Parameter</th>
-              {runs.map((r) => (
-                <th key={r.id}>{label(r)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rowsForParams.map((row) => {
-              const differs = new Set(row.vals).size > 1;
-              return (
-                <tr key={row.key} data-differs={differs || undefined}>
-                  <td className="mono">{row.key}</td>
-                  {row.vals.map((v, i) => (
-                    <td key={runs[i]?.id} className={`mono ${differs ? 'diff' : ''}`}>
-                      {v ?? '—'}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="data wrap-head" data-testid="compare-params">
+            <thead>
+              <tr>
+                <th>Parameter</th>
+                {runs.map((r) => (
+                  <th key={r.id}>{label(r)}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rowsForParams.map((row) => {
+                const differs = new Set(row.vals).size > 1;
+                return (
+                  <tr key={row.key} data-differs={differs || undefined}>
+                    <td className="mono">{row.key}</td>
+                    {row.vals.map((v, i) => (
+                      <td key={runs[i]?.id} className={`mono ${differs ? 'diff' : ''}`}>
+                        {v ?? '—'}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </div>
     </>
   );

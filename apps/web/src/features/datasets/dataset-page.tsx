@@ -1,12 +1,13 @@
 import { ZDatasetLineage, ZDatasetProfile, ZFoldAssignment } from '@tunelab/core/datasets';
 import { getPrisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
 import { FoldsPanel } from './components/folds-panel.tsx';
 import { LineageCard } from './components/lineage-card.tsx';
 import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';
 import { RowsBrowser } from './components/rows-browser.tsx';
-import { StatusRefresher } from './components/status-refresher.tsx';
 import './datasets.css';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 
 const fmt = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
@@ -23,7 +24,7 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
 
   return (
     <>
-      <StatusRefresher active={busy} />
+      <AutoRefresh active={busy} everyMs={1000} />
       <div className="page-head">
         <h1>{dataset.name}</h1>
         <span
@@ -33,10 +34,17 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
           {dataset.status}
         </span>
         <span className="spacer" />
-        <a className="button" href={`/runs/new?datasetId=${dataset.id}`}>
+        <a className="button" href={`/runs/new?dataset=${dataset.id}`}>
           Train on it
         </a>
       </div>
+      <ItemActions
+        kind="dataset"
+        id={dataset.id}
+        name={dataset.name}
+        archived={dataset.archivedAt !== null}
+        listHref="/datasets"
+      />
       {dataset.error && <div className="error-box">{dataset.error}</div>}
       <div className="grid three" style={{ marginBottom: 14 }}>
         <div className="card">

@@ -1,4 +1,5 @@
 'use server';
+import { actionError } from '../../shared/server/http.ts';
 import { launchMerges } from './lib/launch-merges.ts';
 
 /** Launches one merge per config (a grid gives several); returns the new ids or what is wrong. */
@@ -6,6 +7,6 @@ export async function launchMergesAction(configs: unknown): Promise<{ ids?: stri
   try {
     return { ids: await launchMerges(configs) };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return actionError(e);
   }
 }

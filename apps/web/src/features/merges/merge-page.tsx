@@ -1,7 +1,8 @@
 import { notFound } from 'next/navigation';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo } from '../runs/lib/format.ts';
 import { MergeCharts } from './components/merge-charts.tsx';
 import { loadMergeView } from './lib/merge-view.ts';
 
@@ -25,6 +26,13 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
           </a>
         )}
       </div>
+      <ItemActions
+        kind="merge"
+        id={merge.id}
+        name={merge.name ?? `Merge ${merge.id}`}
+        archived={merge.archivedAt !== null}
+        listHref="/merges"
+      />
       <RunLifecycle runId={merge.runId} />
       <div className="grid two">
         <div className="card">

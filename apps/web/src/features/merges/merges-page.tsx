@@ -1,13 +1,14 @@
 import { architectureKey } from '@tunelab/core/merge';
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo } from '../../shared/format.ts';
 import { MergeForm } from './components/merge-form.tsx';
 
 /** /merges: the merges made so far and the launch form. */
 export async function MergesPage() {
   const [models, merges] = await Promise.all([
     prisma.model.findMany({
+      where: { archivedAt: null },
       select: {
         id: true,
         name: true,
@@ -21,6 +22,7 @@ export async function MergesPage() {
       take: 200,
     }),
     prisma.merge.findMany({
+      where: { archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 100,
       include: {

@@ -1,7 +1,8 @@
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtAgo, runLabel } from '../runs/lib/format.ts';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtAgo, runLabel } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { EvaluateForm } from './components/evaluate-form.tsx';
 import { fmtParams } from './models-page.tsx';
 
@@ -82,6 +83,13 @@ export async function ModelPage({ params }: { params: Promise<{ id: string }> })
           Download HF folder (.zip)
         </a>
       </div>
+      <ItemActions
+        kind="model"
+        id={model.id}
+        name={model.name}
+        archived={model.archivedAt !== null}
+        listHref="/models"
+      />
       <div className="grid two">
         <div className="card">
           <h2>Architecture</h2>

@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { fmtAgo } from '../../shared/format.ts';
 import { ImportModelForm } from './components/import-form.tsx';
 import { PretrainForm } from './components/pretrain-form.tsx';
 
@@ -12,6 +12,7 @@ export function fmtParams(n: number): string {
 
 export async function ModelsPage() {
   const models = await prisma.model.findMany({
+    where: { archivedAt: null },
     orderBy: { createdAt: 'desc' },
     take: 500,
     include: { baseModel: { select: { id: true, name: true } }, _count: { select: { runsAsBase: true } } },

@@ -9,8 +9,8 @@ export async function NewRunPage({ searchParams }: { searchParams: SearchParams 
   const sp = await searchParams;
   const cloneId = typeof sp.clone === 'string' ? sp.clone : undefined;
   const [models, datasets, evalCounts, clone] = await Promise.all([
-    prisma.model.findMany({ orderBy: { createdAt: 'desc' }, take: 300 }),
-    prisma.dataset.findMany({ orderBy: { createdAt: 'desc' }, take: 300 }),
+    prisma.model.findMany({ where: { archivedAt: null }, orderBy: { createdAt: 'desc' }, take: 300 }),
+    prisma.dataset.findMany({ where: { archivedAt: null }, orderBy: { createdAt: 'desc' }, take: 300 }),
     prisma.datasetRow.groupBy({ by: ['datasetId'], where: { split: 'eval' }, _count: { _all: true } }),
     cloneId ? prisma.run.findUnique({ where: { id: cloneId } }) : null,
   ]);
@@ -32,6 +32,7 @@ export async function NewRunPage({ searchParams }: { searchParams: SearchParams 
           ...toDatasetFacts(d),
           tolerance: d.tolerance,
           evalRows: evalRows.get(d.id) ?? 0,
+          folds: (d.folds as { k?: number } | null)?.k ?? null,
         }))}
         initial={{
           modelId: clone?.modelId ?? preset ?? undefined,

@@ -2,11 +2,13 @@ import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../shared/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
-import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from './lib/format.ts';
+import { hasIntegerLabels, metricsTitle, referenceName, shownMetric } from './lib/metric-view.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
 const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRIC_KEYS, 'loss' as const].map(
@@ -40,6 +42,19 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       ? (run.params as { tolerance: number }).tolerance
       : (run.dataset?.tolerance ?? 1);
   const classes = Array.isArray(run.dataset?.classes) ? (run.dataset.classes as string[]) : null;
+  const integerLabels = run.dataset ? await hasIntegerLabels(run.dataset.id) : true;
+  const task = run.dataset?.task;
+  const shown = summary.success
+    ? METRIC_LABELS.filter(
+        ([k]) => summary.data.metrics[k] !== undefined && shownMetric(k, task, integerLabels),
+      )
+    : [];
+  const split =
+    run.kind === 'evaluate'
+      ? (run.evaluations[0]?.split ?? (run.params as { split?: string }).split)
+      : undefined;
+  const bySource = (run.summary as { bySource?: Record<string, Record<string, unknown> | undefined> } | null)
+    ?.bySource;
 
   return (
     <>
@@ -54,6 +69,13 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
         <span className="spacer" />
         <RunActions id={run.id} status={run.status} />
       </div>
+      <ItemActions
+        kind="run"
+        id={run.id}
+        name={runLabel(run)}
+        archived={run.archivedAt !== null}
+        listHref="/runs"
+      />
       <div className="card">
         <dl className="kv">
           <dt>Run</dt>
@@ -90,12 +112,12 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       </div>
       {summary.success && (
         <div className="card" data-testid="final-metrics">
-          <h2>Final metrics (eval set{summary.data.evalRows ? `, ${summary.data.evalRows} rows` : ''})</h2>
+          <h2>{metricsTitle(run.kind, split, summary.data.evalRows)}</h2>
           <table className="data" style={{ width: 'auto' }}>
             <thead>
               <tr>
                 <th />
-                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, l]) => (
+                {shown.map(([k, l]) => (
                   <th key={k} className="num">
                     {l}
                   </th>
@@ -105,16 +127,26 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
             <tbody>
               <tr>
                 <th>this run</th>
-                {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                {shown.map(([k, , f]) => (
                   <td key={k} className="num">
                     <strong>{f(summary.data.metrics[k])}</strong>
                   </td>
                 ))}
               </tr>
+              {Object.entries(bySource ?? {}).map(([source, metrics]) => (
+                <tr key={source} data-testid={`metrics-${source}`}>
+                  <th>{source} rows</th>
+                  {shown.map(([k, , f]) => (
+                    <td key={k} className="num">
+                      {f(metrics?.[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
               {summary.data.reference && (
                 <tr>
-                  <th>reference: {summary.data.reference.kind}</th>
-                  {METRIC_LABELS.filter(([k]) => summary.data.metrics[k] !== undefined).map(([k, , f]) => (
+                  <th>reference: {referenceName(summary.data.reference.kind, classes)}</th>
+                  {shown.map(([k, , f]) => (
                     <td key={k} className="num muted">
                       {f(summary.data.reference?.metrics[k])}
                     </td>
@@ -136,7 +168,11 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           )}
         </div>
       )}
-      <RunLive initial={snapshot} charts={run.kind !== 'evaluate'} />
+      <RunLive
+        initial={snapshot}
+        charts={run.kind !== 'evaluate'}
+        strictAccuracy={shownMetric('accuracy', task, integerLabels)}
+      />
       {predictions.length > 0 && (
         <div className="grid two">
           <div className="card">
@@ -163,7 +199,9 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
                 {worst.slice(0, 200).map((p) => (
                   <tr key={p.index}>
                     <td className="muted">{p.index}</td>
-                    <td>{p.text ?? ''}</td>
+                    <td className="cell-text" title={p.text ?? ''}>
+                      {p.text ?? ''}
+                    </td>
                     <td className="num">{classes ? (classes[p.label] ?? p.label) : fmtNum(p.label)}</td>
                     <td className="num">
                       {classes

@@ -1,10 +1,11 @@
 import { METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
+import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { fmtNum } from '../../shared/format.ts';
 import { PALETTE } from '../charts/palette.ts';
-import { AutoRefresh } from '../runs/components/auto-refresh.tsx';
-import { StatusBadge } from '../runs/components/status-badge.tsx';
-import { fmtNum } from '../runs/lib/format.ts';
+import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ScalingAnswer } from './components/scaling-answer.tsx';
 import { SweepChart, type SweepChartSeries } from './components/sweep-chart.tsx';
 import { SweepNumbers } from './components/sweep-numbers.tsx';
@@ -126,6 +127,13 @@ export async function SweepPage({ params, searchParams }: Props) {
           </a>
         )}
       </div>
+      <ItemActions
+        kind="sweep"
+        id={sweep.id}
+        name={sweep.name}
+        archived={sweep.archivedAt !== null}
+        listHref="/sweeps"
+      />
       <div className="card">
         <div className="row" style={{ marginBottom: 8, flexWrap: 'wrap' }}>
           <span className="muted">Metric:</span>

@@ -1,10 +1,12 @@
 import { prisma } from '@tunelab/db';
-import { fmtAgo } from '../runs/lib/format.ts';
+import { fmtAgo } from '../../shared/format.ts';
+import { maxPositionsOf } from '../runs/lib/launch-runs.ts';
 import { SweepForm } from './components/sweep-form.tsx';
 
 export async function SweepsPage() {
   const [sweeps, models, datasets] = await Promise.all([
     prisma.sweep.findMany({
+      where: { archivedAt: null },
       orderBy: { createdAt: 'desc' },
       take: 200,
       include: {
@@ -13,9 +15,13 @@ export async function SweepsPage() {
         runs: { select: { status: true } },
       },
     }),
-    prisma.model.findMany({ orderBy: { createdAt: 'desc' }, select: { id: true, name: true, kind: true } }),
+    prisma.model.findMany({
+      where: { archivedAt: null },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, name: true, kind: true, config: true },
+    }),
     prisma.dataset.findMany({
-      where: { status: 'ready' },
+      where: { status: 'ready', archivedAt: null },
       orderBy: { createdAt: 'desc' },
       select: { id: true, name: true, rowCount: true },
     }),
@@ -68,7 +74,11 @@ export async function SweepsPage() {
         )}
       </div>
       <SweepForm
-        models={models.map((m) => ({ id: m.id, label: `${m.name} (${m.kind})` }))}
+        models={models.map((m) => ({
+          id: m.id,
+          label: `${m.name} (${m.kind})`,
+          maxPositions: maxPositionsOf(m.config),
+        }))}
         datasets={datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.rowCount} rows)` }))}
       />
     </>

@@ -1,7 +1,9 @@
 'use client';
 import type { VectorsReport } from '@tunelab/core/vectors';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { csvCell, exportCsv } from '../../charts/chart-export.ts';
+import { ExportTools } from '../../charts/export-tools.tsx';
 import { PALETTE } from '../../charts/metric-chart.tsx';
 import {
   buildHeatmap,
@@ -24,6 +26,28 @@ const fmt = (v: number) =>
     ? v.toExponential(2)
     : Number(v.toPrecision(3)).toString();
 
+/** A heatmap's legend: the colour ramp with the values its ends stand for. */
+function ColorScale({
+  stops,
+  low,
+  high,
+  caption,
+}: {
+  stops: string[];
+  low: string;
+  high: string;
+  caption: string;
+}) {
+  return (
+    <div className="color-scale" data-testid="color-scale">
+      <span className="small mono">{low}</span>
+      <span className="color-ramp" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
+      <span className="small mono">{high}</span>
+      <span className="muted small">{caption}</span>
+    </div>
+  );
+}
+
 /** Heatmap (layer × module), singular-value spectrum of any matrix, similarity matrix, definitions. */
 export function AnalysisView({ report, names, spectra }: Props) {
   const [model, setModel] = useState(0);
@@ -41,6 +65,21 @@ export function AnalysisView({ report, names, spectra }: Props) {
     });
     return row;
   });
+  const spectrumBox = useRef<HTMLDivElement>(null);
+  const heatmapCsv = () =>
+    [
+      ['layer', ...heatmap.modules].map(csvCell).join(','),
+      ...heatmap.layers.map((layer, i) =>
+        [layer, ...heatmap.modules.map((_, j) => heatmap.values[i]?.[j] ?? '')].map(csvCell).join(','),
+      ),
+    ].join('\n');
+  const spectrumCsv = () =>
+    [
+      ['index', ...report.tuned.map(label)].map(csvCell).join(','),
+      ...(spectrum ?? []).map((row) =>
+        [row.index, ...report.tuned.map((_, k) => row[`m${k}`] ?? '')].map(csvCell).join(','),
+      ),
+    ].join('\n');
   const similarity =
     scope === 'overall'
       ? report.overall.similarity
@@ -49,7 +88,18 @@ export function AnalysisView({ report, names, spectra }: Props) {
   return (
     <>
       <div className="card" data-testid="analysis-heatmap">
-        <h2>Where fine-tuning changed the model</h2>
+        <div className="chart-head">
+          <h2>Where fine-tuning changed the model</h2>
+          <div className="chart-tools">
+            <button
+              type="button"
+              onClick={() => exportCsv(heatmapCsv(), `heatmap-${figure}-${label(report.tuned[model] ?? '')}`)}
+              title="Download the heatmap values as CSV"
+            >
+              CSV
+            </button>
+          </div>
+        </div>
         <div className="row chart-controls">
           <select value={model} onChange={(e) => setModel(Number(e.target.value))}>
             {report.tuned.map((id, k) => (
@@ -105,10 +155,30 @@ export function AnalysisView({ report, names, spectra }: Props) {
             ))}
           </tbody>
         </table>
+        <ColorScale
+          stops={[0, 0.5, 1].map((t) => cellColor(t, 0, 1))}
+          low={fmt(heatmap.min)}
+          high={fmt(heatmap.max)}
+          caption={HEATMAP_FIGURES[figure]}
+        />
       </div>
       <div className="grid two">
         <div className="card" data-testid="analysis-spectrum">
-          <h2>Singular values of Δ</h2>
+          <div className="chart-head">
+            <h2>Singular values of Δ</h2>
+            {matrices.length > 0 && (
+              <ExportTools
+                target={spectrumBox}
+                fileName={`spectrum-${matrix}`}
+                note={{
+                  title: `Singular values of Δ ${matrix}`,
+                  xLabel: 'index (largest first)',
+                  yLabel: 'singular value (log)',
+                }}
+                csv={spectrumCsv}
+              />
+            )}
+          </div>
           {matrices.length === 0 ? (
             <p className="muted">This analysis ran without singular values.</p>
           ) : (
@@ -118,24 +188,26 @@ export function AnalysisView({ report, names, spectra }: Props) {
                   <option key={name}>{name}</option>
                 ))}
               </select>
-              <ResponsiveContainer width="100%" height={280}>
-                <LineChart data={spectrum}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="index" />
-                  <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={fmt} allowDataOverflow />
-                  <Tooltip formatter={(v) => fmt(Number(v))} />
-                  <Legend />
-                  {report.tuned.map((id, k) => (
-                    <Line
-                      key={id}
-                      dataKey={`m${k}`}
-                      name={label(id)}
-                      dot={false}
-                      stroke={PALETTE[k % PALETTE.length]}
-                    />
-                  ))}
-                </LineChart>
-              </ResponsiveContainer>
+              <div ref={spectrumBox}>
+                <ResponsiveContainer width="100%" height={280}>
+                  <LineChart data={spectrum}>
+                    <CartesianGrid strokeDasharray="3 3" />
+                    <XAxis dataKey="index" />
+                    <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={fmt} allowDataOverflow />
+                    <Tooltip formatter={(v) => fmt(Number(v))} />
+                    <Legend />
+                    {report.tuned.map((id, k) => (
+                      <Line
+                        key={id}
+                        dataKey={`m${k}`}
+                        name={label(id)}
+                        dot={false}
+                        stroke={PALETTE[k % PALETTE.length]}
+                      />
+                    ))}
+                  </LineChart>
+                </ResponsiveContainer>
+              </div>
               <p className="muted small">
                 Effective rank:{' '}
                 {report.tuned
@@ -193,6 +265,12 @@ export function AnalysisView({ report, names, spectra }: Props) {
                   ))}
                 </tbody>
               </table>
+              <ColorScale
+                stops={[-1, 0, 1].map(similarityColor)}
+                low="−1"
+                high="+1"
+                caption="cosine similarity"
+              />
             </>
           )}
         </div>

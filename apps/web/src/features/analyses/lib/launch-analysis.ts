@@ -14,12 +14,7 @@ export type TLaunchAnalysis = z.input<typeof ZLaunchAnalysis>;
 
 /** Returns the Analysis id (the page is /analyses/<id>). */
 export async function launchAnalysis(input: TLaunchAnalysis): Promise<string> {
-  const parsed = ZLaunchAnalysis.safeParse(input);
-  if (!parsed.success)
-    throw new Error(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
-    );
-  const { baseModelId, tunedModelIds, threshold, spectra } = parsed.data;
+  const { baseModelId, tunedModelIds, threshold, spectra } = ZLaunchAnalysis.parse(input);
   if (tunedModelIds.includes(baseModelId)) throw new Error('the base model cannot also be a tuned model');
   const ids = [baseModelId, ...tunedModelIds];
   const found = await prisma.model.findMany({

@@ -1,4 +1,5 @@
 import { ZComposeSpec } from '@tunelab/core/datasets';
+import { parseJsonBody } from '../../../shared/server/http.ts';
 import { composeDataset } from '../lib/compose-datasets.ts';
 import { errorResponse } from '../lib/create-from-upload.ts';
 
@@ -9,7 +10,7 @@ import { errorResponse } from '../lib/create-from-upload.ts';
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const body = ZComposeSpec.parse(await request.json().catch(() => ({})));
+    const body = await parseJsonBody(request, ZComposeSpec);
     return Response.json(await composeDataset(body), { status: 201 });
   } catch (error) {
     return errorResponse(error);

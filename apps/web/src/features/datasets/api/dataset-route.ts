@@ -1,5 +1,6 @@
 import { getPrisma } from '@tunelab/db';
 import { z } from 'zod';
+import { jsonError, zodMessage } from '../../../shared/server/http.ts';
 
 type TContext = { params: Promise<{ id: string }> };
 
@@ -7,7 +8,7 @@ type TContext = { params: Promise<{ id: string }> };
 export async function GET(_request: Request, { params }: TContext): Promise<Response> {
   const { id } = await params;
   const dataset = await getPrisma().dataset.findUnique({ where: { id } });
-  if (!dataset) return Response.json({ error: `Dataset ${id} not found` }, { status: 404 });
+  if (!dataset) return jsonError(404, `Dataset ${id} not found`);
   return Response.json({ dataset }, { headers: { 'cache-control': 'no-store' } });
 }
 
@@ -21,10 +22,7 @@ const ZRowsQuery = z.object({
 export async function GET_ROWS(request: Request, { params }: TContext): Promise<Response> {
   const { id } = await params;
   const parsed = ZRowsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return Response.json({ error: `${issue?.path.join('.')}: ${issue?.message}` }, { status: 400 });
-  }
+  if (!parsed.success) return jsonError(400, zodMessage(parsed.error));
   const { page, pageSize, split } = parsed.data;
   const prisma = getPrisma();
   const where = { datasetId: id, ...(split ? { split } : {}) };

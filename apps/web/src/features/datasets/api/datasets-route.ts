@@ -1,6 +1,7 @@
+import { HttpError, parseJsonBody } from '../../../shared/server/http.ts';
 import { createFromUpload, errorResponse, ZCreateDatasetRequest } from '../lib/create-from-upload.ts';
 import { listDatasets } from '../lib/list-datasets.ts';
-import { deleteUpload, findUpload, receiveUpload, UploadError } from '../lib/upload-store.ts';
+import { deleteUpload, findUpload, receiveUpload } from '../lib/upload-store.ts';
 
 /** GET /api/datasets → newest first, without rows or stats. */
 export async function GET(): Promise<Response> {
@@ -21,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     if (contentType.startsWith('multipart/form-data')) {
       const { upload, fields } = await receiveUpload(request);
       oneShotUploadId = upload.uploadId;
-      if (!fields.spec) throw new UploadError(400, 'invalid_request', 'Missing form field "spec" (JSON)');
+      if (!fields.spec) throw new HttpError(400, 'invalid_request', 'Missing form field "spec" (JSON)');
       const body = ZCreateDatasetRequest.parse({
         spec: parseJson(fields.spec, 'spec'),
         format: fields.format,
@@ -29,9 +30,9 @@ export async function POST(request: Request): Promise<Response> {
       const created = await createFromUpload(upload, body.spec, body.format);
       return Response.json(created, { status: 201 });
     }
-    const body = ZCreateDatasetRequest.parse(parseJson(await request.text(), 'body'));
+    const body = await parseJsonBody(request, ZCreateDatasetRequest);
     if (!body.uploadId)
-      throw new UploadError(400, 'invalid_request', 'uploadId is required (inspect the file first)');
+      throw new HttpError(400, 'invalid_request', 'uploadId is required (inspect the file first)');
     const upload = await findUpload(body.uploadId);
     const created = await createFromUpload(upload, body.spec, body.format);
     return Response.json(created, { status: 201 });
@@ -46,6 +47,6 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UploadError(400, 'invalid_request', `${what} is not valid JSON: ${(error as Error).message}`);
+    throw new HttpError(400, 'invalid_request', `${what} is not valid JSON: ${(error as Error).message}`);
   }
 }

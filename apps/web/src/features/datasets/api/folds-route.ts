@@ -1,10 +1,11 @@
 import { ZAssignFoldsRequest } from '@tunelab/core/datasets';
 import { assignDatasetFolds, clearDatasetFolds, getPrisma } from '@tunelab/db';
+import { jsonError, parseJsonBody } from '../../../shared/server/http.ts';
 import { errorResponse } from '../lib/create-from-upload.ts';
 
 type TContext = { params: Promise<{ id: string }> };
 
-const notFound = (id: string) => Response.json({ error: `Dataset ${id} not found` }, { status: 404 });
+const notFound = (id: string) => jsonError(404, `Dataset ${id} not found`);
 
 /**
  * POST /api/datasets/:id/folds with { k: 2..10, seed? } → 200 { k, seed, sizes }: (re)assigns
@@ -13,12 +14,11 @@ const notFound = (id: string) => Response.json({ error: `Dataset ${id} not found
 export async function POST(request: Request, { params }: TContext): Promise<Response> {
   const { id } = await params;
   try {
-    const body = ZAssignFoldsRequest.parse(await request.json().catch(() => ({})));
+    const body = await parseJsonBody(request, ZAssignFoldsRequest);
     if (!(await getPrisma().dataset.findUnique({ where: { id }, select: { id: true } }))) return notFound(id);
     return Response.json(await assignDatasetFolds(id, body));
   } catch (error) {
-    if (error instanceof RangeError)
-      return Response.json({ error: error.message, code: 'invalid_options' }, { status: 400 });
+    if (error instanceof RangeError) return jsonError(400, error.message, { code: 'invalid_options' });
     return errorResponse(error);
   }
 }

@@ -2,6 +2,9 @@
 
 import { useEffect, useState } from 'react';
 
+/** Characters of a row's text shown before "more". */
+const TEXT_PREVIEW = 280;
+
 interface TRow {
   index: number;
   text: string;
@@ -18,6 +21,8 @@ const PAGE_SIZE = 25;
 export function RowsBrowser({ datasetId }: { datasetId: string }) {
   const [page, setPage] = useState(1);
   const [split, setSplit] = useState('');
+  // Long texts (whole e-mails) show their first lines; a click expands one row.
+  const [expanded, setExpanded] = useState<number | null>(null);
   const [data, setData] = useState<{ total: number; rows: TRow[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -76,7 +81,23 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
           {data?.rows.map((row) => (
             <tr key={row.index}>
               <td className="num mono">{row.index + 1}</td>
-              <td className="ds-text-cell">{row.text}</td>
+              <td className="ds-text-cell">
+                {row.text.length <= TEXT_PREVIEW || expanded === row.index ? (
+                  row.text
+                ) : (
+                  <>{row.text.slice(0, TEXT_PREVIEW)}…</>
+                )}
+                {row.text.length > TEXT_PREVIEW && (
+                  <button
+                    type="button"
+                    className="link-button"
+                    data-testid="row-expand"
+                    onClick={() => setExpanded(expanded === row.index ? null : row.index)}
+                  >
+                    {expanded === row.index ? 'less' : `more (${row.text.length} chars)`}
+                  </button>
+                )}
+              </td>
               <td className="num">{row.labelText ?? row.label}</td>
               <td>{row.split}</td>
               <td>{row.source}</td>

@@ -61,6 +61,7 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
     labelColumn: '',
     splitColumn: '',
     sourceColumn: '',
+    origin: 'real' as 'real' | 'synthetic',
     labelMin: '',
     labelMax: '',
     classes: '',
@@ -110,6 +111,8 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
       labelColumn: form.labelColumn,
       splitColumn: form.splitColumn || undefined,
       sourceColumn: form.sourceColumn || undefined,
+      // Without a source column every row gets this source.
+      origin: form.sourceColumn ? undefined : form.origin,
       tolerance: number(form.tolerance) ?? 1,
       ...(form.task === 'regression'
         ? { labelMin: number(form.labelMin), labelMax: number(form.labelMax) }
@@ -282,6 +285,20 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
                 'ds-source-column',
               )}
             </label>
+            {!form.sourceColumn && (
+              <label className="field" htmlFor="ds-origin">
+                All rows are <span className="hint">without a source column</span>
+                <select
+                  id="ds-origin"
+                  data-testid="ds-origin"
+                  value={form.origin}
+                  onChange={(event) => set({ origin: event.target.value as 'real' | 'synthetic' })}
+                >
+                  <option value="real">real</option>
+                  <option value="synthetic">synthetic (generated)</option>
+                </select>
+              </label>
+            )}
             <label className="field">
               Tolerance k <span className="hint">flexible accuracy: |prediction − label| ≤ k</span>
               <input

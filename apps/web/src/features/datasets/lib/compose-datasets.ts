@@ -7,8 +7,8 @@ import {
   type TDatasetLineage,
 } from '@tunelab/core/datasets';
 import { createComposedDataset, getPrisma } from '@tunelab/db';
+import { HttpError } from '../../../shared/server/http.ts';
 import { enqueueProfileOrDiscard } from './create-from-upload.ts';
-import { UploadError } from './upload-store.ts';
 
 /**
  * Composes a new dataset from the parents named in `spec`: checks them (before loading any row, so
@@ -23,7 +23,7 @@ export async function composeDataset(
   const found = await prisma.dataset.findMany({ where: { id: { in: ids } } });
   const byId = new Map(found.map((dataset) => [dataset.id, dataset]));
   const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new UploadError(404, 'not_found', `Unknown dataset ${missing.join(', ')}`);
+  if (missing.length > 0) throw new HttpError(404, 'not_found', `Unknown dataset ${missing.join(', ')}`);
   const records = ids.map((id) => byId.get(id)).filter((dataset) => dataset !== undefined);
   const parents: TComposeParent[] = records.map((dataset) => ({
     id: dataset.id,

@@ -12,7 +12,8 @@ import { JOB_NAMES } from '@tunelab/core/jobs';
 import { createDataset, getPrisma } from '@tunelab/db';
 import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
-import { deleteUpload, type TStoredUpload, UploadError } from './upload-store.ts';
+import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../shared/server/http.ts';
+import { deleteUpload, type TStoredUpload } from './upload-store.ts';
 
 /** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */
 export const ZCreateDatasetRequest = z.object({
@@ -64,32 +65,18 @@ export async function enqueueProfileOrDiscard(datasetId: string): Promise<void> 
     await enqueueJob(JOB_NAMES.datasetProfile, { datasetId });
   } catch (error) {
     await getPrisma().dataset.delete({ where: { id: datasetId } });
-    throw new UploadError(503, 'queue_unavailable', `Dataset not saved: ${(error as Error).message}`);
+    throw new HttpError(503, 'queue_unavailable', `Dataset not saved: ${(error as Error).message}`);
   }
 }
 
-/** Maps known errors to a JSON response; anything else is a 500 with its message. */
+/** Dataset errors carry their row/column issues; everything else goes through the shared mapping. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof DatasetError) {
-    return Response.json(
-      { error: error.message, code: error.code, issues: error.issues, totalIssues: error.totalIssues },
-      { status: 400 },
-    );
+    return jsonError(400, error.message, {
+      code: error.code,
+      issues: error.issues,
+      totalIssues: error.totalIssues,
+    });
   }
-  if (error instanceof UploadError) {
-    return Response.json({ error: error.message, code: error.code }, { status: error.status });
-  }
-  if (error instanceof z.ZodError) {
-    const issue = error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return Response.json(
-      { error: `${where}${issue?.message}`, code: 'invalid_request', issues: error.issues },
-      { status: 400 },
-    );
-  }
-  console.error('[web:datasets]', error);
-  return Response.json(
-    { error: error instanceof Error ? error.message : String(error), code: 'internal' },
-    { status: 500 },
-  );
+  return sharedErrorResponse(error, 'web:datasets');
 }

@@ -3,6 +3,7 @@ import { getPrisma } from '@tunelab/db';
 /** Datasets newest first, without rows or stats: what the list page and GET /api/datasets show. */
 export function listDatasets(take: number) {
   return getPrisma().dataset.findMany({
+    where: { archivedAt: null },
     orderBy: { createdAt: 'desc' },
     take,
     select: {

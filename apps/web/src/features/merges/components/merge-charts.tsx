@@ -1,9 +1,10 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import {
   Bar,
   BarChart,
   CartesianGrid,
+  LabelList,
   Legend,
   ResponsiveContainer,
   Scatter,
@@ -13,6 +14,8 @@ import {
   YAxis,
   ZAxis,
 } from 'recharts';
+import { csvCell } from '../../charts/chart-export.ts';
+import { ExportTools } from '../../charts/export-tools.tsx';
 import { PALETTE } from '../../charts/metric-chart.tsx';
 import type { TScoredModel } from '../lib/merge-view.ts';
 import { lowerIsBetter, paretoFront } from '../lib/pareto.ts';
@@ -48,11 +51,40 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
     return x === undefined || y === undefined ? null : { id: m.id, label: m.label, x, y };
   };
   const mergePoints = siblings.map(point).filter((p) => p !== null);
-  const references = models
-    .filter((m) => m.role !== 'merged')
-    .map(point)
-    .filter((p) => p !== null);
-  const front = useMemo(() => paretoFront(mergePoints, lower), [mergePoints, lower]);
+  const rolePoints = (role: TScoredModel['role']) =>
+    models
+      .filter((m) => m.role === role)
+      .map(point)
+      .filter((p) => p !== null);
+  const basePoints = rolePoints('base');
+  const parentPoints = rolePoints('parent');
+  // A front needs at least two merges to compare; one merge is just a point.
+  const front = useMemo(
+    () => (mergePoints.length >= 2 ? paretoFront(mergePoints, lower) : []),
+    [mergePoints, lower],
+  );
+  const barsBox = useRef<HTMLDivElement>(null);
+  const scatterBox = useRef<HTMLDivElement>(null);
+  const xName = datasets.find((d) => d.id === xId)?.name ?? xId;
+  const yName = datasets.find((d) => d.id === yId)?.name ?? yId;
+  const barsCsv = () =>
+    [
+      'model,role,dataset,metric,value',
+      ...models.flatMap((m) =>
+        datasets
+          .filter((d) => m.scores[d.id]?.[metric] !== undefined)
+          .map((d) => [m.label, m.role, d.name, metric, m.scores[d.id]?.[metric]].map(csvCell).join(',')),
+      ),
+    ].join('\n');
+  const scatterCsv = () =>
+    [
+      `model,role,${csvCell(`${xName} ${metric}`)},${csvCell(`${yName} ${metric}`)}`,
+      ...[
+        ...basePoints.map((p) => ({ ...p, role: 'base' })),
+        ...parentPoints.map((p) => ({ ...p, role: 'parent' })),
+        ...mergePoints.map((p) => ({ ...p, role: 'merge' })),
+      ].map((p) => [p.label, p.role, p.x, p.y].map(csvCell).join(',')),
+    ].join('\n');
 
   if (datasets.length === 0)
     return (
@@ -72,23 +104,45 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
         <span className="muted small">{lower ? 'lower is better' : 'higher is better'}</span>
       </div>
       <div className="chart-card" data-testid="merge-bars">
-        <h3>{metric} per dataset</h3>
-        <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={bars}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="dataset" />
-            <YAxis tickFormatter={fmt} />
-            <Tooltip formatter={(v) => fmt(Number(v))} />
-            <Legend />
-            {models.map((m, i) => (
-              <Bar key={m.id} dataKey={m.id} name={m.label} fill={PALETTE[i % PALETTE.length]} />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
+        <div className="chart-head">
+          <h3>{metric} per dataset</h3>
+          <ExportTools
+            target={barsBox}
+            fileName={`merge-${metric}-per-dataset`}
+            note={{ title: `${metric} per dataset`, xLabel: 'dataset', yLabel: metric }}
+            csv={barsCsv}
+          />
+        </div>
+        <div ref={barsBox}>
+          <ResponsiveContainer width="100%" height={300}>
+            <BarChart data={bars}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="dataset" />
+              <YAxis tickFormatter={fmt} />
+              <Tooltip formatter={(v) => fmt(Number(v))} />
+              <Legend />
+              {models.map((m, i) => (
+                <Bar key={m.id} dataKey={m.id} name={m.label} fill={PALETTE[i % PALETTE.length]} />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
       </div>
       {datasets.length >= 2 && (
         <div className="chart-card" data-testid="merge-scatter">
-          <h3>Domain A against domain B across merges of the same parents</h3>
+          <div className="chart-head">
+            <h3>Domain A against domain B across merges of the same parents</h3>
+            <ExportTools
+              target={scatterBox}
+              fileName={`merge-${metric}-scatter`}
+              note={{
+                title: `${metric}: ${xName} against ${yName}`,
+                xLabel: `${xName} ${metric}`,
+                yLabel: `${yName} ${metric}`,
+              }}
+              csv={scatterCsv}
+            />
+          </div>
           <div className="row">
             <label>
               x{' '}
@@ -111,54 +165,74 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
               </select>
             </label>
           </div>
-          <ResponsiveContainer width="100%" height={340}>
-            <ScatterChart>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                name={datasets.find((d) => d.id === xId)?.name}
-                tickFormatter={fmt}
-                domain={['auto', 'auto']}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                name={datasets.find((d) => d.id === yId)?.name}
-                tickFormatter={fmt}
-                domain={['auto', 'auto']}
-              />
-              <ZAxis range={[60, 60]} />
-              <Tooltip
-                formatter={(v) => fmt(Number(v))}
-                labelFormatter={() => ''}
-                content={({ payload }) => {
-                  const p = payload?.[0]?.payload as { label?: string; x?: number; y?: number } | undefined;
-                  return p ? (
-                    <div className="card small">
-                      <strong>{p.label}</strong>
-                      <div>
-                        {fmt(p.x ?? 0)}, {fmt(p.y ?? 0)}
+          <div ref={scatterBox}>
+            <ResponsiveContainer width="100%" height={340}>
+              <ScatterChart margin={{ top: 10, right: 20, bottom: 24, left: 10 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis
+                  type="number"
+                  dataKey="x"
+                  name={xName}
+                  tickFormatter={fmt}
+                  domain={['auto', 'auto']}
+                  label={{ value: `${xName} ${metric}`, position: 'insideBottom', offset: -14, fontSize: 11 }}
+                />
+                <YAxis
+                  type="number"
+                  dataKey="y"
+                  name={yName}
+                  tickFormatter={fmt}
+                  domain={['auto', 'auto']}
+                  label={{ value: `${yName} ${metric}`, angle: -90, position: 'insideLeft', fontSize: 11 }}
+                />
+                <ZAxis range={[60, 60]} />
+                <Tooltip
+                  formatter={(v) => fmt(Number(v))}
+                  labelFormatter={() => ''}
+                  content={({ payload }) => {
+                    const p = payload?.[0]?.payload as { label?: string; x?: number; y?: number } | undefined;
+                    return p ? (
+                      <div className="card small">
+                        <strong>{p.label}</strong>
+                        <div>
+                          {fmt(p.x ?? 0)}, {fmt(p.y ?? 0)}
+                        </div>
                       </div>
-                    </div>
-                  ) : null;
-                }}
-              />
-              <Legend />
-              <Scatter name="merges" data={mergePoints} fill={PALETTE[0]} />
-              <Scatter
-                name="Pareto front"
-                data={front}
-                line={{ stroke: PALETTE[2] }}
-                fill={PALETTE[2]}
-                shape="diamond"
-              />
-              <Scatter name="base and parents" data={references} fill={PALETTE[1]} shape="triangle" />
-            </ScatterChart>
-          </ResponsiveContainer>
-          <p className="muted small">
-            Pareto front: merges no other merge of these parents beats on both datasets ({front.length} of{' '}
-            {mergePoints.length}).
+                    ) : null;
+                  }}
+                />
+                <Legend />
+                <Scatter
+                  name={mergePoints.length === 1 ? 'merge' : 'merges'}
+                  data={mergePoints}
+                  fill={PALETTE[0]}
+                >
+                  {mergePoints.length <= 6 && <LabelList dataKey="label" position="right" fontSize={10} />}
+                </Scatter>
+                {front.length > 0 && (
+                  <Scatter
+                    name="Pareto front"
+                    data={front}
+                    line={{ stroke: PALETTE[2] }}
+                    fill={PALETTE[2]}
+                    shape="diamond"
+                  />
+                )}
+                {basePoints.length > 0 && (
+                  <Scatter name="base" data={basePoints} fill="#5d6b7e" shape="square">
+                    <LabelList dataKey="label" position="right" fontSize={10} />
+                  </Scatter>
+                )}
+                <Scatter name="parents" data={parentPoints} fill={PALETTE[1]} shape="triangle">
+                  <LabelList dataKey="label" position="right" fontSize={10} />
+                </Scatter>
+              </ScatterChart>
+            </ResponsiveContainer>
+          </div>
+          <p className="muted small" data-testid="merge-scatter-note">
+            {front.length > 0
+              ? `Pareto front: merges no other merge of these parents beats on both datasets (${front.length} of ${mergePoints.length}).`
+              : 'One merge of these parents so far: launch more (a grid) to see which trade-offs are best on both datasets.'}
           </p>
         </div>
       )}

@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { jsonError } from '../../runs/api/http.ts';
+import { errorResponse, jsonError, parseJsonBody } from '../../../shared/server/http.ts';
 import { importUploadedModel, ModelImportError } from '../lib/import-model.ts';
 import { zipModel } from '../lib/zip-model.ts';
 
@@ -28,7 +28,7 @@ export async function POST(req: Request) {
     return Response.json(await importUploadedModel(req), { status: 201 });
   } catch (e) {
     if (e instanceof ModelImportError) return jsonError(422, e.message);
-    throw e;
+    return errorResponse(e, 'web:models');
   }
 }
 
@@ -53,23 +53,19 @@ export async function POST_PRETRAIN(req: Request) {
     return Response.json({ runId: await queuePretrain(req) }, { status: 201 });
   } catch (e) {
     if (e instanceof PretrainRequestError) return jsonError(422, e.message);
-    throw e;
+    return errorResponse(e, 'web:models');
   }
 }
 
 /** POST /api/models/[id]/evaluate {datasetId, split} → 201 {runId}; 422 naming why it cannot run. */
 export async function POST_EVALUATE(req: Request, ctx: { params: Promise<{ id: string }> }) {
   const { id } = await ctx.params;
-  const { EvaluationRefused, queueEvaluation } = await import('../lib/queue-evaluation.ts');
-  const { ZodError } = await import('zod');
+  const { EvaluationRefused, queueEvaluation, ZEvaluateRequest } = await import('../lib/queue-evaluation.ts');
   try {
-    return Response.json(
-      { runId: await queueEvaluation(id, await req.json().catch(() => null)) },
-      { status: 201 },
-    );
+    const body = await parseJsonBody(req, ZEvaluateRequest);
+    return Response.json({ runId: await queueEvaluation(id, body) }, { status: 201 });
   } catch (e) {
     if (e instanceof EvaluationRefused) return jsonError(422, e.message);
-    if (e instanceof ZodError) return jsonError(400, e.issues.map((i) => i.message).join('; '));
-    throw e;
+    return errorResponse(e, 'web:models');
   }
 }

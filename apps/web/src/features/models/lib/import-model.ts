@@ -4,7 +4,7 @@ import path from 'node:path';
 import { modelRowFacts } from '@tunelab/core/dashboard';
 import { HfModelError, importHfModel } from '@tunelab/core/hf';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
-import { receiveUpload, UploadError } from './receive-upload.ts';
+import { receiveModelFolder } from './receive-model-folder.ts';
 
 export class ModelImportError extends Error {}
 
@@ -14,9 +14,7 @@ export class ModelImportError extends Error {}
  * name the file and tensor; nothing is stored when validation fails.
  */
 export async function importUploadedModel(req: Request): Promise<{ id: string; name: string }> {
-  const upload = await receiveUpload(req).catch((e) => {
-    throw e instanceof UploadError ? new ModelImportError(e.message) : e;
-  });
+  const upload = await receiveModelFolder(req);
   const store = getArtifactStore();
   try {
     let imported: Awaited<ReturnType<typeof importHfModel>>;

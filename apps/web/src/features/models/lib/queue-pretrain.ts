@@ -4,7 +4,8 @@ import { ZPretrainParams } from '@tunelab/core/dashboard';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { enqueueRuns } from '@tunelab/jobs';
 import { z } from 'zod';
-import { receiveUpload, UploadError } from './receive-upload.ts';
+import { zodMessage } from '../../../shared/server/http.ts';
+import { receiveModelFolder } from './receive-model-folder.ts';
 
 export class PretrainRequestError extends Error {}
 
@@ -12,9 +13,7 @@ const ZForm = ZPretrainParams.extend({ modelName: z.string().max(120).optional()
 
 /** POST /api/models/pretrain: stores the corpus under runs/<id>/corpus.txt and queues run.pretrain. */
 export async function queuePretrain(req: Request): Promise<string> {
-  const upload = await receiveUpload(req).catch((e) => {
-    throw e instanceof UploadError ? new PretrainRequestError(e.message) : e;
-  });
+  const upload = await receiveModelFolder(req);
   const store = getArtifactStore();
   try {
     const corpus = upload.files.find((f) => /\.(txt|text)$/i.test(f));
@@ -25,11 +24,7 @@ export async function queuePretrain(req: Request): Promise<string> {
         .map(([k, v]) => [k, Number(v)]),
     );
     const parsed = ZForm.safeParse({ ...numeric, modelName: upload.fields.modelName || undefined });
-    if (!parsed.success) {
-      throw new PretrainRequestError(
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
-    }
+    if (!parsed.success) throw new PretrainRequestError(zodMessage(parsed.error));
     if (parsed.data.hiddenSize % parsed.data.heads !== 0) {
       throw new PretrainRequestError(
         `Hidden size ${parsed.data.hiddenSize} must be divisible by the ${parsed.data.heads} heads`,

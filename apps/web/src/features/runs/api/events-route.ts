@@ -1,5 +1,5 @@
+import { jsonError } from '../../../shared/server/http.ts';
 import { FINAL_STATUSES, runSnapshot } from '../lib/run-snapshot.ts';
-import { jsonError } from './http.ts';
 
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;

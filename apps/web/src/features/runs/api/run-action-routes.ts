@@ -1,5 +1,5 @@
+import { jsonError } from '../../../shared/server/http.ts';
 import { cancelRun, RunActionError, retryRun } from '../lib/run-actions.ts';
-import { jsonError } from './http.ts';
 
 type Ctx = { params: Promise<{ id: string }> };
 

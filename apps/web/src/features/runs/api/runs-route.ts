@@ -1,7 +1,6 @@
-import { ZodError } from 'zod';
-import { LaunchRefused, launchRuns } from '../lib/launch-runs.ts';
+import { errorResponse, jsonError, parseJsonBody, zodMessage } from '../../../shared/server/http.ts';
+import { LaunchRefused, launchRuns, ZLaunchRuns } from '../lib/launch-runs.ts';
 import { findRuns, ZRunsQuery } from '../lib/runs-query.ts';
-import { jsonError, zodMessage } from './http.ts';
 
 /** GET /api/runs?status=&dataset=&model=&tag=&q=&sort=&dir=&page= — one page of runs. */
 export async function GET(req: Request) {
@@ -12,18 +11,12 @@ export async function GET(req: Request) {
 
 /** POST /api/runs {modelId, datasetId, params, seeds, tags} → {runIds}; 422 with the reasons when refused. */
 export async function POST(req: Request) {
-  let body: unknown;
   try {
-    body = await req.json();
-  } catch {
-    return jsonError(400, 'The request body is not valid JSON');
-  }
-  try {
-    const runIds = await launchRuns(body as never);
+    const body = await parseJsonBody(req, ZLaunchRuns);
+    const runIds = await launchRuns(body);
     return Response.json({ runIds }, { status: 201 });
   } catch (e) {
-    if (e instanceof ZodError) return jsonError(400, zodMessage(e));
     if (e instanceof LaunchRefused) return jsonError(422, e.message, { problems: e.problems });
-    throw e;
+    return errorResponse(e, 'web:runs');
   }
 }

@@ -1,6 +1,6 @@
+import { jsonError, zodMessage } from '../../../shared/server/http.ts';
 import { ZSeriesQuery } from '../lib/series-params.ts';
 import { loadRunSeries, SeriesNotFound } from '../lib/series-query.ts';
-import { jsonError, zodMessage } from './http.ts';
 
 /** GET /api/runs/[id]/series?names=loss,eval_mae&x=step|epoch|wall&points=1000[&after=STEP] */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {

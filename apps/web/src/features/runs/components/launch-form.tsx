@@ -1,11 +1,17 @@
 'use client';
 import { TRAIN_PARAM_DEFAULTS, TRAIN_PARAM_HELP, type TTrainParams } from '@tunelab/core/dashboard';
 import { useMemo, useState } from 'react';
-import { checkCompatibility, type DatasetFacts, type ModelFacts } from '../lib/compatibility.ts';
+import {
+  checkCompatibility,
+  type DatasetFacts,
+  fittingMaxLength,
+  type ModelFacts,
+} from '../lib/compatibility.ts';
 
 export interface LaunchFormProps {
   models: (ModelFacts & { label: string })[];
-  datasets: (DatasetFacts & { tolerance: number; evalRows: number })[];
+  /** `folds`: k when the dataset has cross-validation folds assigned. */
+  datasets: (DatasetFacts & { tolerance: number; evalRows: number; folds: number | null })[];
   initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
 }
 
@@ -25,14 +31,23 @@ const FIELDS: { key: NumKey; label: string; step?: string }[] = [
 ];
 
 export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
-  const [modelId, setModelId] = useState(initial?.modelId ?? models[0]?.id ?? '');
-  const [datasetId, setDatasetId] = useState(initial?.datasetId ?? datasets[0]?.id ?? '');
+  const [modelId, setModelId] = useState(
+    models.find((m) => m.id === initial?.modelId)?.id ?? models[0]?.id ?? '',
+  );
+  const [datasetId, setDatasetId] = useState(
+    datasets.find((d) => d.id === initial?.datasetId)?.id ?? datasets[0]?.id ?? '',
+  );
   const dataset = datasets.find((d) => d.id === datasetId);
-  const [params, setParams] = useState<TTrainParams>({
+  const folds = dataset?.folds ?? 0;
+  const [params, setParams] = useState<TTrainParams>(() => ({
     ...TRAIN_PARAM_DEFAULTS,
+    maxLength: fittingMaxLength(
+      models.find((m) => m.id === modelId)?.maxPositions,
+      TRAIN_PARAM_DEFAULTS.maxLength,
+    ),
     tolerance: dataset?.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
     ...initial?.params,
-  });
+  }));
   const [seeds, setSeeds] = useState(1);
   const [tags, setTags] = useState((initial?.tags ?? []).join(', '));
   const [busy, setBusy] = useState(false);
@@ -79,7 +94,16 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
         <div className="form-grid">
           <label className="field">
             Base model
-            <select value={modelId} onChange={(e) => setModelId(e.target.value)} name="modelId">
+            <select
+              value={modelId}
+              name="modelId"
+              onChange={(e) => {
+                setModelId(e.target.value);
+                const m = models.find((x) => x.id === e.target.value);
+                // A longer max length than the model has positions can never run: shorten it.
+                setParams((p) => ({ ...p, maxLength: fittingMaxLength(m?.maxPositions, p.maxLength) }));
+              }}
+            >
               {models.length === 0 && <option value="">no models yet: import one</option>}
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -99,7 +123,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
               onChange={(e) => {
                 setDatasetId(e.target.value);
                 const d = datasets.find((x) => x.id === e.target.value);
-                if (d) setParams((p) => ({ ...p, tolerance: d.tolerance }));
+                if (d) setParams((p) => ({ ...p, tolerance: d.tolerance, fold: undefined }));
               }}
             >
               {datasets.length === 0 && <option value="">no datasets yet: upload one</option>}
@@ -143,6 +167,30 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             />
             <span className="hint">{TRAIN_PARAM_HELP.evalFraction}</span>
           </label>
+          {folds > 0 ? (
+            <label className="field">
+              Cross-validation fold
+              <select
+                name="fold"
+                data-testid="launch-fold"
+                value={params.fold ?? ''}
+                onChange={(e) =>
+                  setParams((p) => ({
+                    ...p,
+                    fold: e.target.value === '' ? undefined : Number(e.target.value),
+                  }))
+                }
+              >
+                <option value="">none: the dataset's train / eval split</option>
+                {Array.from({ length: folds }, (_, i) => i).map((fold) => (
+                  <option key={`fold-${fold}`} value={fold}>
+                    fold {fold} held out (of 0–{folds - 1})
+                  </option>
+                ))}
+              </select>
+              <span className="hint">{TRAIN_PARAM_HELP.fold}</span>
+            </label>
+          ) : null}
           <label className="field">
             Train fraction
             <input

@@ -2,12 +2,12 @@
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { StatusBadge } from '../../../shared/components/status-badge.tsx';
+import { fmtDuration } from '../../../shared/format.ts';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
 import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
-import { fmtDuration } from '../lib/format.ts';
 import type { RunSnapshot } from '../lib/run-snapshot.ts';
 import type { SeriesResult } from '../lib/series-params.ts';
-import { StatusBadge } from './status-badge.tsx';
 
 const EVAL_SERIES = EVAL_METRIC_KEYS.map((k) => METRICS[k]);
 const SERIES = ['train/loss', 'train/lr', 'eval/loss', ...EVAL_SERIES.map((m) => `eval/${m.jsonKey}`)].join(
@@ -20,15 +20,32 @@ const LABELS: Record<string, string> = {
   ...Object.fromEntries(EVAL_SERIES.map((m) => [`eval/${m.jsonKey}`, m.label])),
 };
 
-export function RunLive({ initial, charts = true }: { initial: RunSnapshot; charts?: boolean }) {
+/** `strictAccuracy`: false for continuous labels, where round(prediction) = label is meaningless. */
+export function RunLive({
+  initial,
+  charts = true,
+  strictAccuracy = true,
+}: {
+  initial: RunSnapshot;
+  charts?: boolean;
+  strictAccuracy?: boolean;
+}) {
   return (
     <ChartSettingsProvider>
-      <RunLiveInner initial={initial} charts={charts} />
+      <RunLiveInner initial={initial} charts={charts} strictAccuracy={strictAccuracy} />
     </ChartSettingsProvider>
   );
 }
 
-function RunLiveInner({ initial, charts }: { initial: RunSnapshot; charts: boolean }) {
+function RunLiveInner({
+  initial,
+  charts,
+  strictAccuracy,
+}: {
+  initial: RunSnapshot;
+  charts: boolean;
+  strictAccuracy: boolean;
+}) {
   const router = useRouter();
   const [snap, setSnap] = useState(initial);
   const [logs, setLogs] = useState(initial.logs);
@@ -88,7 +105,10 @@ function RunLiveInner({ initial, charts }: { initial: RunSnapshot; charts: boole
   const lossPoints = series.find((s) => s.key === 'train/loss')?.total ?? 0;
   const evalCharts = [
     { title: 'Eval error (MAE, RMSE)', keys: ['eval/mae', 'eval/rmse'] },
-    { title: 'Eval accuracy', keys: ['eval/accuracy', 'eval/flexible_accuracy', 'eval/macro_f1'] },
+    {
+      title: strictAccuracy ? 'Eval accuracy' : 'Eval flexible accuracy',
+      keys: [...(strictAccuracy ? ['eval/accuracy'] : []), 'eval/flexible_accuracy', 'eval/macro_f1'],
+    },
     { title: 'Eval loss', keys: ['eval/loss'] },
   ].filter((c) => pick(...c.keys).length > 0);
 

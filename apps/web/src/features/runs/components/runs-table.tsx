@@ -1,8 +1,8 @@
 'use client';
 import { METRICS } from '@tunelab/core/metrics';
 import { useState } from 'react';
+import { StatusBadge } from '../../../shared/components/status-badge.tsx';
 import { RUN_LIST_METRICS } from '../lib/to-row.ts';
-import { StatusBadge } from './status-badge.tsx';
 
 export interface RunRow {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCompatibility, type DatasetFacts, type ModelFacts } from './compatibility.ts';
+import { checkCompatibility, type DatasetFacts, fittingMaxLength, type ModelFacts } from './compatibility.ts';
 
 const base: ModelFacts = {
   id: 'm1',
@@ -37,5 +37,13 @@ describe('checkCompatibility', () => {
     expect(problems.join()).toMatch(/3 classes .* 5/);
     expect(problems.join()).toMatch(/no tokenizer/);
     expect(problems.join()).toMatch(/exceeds the model's 64/);
+  });
+});
+
+describe('fittingMaxLength', () => {
+  it('shortens the default to the model positions and keeps it otherwise', () => {
+    expect(fittingMaxLength(64, 128)).toBe(64);
+    expect(fittingMaxLength(512, 128)).toBe(128);
+    expect(fittingMaxLength(null, 128)).toBe(128);
   });
 });

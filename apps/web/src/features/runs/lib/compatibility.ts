@@ -21,6 +21,11 @@ export interface DatasetFacts {
   classCount: number | null;
 }
 
+/** The max length a form starts with: the default, shortened to what the model's positions allow. */
+export function fittingMaxLength(maxPositions: number | null | undefined, wanted: number): number {
+  return maxPositions != null && maxPositions > 0 ? Math.min(wanted, maxPositions) : wanted;
+}
+
 export function checkCompatibility(
   model: ModelFacts | undefined,
   dataset: DatasetFacts | undefined,

@@ -26,6 +26,12 @@ export async function modelFacts(modelId: string): Promise<ModelFacts | undefine
   return toModelFacts(m);
 }
 
+/** max_position_embeddings of a stored HF config, or null when the config does not say. */
+export function maxPositionsOf(config: unknown): number | null {
+  const value = (config as { max_position_embeddings?: unknown } | null)?.max_position_embeddings;
+  return typeof value === 'number' ? value : null;
+}
+
 export function toModelFacts(m: {
   id: string;
   name: string;
@@ -35,7 +41,6 @@ export function toModelFacts(m: {
   tokenizer: unknown;
   config: unknown;
 }): ModelFacts {
-  const config = (m.config ?? {}) as { max_position_embeddings?: number };
   return {
     id: m.id,
     name: m.name,
@@ -43,7 +48,7 @@ export function toModelFacts(m: {
     task: m.task,
     numLabels: m.numLabels,
     hasTokenizer: m.tokenizer !== null && m.tokenizer !== undefined,
-    maxPositions: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+    maxPositions: maxPositionsOf(m.config),
   };
 }
 
@@ -71,13 +76,20 @@ export function toDatasetFacts(d: {
  */
 export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
   const req = ZLaunchRuns.parse(input);
-  const [model, dataset] = await Promise.all([
+  const [model, row] = await Promise.all([
     modelFacts(req.modelId),
-    prisma.dataset
-      .findUnique({ where: { id: req.datasetId } })
-      .then((d) => (d ? toDatasetFacts(d) : undefined)),
+    prisma.dataset.findUnique({ where: { id: req.datasetId } }),
   ]);
+  const dataset = row ? toDatasetFacts(row) : undefined;
   const problems = checkCompatibility(model, dataset, req.params);
+  const folds = (row?.folds as { k?: number } | null)?.k;
+  if (row && req.params.fold !== undefined && !(folds && req.params.fold < folds)) {
+    problems.push(
+      folds
+        ? `Dataset "${row.name}" has ${folds} folds (0..${folds - 1}): fold ${req.params.fold} does not exist.`
+        : `Dataset "${row.name}" has no folds: assign them on its page before a cross-validation run.`,
+    );
+  }
   if (problems.length) throw new LaunchRefused(problems);
 
   return createQueuedRuns(

@@ -21,6 +21,7 @@ export type TRunsQuery = z.infer<typeof ZRunsQuery>;
 /** One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast. */
 export async function findRuns(query: TRunsQuery) {
   const where = {
+    archivedAt: null,
     kind: query.kind
       ? query.kind
       : { in: ['train', 'pretrain', 'evaluate'] as ('train' | 'pretrain' | 'evaluate')[] },
@@ -32,6 +33,7 @@ export async function findRuns(query: TRunsQuery) {
       ? {
           OR: [
             { id: { contains: query.q } },
+            { name: { contains: query.q, mode: 'insensitive' as const } },
             { dataset: { name: { contains: query.q, mode: 'insensitive' as const } } },
             { model: { name: { contains: query.q, mode: 'insensitive' as const } } },
             { tags: { has: query.q } },

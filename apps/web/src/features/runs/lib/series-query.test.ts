@@ -72,6 +72,35 @@ describe('loadRunSeries', () => {
     clearSeriesCache();
   });
 
+  it('plots steps written with whole epochs at fractional epochs between the epoch ends', async () => {
+    const run = await prisma.run.create({ data: { kind: 'train' } });
+    await prisma.metric.createMany({
+      data: Array.from({ length: 20 }, (_, i) => ({
+        runId: run.id,
+        name: 'loss',
+        split: 'train',
+        step: i + 1,
+        value: 1 / (i + 1),
+        epoch: i < 10 ? 1 : 2,
+      })),
+    });
+    await prisma.metric.createMany({
+      data: [1, 2].map((e) => ({
+        runId: run.id,
+        name: 'mae',
+        split: 'eval',
+        step: e * 10,
+        value: e,
+        epoch: e,
+      })),
+    });
+    const [loss] = await loadRunSeries(run.id, ZSeriesQuery.parse({ names: 'train/loss', x: 'epoch' }));
+    const xs = loss?.points.map((p) => p[0]) ?? [];
+    expect(xs[0]).toBeCloseTo(0.1, 12);
+    expect(xs[14]).toBeCloseTo(1.5, 12);
+    expect(new Set(xs).size).toBe(20);
+  });
+
   it('names a missing run', async () => {
     await expect(loadRunSeries('nope', ZSeriesQuery.parse({ names: 'loss' }))).rejects.toThrow(
       /Run nope does not exist/,

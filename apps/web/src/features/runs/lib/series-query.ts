@@ -1,5 +1,6 @@
 import { lttb, type SeriesPoint, type SeriesXAxis } from '@tunelab/core/series';
 import { prisma } from '@tunelab/db';
+import { fractionalEpoch } from './epoch-axis.ts';
 import { parseSeriesSelector, type SeriesResult, type TSeriesQuery } from './series-params.ts';
 
 interface Row {
@@ -27,10 +28,11 @@ const CACHE_MAX = 200;
 export async function loadRunSeries(runId: string, q: TSeriesQuery): Promise<SeriesResult[]> {
   const run = await prisma.run.findUnique({
     where: { id: runId },
-    select: { startedAt: true, createdAt: true },
+    select: { startedAt: true, createdAt: true, progress: true, params: true },
   });
   if (!run) throw new SeriesNotFound(`Run ${runId} does not exist`);
   const t0 = (run.startedAt ?? run.createdAt).getTime() / 1000;
+  const epochs = q.x === 'epoch' ? await epochBoundaries(runId, run) : undefined;
 
   const wanted: { name: string; split: string }[] = [];
   for (const w of q.names.map(parseSeriesSelector)) {
@@ -38,7 +40,7 @@ export async function loadRunSeries(runId: string, q: TSeriesQuery): Promise<Ser
       if (!wanted.some((x) => x.name === w.name && x.split === split)) wanted.push({ name: w.name, split });
     }
   }
-  const found = await Promise.all(wanted.map((w) => loadOne(runId, w.name, w.split, q, t0)));
+  const found = await Promise.all(wanted.map((w) => loadOne(runId, w.name, w.split, q, t0, epochs)));
   return found.filter((s): s is SeriesResult => s !== null);
 }
 
@@ -57,6 +59,7 @@ async function loadOne(
   split: string,
   q: TSeriesQuery,
   t0: number,
+  epochs?: EpochBoundaries,
 ): Promise<SeriesResult | null> {
   const bounds = await prisma.metric.aggregate({
     where: { runId, name, split },
@@ -66,7 +69,7 @@ async function loadOne(
   const lo = bounds._min.step;
   const hi = bounds._max.step;
   if (lo === null || hi === null) return null;
-  const key = `${runId}|${name}|${split}|${q.x}|${q.points}|${q.after ?? ''}|${lo}|${hi}`;
+  const key = `${runId}|${name}|${split}|${q.x}|${q.points}|${q.after ?? ''}|${lo}|${hi}|${epochs?.key ?? ''}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -74,7 +77,7 @@ async function loadOne(
     return hit;
   }
   const { rows, total } = await readRows(runId, name, split, lo, hi, q);
-  const pts: SeriesPoint[] = rows.map((r) => ({ x: xOf(r, q.x, t0), y: r.value }));
+  const pts: SeriesPoint[] = rows.map((r) => ({ x: xOf(r, q.x, t0, epochs), y: r.value }));
   const reduced = pts.length > q.points ? lttb(pts, q.points) : pts;
   const result: SeriesResult = {
     key: `${split}/${name}`,
@@ -89,8 +92,40 @@ async function loadOne(
   return result;
 }
 
-function xOf(r: Row, x: SeriesXAxis, t0: number): number {
-  if (x === 'epoch') return r.epoch ?? r.step;
+interface EpochBoundaries {
+  ends: Map<number, number>;
+  stepsPerEpoch?: number;
+  key: string;
+}
+
+/** Last step of each finished epoch (from the points written at epoch ends) for the epoch axis. */
+async function epochBoundaries(
+  runId: string,
+  run: { progress: number; params: unknown },
+): Promise<EpochBoundaries> {
+  const groups = await prisma.metric.groupBy({
+    by: ['epoch'],
+    where: { runId, split: { not: 'train' }, epoch: { not: null } },
+    _max: { step: true },
+  });
+  const ends = new Map<number, number>();
+  for (const g of groups) {
+    if (g.epoch !== null && Number.isInteger(g.epoch) && g._max.step !== null) ends.set(g.epoch, g._max.step);
+  }
+  let stepsPerEpoch: number | undefined;
+  const planned = (run.params as { epochs?: unknown } | null)?.epochs;
+  if (ends.size === 0 && typeof planned === 'number' && planned > 0 && run.progress > 0) {
+    const last = await prisma.metric.aggregate({ where: { runId, split: 'train' }, _max: { step: true } });
+    if (last._max.step) stepsPerEpoch = last._max.step / run.progress / planned;
+  }
+  return { ends, stepsPerEpoch, key: [...ends].map(([e, s]) => `${e}:${s}`).join(',') };
+}
+
+function xOf(r: Row, x: SeriesXAxis, t0: number, epochs?: EpochBoundaries): number {
+  if (x === 'epoch') {
+    if (r.epoch === null) return r.step;
+    return epochs ? fractionalEpoch(r.step, r.epoch, epochs.ends, epochs.stepsPerEpoch) : r.epoch;
+  }
   if (x === 'wall') return Math.max(0, r.wall - t0);
   return r.step;
 }

@@ -1,6 +1,14 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
+import {
+  fmtAgo,
+  fmtDuration,
+  fmtMetric,
+  fmtNum,
+  fmtPct,
+  runDurationSeconds,
+  runLabel,
+} from '../../../shared/format.ts';
 import type { RunRow } from '../components/runs-table.tsx';
-import { fmtAgo, fmtDuration, fmtMetric, fmtPct, runDurationSeconds, runLabel } from './format.ts';
 import type { RunListItem } from './runs-query.ts';
 
 /** The metrics the runs table shows, in order (labels from the metrics table). */

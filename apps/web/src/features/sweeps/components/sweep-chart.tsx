@@ -14,7 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import { toCsv } from '../../charts/chart-export.ts';
-import { ChartExportButtons } from '../../charts/chart-export-buttons.tsx';
+import { ExportTools } from '../../charts/export-tools.tsx';
 
 /** One sweep as drawn: the server computes the fit (core fitScaling) and hands plain numbers over. */
 export interface SweepChartSeries {
@@ -86,7 +86,16 @@ export function SweepChart({
         <h2>
           {metricLabel} by training examples <span className="muted small">({direction})</span>
         </h2>
-        <ChartExportButtons box={box} name={fileName} csv={csv} />
+        <ExportTools
+          target={box}
+          fileName={fileName}
+          note={{
+            title: `${metricLabel} by training examples`,
+            xLabel: 'training examples',
+            yLabel: metricLabel,
+          }}
+          csv={csv}
+        />
       </div>
       <div ref={box} style={{ width: '100%', height: 380 }}>
         <ResponsiveContainer>

@@ -1,10 +1,13 @@
 'use client';
 import { TRAIN_PARAM_DEFAULTS } from '@tunelab/core/dashboard';
 import { useState } from 'react';
+import { fittingMaxLength } from '../../runs/lib/compatibility.ts';
 
 interface Option {
   id: string;
   label: string;
+  /** The model's position embeddings (max length must fit them). */
+  maxPositions?: number | null;
 }
 
 const parseList = (s: string) =>
@@ -18,6 +21,9 @@ const parseList = (s: string) =>
 export function SweepForm({ models, datasets }: { models: Option[]; datasets: Option[] }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [maxLength, setMaxLength] = useState(() =>
+    fittingMaxLength(models[0]?.maxPositions, TRAIN_PARAM_DEFAULTS.maxLength),
+  );
   const submit = async (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -62,7 +68,13 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
         </label>
         <label className="field">
           Base model
-          <select name="modelId">
+          <select
+            name="modelId"
+            onChange={(e) => {
+              const m = models.find((x) => x.id === e.target.value);
+              setMaxLength((v) => fittingMaxLength(m?.maxPositions, v));
+            }}
+          >
             {models.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.label}
@@ -104,7 +116,12 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
         </label>
         <label className="field">
           Max length
-          <input name="maxLength" type="number" defaultValue={TRAIN_PARAM_DEFAULTS.maxLength} />
+          <input
+            name="maxLength"
+            type="number"
+            value={maxLength}
+            onChange={(e) => setMaxLength(Number(e.target.value))}
+          />
         </label>
         <label className="field">
           Tolerance k

@@ -1,3 +1,4 @@
+import { changedParams, type TTrainParams } from '@tunelab/core/dashboard';
 import { METRICS, type MetricKey } from '@tunelab/core/metrics';
 
 export function fmtNum(v: unknown, digits = 4): string {
@@ -34,9 +35,10 @@ export function runDurationSeconds(run: { startedAt: Date | null; finishedAt: Da
   return ((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000;
 }
 
-/** Short readable run label: dataset · model · seed. */
+/** Short readable run label: its name, else dataset · model · fraction · fold · changed params · seed. */
 export function runLabel(run: {
   id: string;
+  name?: string | null;
   kind?: string;
   params?: unknown;
   dataset?: { name: string } | null;
@@ -44,12 +46,16 @@ export function runLabel(run: {
   seed?: number | null;
   fraction?: number | null;
 }): string {
+  if (run.name) return run.name;
   const modelName = (run.params as { modelName?: unknown } | undefined)?.modelName;
   if (run.kind === 'pretrain')
     return `pretrain · ${typeof modelName === 'string' ? modelName : run.id.slice(-8)}`;
   if (run.kind === 'evaluate') return `evaluate · ${run.model?.name ?? '?'} on ${run.dataset?.name ?? '?'}`;
   const parts = [run.dataset?.name, run.model?.name].filter(Boolean);
   if (run.fraction != null && run.fraction < 1) parts.push(`${Math.round(run.fraction * 100)}%`);
+  const params = (run.params ?? {}) as Partial<TTrainParams>;
+  if (typeof params.fold === 'number') parts.push(`fold ${params.fold}`);
+  if (run.kind === 'train' || run.kind === undefined) parts.push(...changedParams(params));
   if (run.seed != null) parts.push(`seed ${run.seed}`);
   return parts.length ? parts.join(' · ') : run.id.slice(-8);
 }

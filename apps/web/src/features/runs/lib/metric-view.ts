@@ -1,0 +1,39 @@
+// What a summary of metrics may show without misleading: strict accuracy only where labels are
+// whole numbers, references named by class, and a title that says which rows were scored.
+import { prisma } from '@tunelab/db';
+
+/**
+ * Strict accuracy (round(prediction) = label) is meaningless when labels are continuous (VADER
+ * compound scores in [−1, 1] are almost never whole): it would read "0.0 %". Hide it there.
+ */
+export function shownMetric(key: string, task: string | null | undefined, integerLabels: boolean): boolean {
+  if (key === 'accuracy' && task === 'regression' && !integerLabels) return false;
+  return true;
+}
+
+/** "majority class (0)" → "majority class (negative)" when the class names are known. */
+export function referenceName(kind: string, classes: readonly string[] | null | undefined): string {
+  if (!classes) return kind;
+  return kind.replace(/\((\d+)\)/, (whole, index: string) => {
+    const name = classes[Number(index)];
+    return name === undefined ? whole : `(${name})`;
+  });
+}
+
+/** Which rows a run's final metrics describe: pretraining reports training metrics only. */
+export function metricsTitle(
+  kind: string,
+  split: string | null | undefined,
+  rows: number | undefined,
+): string {
+  if (kind === 'pretrain') return 'Final training metrics';
+  const set = split && split !== 'eval' ? `${split} split` : 'eval set';
+  return `Final metrics (${set}${rows ? `, ${rows} rows` : ''})`;
+}
+
+/** Whether every label of a dataset is a whole number (rating scales; classification indices). */
+export async function hasIntegerLabels(datasetId: string): Promise<boolean> {
+  const [row] = await prisma.$queryRaw<{ ints: boolean | null }[]>`
+    SELECT bool_and(label = round(label)) AS ints FROM "DatasetRow" WHERE "datasetId" = ${datasetId}`;
+  return row?.ints !== false;
+}
