@@ -74,7 +74,7 @@ describe('a worker killed mid-job', () => {
       log: { info: () => undefined, error: () => undefined },
     });
     const events = await h.events(QUEUE_NAMES.control);
-    expect(await job.waitUntilFinished(events)).toEqual({ steps: 10 });
+    expect(await job.waitUntilFinished(events)).toMatchObject({ steps: 10, status: 'succeeded' });
 
     const metrics = await h.prisma.metric.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
     expect(metrics.map((metric) => metric.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -137,7 +137,7 @@ describe('worker runtime', () => {
       { runId: run.id },
       { ...DEFAULT_JOB_OPTIONS, backoff: { type: 'fixed', delay: 10 } },
     );
-    expect(await job.waitUntilFinished(events)).toEqual({ steps: 10 });
+    expect(await job.waitUntilFinished(events)).toMatchObject({ steps: 10, status: 'succeeded' });
     const metrics = await h.prisma.metric.findMany({ where: { runId: run.id }, orderBy: { step: 'asc' } });
     expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const stored = await h.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
