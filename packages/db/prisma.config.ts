@@ -1,5 +1,5 @@
 // Prisma CLI configuration (generate, migrate). Runs the wasm schema engine through the pg driver
-// adapter because the native engines cannot be downloaded here (see shared/notes/stack-probe.md).
+// adapter because the native engines cannot be downloaded here (a known Prisma 6 limit on machines without network access).
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { createPgAdapter } from './src/pg-adapter.ts';

@@ -308,30 +308,31 @@ export async function ensureRedis(options: { stateDir: string; tryLocal: boolean
 
 /** Creates the database named in `url` if it is missing (connects to `postgres` to do it). */
 export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+  await withAdminClient(url, async (client, name) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  });
+}
+
+/** Runs `work` on a connection to the `postgres` database of `url`'s server, with `url`'s database name. */
+async function withAdminClient(
+  url: string,
+  work: (client: pg.Client, name: string) => Promise<void>,
+): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    await work(client, name);
   } finally {
     await client.end();
   }
 }
 
 export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
+  await withAdminClient(url, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }

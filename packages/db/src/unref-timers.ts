@@ -1,6 +1,6 @@
 // Preloaded (`node --import`) into Prisma CLI processes: the wasm schema engine leaves a ~10 s timer
 // that keeps `prisma migrate` alive long after its work is done. Unref'ing long timers lets the
-// process exit as soon as it is finished (12-60 s -> 2-4 s, see shared/notes/stack-probe.md).
+// process exit as soon as it is finished (12-60 s -> 2-4 s).
 const originalSetTimeout = globalThis.setTimeout;
 const LONG_MS = 2000;
 
