@@ -1,5 +1,5 @@
 'use server';
-import { actionError } from '../../shared/server/http.ts';
+import { actionError } from '../../common/server/http.ts';
 import { launchAnalysis, type TLaunchAnalysis, ZLaunchAnalysis } from './lib/launch-analysis.ts';
 
 export async function launchAnalysisAction(input: TLaunchAnalysis): Promise<{ id?: string; error?: string }> {

@@ -1,6 +1,6 @@
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtAgo } from '../../shared/format.ts';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtAgo } from '../../common/format.ts';
 import { AnalysisForm } from './components/analysis-form.tsx';
 
 /** /analyses: tuning-vector analyses and the launch form. */

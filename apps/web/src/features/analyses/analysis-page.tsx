@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { AnalysisView } from './components/analysis-view.tsx';

@@ -1,8 +1,8 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtMetric, fmtNum, fmtPct, runLabel } from '../../shared/format.ts';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtMetric, fmtNum, fmtPct, runLabel } from '../../common/format.ts';
 import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
 import { CompareCurves } from './compare-curves.tsx';
 

@@ -1,7 +1,7 @@
 import { ZDatasetLineage, ZDatasetProfile, ZFoldAssignment } from '@tunelab/core/datasets';
 import { getPrisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
+import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
 import { FoldsPanel } from './components/folds-panel.tsx';
 import { LineageCard } from './components/lineage-card.tsx';
 import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx';

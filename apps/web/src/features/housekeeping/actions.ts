@@ -9,7 +9,7 @@ import {
   ZItemName,
 } from '@tunelab/db';
 import { z } from 'zod';
-import { actionError } from '../../shared/server/http.ts';
+import { actionError } from '../../common/server/http.ts';
 
 const ZItem = z.object({ kind: ZItemKind, id: z.string().min(1) });
 

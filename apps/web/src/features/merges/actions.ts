@@ -1,5 +1,5 @@
 'use server';
-import { actionError } from '../../shared/server/http.ts';
+import { actionError } from '../../common/server/http.ts';
 import { launchMerges } from './lib/launch-merges.ts';
 
 /** Launches one merge per config (a grid gives several); returns the new ids or what is wrong. */

@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtAgo } from '../../shared/format.ts';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtAgo } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { MergeCharts } from './components/merge-charts.tsx';

@@ -1,7 +1,7 @@
 import { architectureKey } from '@tunelab/core/merge';
 import { prisma } from '@tunelab/db';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtAgo } from '../../shared/format.ts';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtAgo } from '../../common/format.ts';
 import { MergeForm } from './components/merge-form.tsx';
 
 /** /merges: the merges made so far and the launch form. */

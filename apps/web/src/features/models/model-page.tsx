@@ -1,7 +1,7 @@
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtAgo, runLabel } from '../../shared/format.ts';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtAgo, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { EvaluateForm } from './components/evaluate-form.tsx';
 import { fmtParams } from './models-page.tsx';

@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { fmtAgo } from '../../shared/format.ts';
+import { fmtAgo } from '../../common/format.ts';
 import { ImportModelForm } from './components/import-form.tsx';
 import { PretrainForm } from './components/pretrain-form.tsx';
 

@@ -2,7 +2,7 @@ import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../shared/format.ts';
+import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';

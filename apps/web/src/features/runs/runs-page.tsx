@@ -1,4 +1,4 @@
-import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
+import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
 import { RunsTable } from './components/runs-table.tsx';
 import { findRunFilters, findRuns, RUN_STATUSES, type TRunsQuery, ZRunsQuery } from './lib/runs-query.ts';
 import { toRunRow } from './lib/to-row.ts';

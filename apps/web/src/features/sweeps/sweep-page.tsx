@@ -1,9 +1,9 @@
 import { METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
-import { AutoRefresh } from '../../shared/components/auto-refresh.tsx';
-import { StatusBadge } from '../../shared/components/status-badge.tsx';
-import { fmtNum } from '../../shared/format.ts';
+import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
+import { StatusBadge } from '../../common/components/status-badge.tsx';
+import { fmtNum } from '../../common/format.ts';
 import { PALETTE } from '../charts/palette.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ScalingAnswer } from './components/scaling-answer.tsx';

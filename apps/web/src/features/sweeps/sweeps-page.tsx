@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { fmtAgo } from '../../shared/format.ts';
+import { fmtAgo } from '../../common/format.ts';
 import { maxPositionsOf } from '../runs/lib/launch-runs.ts';
 import { SweepForm } from './components/sweep-form.tsx';
 

@@ -1,5 +1,5 @@
 import { ZComposeSpec } from '@tunelab/core/datasets';
-import { parseJsonBody } from '../../../shared/server/http.ts';
+import { parseJsonBody } from '../../../common/server/http.ts';
 import { composeDataset } from '../lib/compose-datasets.ts';
 import { errorResponse } from '../lib/create-from-upload.ts';
 

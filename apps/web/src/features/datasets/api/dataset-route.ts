@@ -1,6 +1,6 @@
 import { getPrisma } from '@tunelab/db';
 import { z } from 'zod';
-import { jsonError, zodMessage } from '../../../shared/server/http.ts';
+import { jsonError, zodMessage } from '../../../common/server/http.ts';
 
 type TContext = { params: Promise<{ id: string }> };
 

@@ -1,4 +1,4 @@
-import { HttpError, parseJsonBody } from '../../../shared/server/http.ts';
+import { HttpError, parseJsonBody } from '../../../common/server/http.ts';
 import { createFromUpload, errorResponse, ZCreateDatasetRequest } from '../lib/create-from-upload.ts';
 import { listDatasets } from '../lib/list-datasets.ts';
 import { deleteUpload, findUpload, receiveUpload } from '../lib/upload-store.ts';

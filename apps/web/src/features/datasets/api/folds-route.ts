@@ -1,6 +1,6 @@
 import { ZAssignFoldsRequest } from '@tunelab/core/datasets';
 import { assignDatasetFolds, clearDatasetFolds, getPrisma } from '@tunelab/db';
-import { jsonError, parseJsonBody } from '../../../shared/server/http.ts';
+import { jsonError, parseJsonBody } from '../../../common/server/http.ts';
 import { errorResponse } from '../lib/create-from-upload.ts';
 
 type TContext = { params: Promise<{ id: string }> };

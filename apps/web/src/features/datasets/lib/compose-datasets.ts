@@ -7,7 +7,7 @@ import {
   type TDatasetLineage,
 } from '@tunelab/core/datasets';
 import { createComposedDataset, getPrisma } from '@tunelab/db';
-import { HttpError } from '../../../shared/server/http.ts';
+import { HttpError } from '../../../common/server/http.ts';
 import { enqueueProfileOrDiscard } from './create-from-upload.ts';
 
 /**

@@ -12,7 +12,7 @@ import { JOB_NAMES } from '@tunelab/core/jobs';
 import { createDataset, getPrisma } from '@tunelab/db';
 import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
-import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../shared/server/http.ts';
+import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../common/server/http.ts';
 import { deleteUpload, type TStoredUpload } from './upload-store.ts';
 
 /** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */

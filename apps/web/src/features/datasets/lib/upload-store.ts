@@ -2,8 +2,8 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getArtifactStore } from '@tunelab/db';
 import { z } from 'zod';
-import { HttpError } from '../../../shared/server/http.ts';
-import { receiveMultipart, uploadFolder } from '../../../shared/server/multipart.ts';
+import { HttpError } from '../../../common/server/http.ts';
+import { receiveMultipart, uploadFolder } from '../../../common/server/multipart.ts';
 
 export const ZStoredUpload = z.object({
   uploadId: z.uuid(),

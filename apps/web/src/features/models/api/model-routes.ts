@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { errorResponse, jsonError, parseJsonBody } from '../../../shared/server/http.ts';
+import { errorResponse, jsonError, parseJsonBody } from '../../../common/server/http.ts';
 import { importUploadedModel, ModelImportError } from '../lib/import-model.ts';
 import { zipModel } from '../lib/zip-model.ts';
 

@@ -4,7 +4,7 @@ import { ZPretrainParams } from '@tunelab/core/dashboard';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
 import { enqueueRuns } from '@tunelab/jobs';
 import { z } from 'zod';
-import { zodMessage } from '../../../shared/server/http.ts';
+import { zodMessage } from '../../../common/server/http.ts';
 import { receiveModelFolder } from './receive-model-folder.ts';
 
 export class PretrainRequestError extends Error {}

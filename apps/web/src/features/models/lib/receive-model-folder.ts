@@ -1,8 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { HttpError } from '../../../shared/server/http.ts';
-import { type ReceivedMultipart, receiveMultipart } from '../../../shared/server/multipart.ts';
+import { HttpError } from '../../../common/server/http.ts';
+import { type ReceivedMultipart, receiveMultipart } from '../../../common/server/multipart.ts';
 
 export interface ReceivedModelFolder extends Omit<ReceivedMultipart, 'files'> {
   /** Names of the model's files in `dir` (a .zip is already extracted). */

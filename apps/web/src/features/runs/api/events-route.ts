@@ -1,4 +1,4 @@
-import { jsonError } from '../../../shared/server/http.ts';
+import { jsonError } from '../../../common/server/http.ts';
 import { FINAL_STATUSES, runSnapshot } from '../lib/run-snapshot.ts';
 
 const POLL_MS = 1000;

@@ -1,4 +1,4 @@
-import { jsonError } from '../../../shared/server/http.ts';
+import { jsonError } from '../../../common/server/http.ts';
 import { cancelRun, RunActionError, retryRun } from '../lib/run-actions.ts';
 
 type Ctx = { params: Promise<{ id: string }> };

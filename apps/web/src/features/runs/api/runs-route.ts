@@ -1,4 +1,4 @@
-import { errorResponse, jsonError, parseJsonBody, zodMessage } from '../../../shared/server/http.ts';
+import { errorResponse, jsonError, parseJsonBody, zodMessage } from '../../../common/server/http.ts';
 import { LaunchRefused, launchRuns, ZLaunchRuns } from '../lib/launch-runs.ts';
 import { findRuns, ZRunsQuery } from '../lib/runs-query.ts';
 

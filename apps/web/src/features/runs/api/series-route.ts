@@ -1,4 +1,4 @@
-import { jsonError, zodMessage } from '../../../shared/server/http.ts';
+import { jsonError, zodMessage } from '../../../common/server/http.ts';
 import { ZSeriesQuery } from '../lib/series-params.ts';
 import { loadRunSeries, SeriesNotFound } from '../lib/series-query.ts';
 

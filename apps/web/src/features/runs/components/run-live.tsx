@@ -2,8 +2,8 @@
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { StatusBadge } from '../../../shared/components/status-badge.tsx';
-import { fmtDuration } from '../../../shared/format.ts';
+import { StatusBadge } from '../../../common/components/status-badge.tsx';
+import { fmtDuration } from '../../../common/format.ts';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
 import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
 import type { RunSnapshot } from '../lib/run-snapshot.ts';

@@ -1,7 +1,7 @@
 'use client';
 import { METRICS } from '@tunelab/core/metrics';
 import { useState } from 'react';
-import { StatusBadge } from '../../../shared/components/status-badge.tsx';
+import { StatusBadge } from '../../../common/components/status-badge.tsx';
 import { RUN_LIST_METRICS } from '../lib/to-row.ts';
 
 export interface RunRow {

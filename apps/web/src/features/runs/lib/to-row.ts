@@ -7,7 +7,7 @@ import {
   fmtPct,
   runDurationSeconds,
   runLabel,
-} from '../../../shared/format.ts';
+} from '../../../common/format.ts';
 import type { RunRow } from '../components/runs-table.tsx';
 import type { RunListItem } from './runs-query.ts';
 

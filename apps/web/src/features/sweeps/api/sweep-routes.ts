@@ -1,5 +1,5 @@
 import { prisma } from '@tunelab/db';
-import { errorResponse, jsonError, parseJsonBody } from '../../../shared/server/http.ts';
+import { errorResponse, jsonError, parseJsonBody } from '../../../common/server/http.ts';
 import { LaunchRefused } from '../../runs/lib/launch-runs.ts';
 import { createSweep } from '../lib/create-sweep.ts';
 import { ZCreateSweep } from '../lib/sweep-schema.ts';

@@ -1,6 +1,6 @@
 import { METRICS } from '@tunelab/core/metrics';
 import type { ScalingVerdict } from '@tunelab/core/scaling';
-import { fmtMetric, fmtNum } from '../../../shared/format.ts';
+import { fmtMetric, fmtNum } from '../../../common/format.ts';
 import type { SweepFit, SweepMetric } from '../lib/sweep-points.ts';
 
 const VERDICT: Record<ScalingVerdict, { text: string; badge: string }> = {

@@ -1,5 +1,5 @@
 import type { ScalingFit } from '@tunelab/core/scaling';
-import { fmtMetric } from '../../../shared/format.ts';
+import { fmtMetric } from '../../../common/format.ts';
 import type { FractionAggregate, SweepMetric } from '../lib/sweep-points.ts';
 
 /** The numbers under the chart: per size, the seeds, mean ± std, range, baseline, fit and its band. */
