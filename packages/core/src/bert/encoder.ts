@@ -17,6 +17,11 @@ export interface ForwardOptions {
   hiddenDropout?: number;
   attentionDropout?: number;
   nextSeed?: () => number | readonly number[];
+  /**
+   * Called with each hidden state [B·L, H] inside the caller's tidy: index 0 after the embeddings,
+   * l + 1 after encoder layer l (what transformers returns as `hidden_states`).
+   */
+  onHidden?: (index: number, hidden: tf.Tensor2D) => void;
 }
 
 /**
@@ -82,6 +87,7 @@ export function encode(model: BertModel, batch: EncoderBatch, opts: ForwardOptio
   let x = tf.add(tf.reshape(tf.add(words, types), [B, L, H]), positions) as tf.Tensor;
   x = layerNorm(x, p('bert.embeddings.LayerNorm.weight'), p('bert.embeddings.LayerNorm.bias'), eps);
   let h = tf.reshape(dropout(x, hid, seed()), [B * L, H]) as tf.Tensor2D;
+  opts.onHidden?.(0, h);
 
   // Additive mask [B, 1, 1, L]: 0 for real tokens, −10000 for padding (as BERT's original code).
   const maskBias = tf.reshape(tf.mul(tf.sub(1, tf.cast(batch.attentionMask, 'float32')), -10000), [
@@ -131,6 +137,7 @@ export function encode(model: BertModel, batch: EncoderBatch, opts: ForwardOptio
       p(`${n}.output.LayerNorm.bias`),
       eps,
     ) as tf.Tensor2D;
+    opts.onHidden?.(l + 1, h);
   }
   return tf.reshape(h, [B, L, H]);
 }

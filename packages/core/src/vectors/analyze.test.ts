@@ -42,7 +42,21 @@ describe('analyzeTuningVectors', () => {
       changedShare: 0.5,
       singularValues: [4, 3],
       effectiveRank: 2, // 16/25 < 90%
+      // TIES at density 0.2 keeps max(1, ⌊0.8⌋) = 1 entry: a's 4, trimming 3² of 25.
+      tiesTrimmed: 0.36,
+      tiesOverruled: 0,
+      // k = 8 is capped at 2: the whole 2×2 space.
+      inBaseSubspace: 1,
     });
+    // The kept 4, 8 and −4 vote +: c's −4 (16 of its 25) is overruled.
+    expect(q?.changes[2]).toMatchObject({ tiesTrimmed: 0.36, tiesOverruled: 0.64 });
+    // Both changed entries changed in all three; c disagrees with a and b on both.
+    expect(q?.signConflict).toBe(1);
+    expect(q?.signConflictPairs).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+      [1, 1, 0],
+    ]);
     expect(q?.changes[1]?.singularValues).toEqual([8, 6]);
     expect(q?.similarity).toEqual([
       [1, 1, -1],
@@ -58,6 +72,12 @@ describe('analyzeTuningVectors', () => {
     expect(report.overall.changes[0]?.changedShare).toBeCloseTo(3 / 6, 6);
     // ⟨Δa, Δb⟩ = 2·25 + 0 over √25.25 · √100.
     expect(report.overall.similarity?.[0]?.[1]).toBeCloseTo(50 / (Math.sqrt(25.25) * 10), 5);
+    // LN keeps one entry each: a's 0.5, b's 0 (index 0 of a tie), c's −0.5; the vote 0 elects +,
+    // so c loses 0.25 there too: 16.25 of its 25.25 overall, all of its embeddings-layer change.
+    expect(report.overall.changes[2]?.tiesOverruled).toBeCloseTo(16.25 / 25.25, 5);
+    expect(report.layers.find((l) => l.layer === 'embeddings')?.changes[2]?.tiesOverruled).toBe(1);
+    expect(report.overall.changes[0]?.inBaseSubspace).toBe(1); // over 2-D weights only
+    expect(report.overall.signConflict).toBe(1);
     expect(report.groups.map((g) => `${g.layer}/${g.module}`)).toEqual([
       'embeddings/layernorm',
       'layer 0/attention.query',

@@ -1,6 +1,17 @@
 import { InputError } from '../errors/index.ts';
 import { openModelWeights } from '../merge/model-folder.ts';
 import type { SafetensorsReader } from '../safetensors/index.ts';
+import type { ActivationsReport } from './activations.ts';
+import {
+  type AtlasChange,
+  type AtlasFigures,
+  type AtlasSums,
+  addSums,
+  atlasChange,
+  atlasFigures,
+  emptySums,
+  tensorAtlas,
+} from './atlas-report.ts';
 import { effectiveRank, singularValues } from './spectrum.ts';
 import { groupTensor, layerOrder, type ModuleKind } from './tensor-groups.ts';
 
@@ -16,6 +27,10 @@ export interface AnalyzeOptions {
   energyShare?: number;
   /** Compute singular values of 2-D weights (the slow part). Default true. */
   spectra?: boolean;
+  /** Density of the TIES merge whose interference is reported (null: none). Default 0.2. */
+  tiesDensity?: number | null;
+  /** k of the base weights' top singular subspace for `inBaseSubspace` (0: skip). Default 8. */
+  topK?: number;
   onProgress?: (progress: { tensor: string; done: number; total: number }) => void;
   /** Awaited between tensors; throws (e.g. CancelledError) to stop the analysis. */
   throwIfCancelled?: () => Promise<void>;
@@ -23,7 +38,7 @@ export interface AnalyzeOptions {
   names?: { base: string; tuned: string[] };
 }
 
-export interface TensorChange {
+export interface TensorChange extends AtlasChange {
   /** ‖Δ‖₂ (Frobenius norm for matrices). */
   norm: number;
   /** ‖Δ‖₂ / ‖θ_base‖₂ (0 when both are 0). */
@@ -35,7 +50,7 @@ export interface TensorChange {
   effectiveRank?: number;
 }
 
-export interface TensorReport {
+export interface TensorReport extends AtlasFigures {
   name: string;
   shape: number[];
   layer: string;
@@ -47,7 +62,7 @@ export interface TensorReport {
   similarity?: number[][];
 }
 
-export interface GroupChange {
+export interface GroupChange extends AtlasChange {
   norm: number;
   relative: number;
   changedShare: number;
@@ -55,7 +70,7 @@ export interface GroupChange {
   effectiveRank: number | null;
 }
 
-export interface GroupReport {
+export interface GroupReport extends AtlasFigures {
   layer: string;
   /** A module, or 'all' for a whole layer. */
   module: ModuleKind | 'all';
@@ -68,7 +83,13 @@ export interface VectorsReport {
   version: 1;
   base: string;
   tuned: string[];
-  options: { threshold: number; energyShare: number; spectra: boolean };
+  options: {
+    threshold: number;
+    energyShare: number;
+    spectra: boolean;
+    tiesDensity?: number | null;
+    topK?: number;
+  };
   definitions: Record<string, string>;
   tensors: TensorReport[];
   /** One entry per (layer, module) present, layers in model order. */
@@ -84,6 +105,8 @@ export interface VectorsReport {
    * `cls.predictions.*`). They have no tuning vector; the figures cover the shared tensors.
    */
   unshared: { model: string; tensor: string; side: 'added' | 'dropped'; shape: number[] }[];
+  /** Linear CKA of hidden states per layer, when the analysis ran the models on a dataset sample. */
+  activations?: ActivationsReport;
 }
 
 export const VECTOR_DEFINITIONS = {
@@ -99,6 +122,15 @@ export const VECTOR_DEFINITIONS = {
     'fewest singular values whose Σσ² holds the energy share (default 90%) of ‖Δ‖²_F: how many directions fine-tuning used',
   similarity:
     'cosine similarity ⟨Δ_a, Δ_b⟩ / (‖Δ_a‖‖Δ_b‖) of two tuning vectors, per tensor, per group (concatenated) and overall',
+  signConflict:
+    'among entries changed in two or more tuning vectors, the share whose changed signs disagree (the sign interference of Yadav et al. 2023, TIES-Merging); per pair in signConflictPairs',
+  tiesTrimmed:
+    "share of ‖Δ‖² a TIES merge (every weight 1, the analysis' density) trims away: the entries outside each vector's top density by magnitude",
+  tiesOverruled:
+    'share of ‖Δ‖² the trim keeps but the elected sign (sign of Σ_k trimmed Δ_k) outvotes: what the merge overrules of this model',
+  inBaseSubspace:
+    "share of ‖Δ‖²_F inside the base weight's top-k singular subspace, ‖U_kᵀ Δ V_k‖² / ‖Δ‖² (amplified existing directions; 1 − share is new directions); subspaceChance k²/(rows·cols) is what a random Δ would give",
+  cka: 'linear CKA (Kornblith et al. 2019) of mean-pooled hidden states per layer on a sample of dataset rows: 1 = the same representation up to rotation and scale',
 } as const;
 
 interface Accumulator {
@@ -108,6 +140,7 @@ interface Accumulator {
   /** K×K inner products ⟨Δ_a, Δ_b⟩ (diagonal = ‖Δ_a‖²). */
   dots: Float64Array;
   ranks: number[][];
+  atlas: AtlasSums;
 }
 
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
@@ -125,6 +158,15 @@ export async function analyzeTuningVectors(
   const threshold = options.threshold ?? 1e-3;
   const energyShare = options.energyShare ?? 0.9;
   const spectra = options.spectra ?? true;
+  const atlasOptions = {
+    tiesDensity: options.tiesDensity === undefined ? 0.2 : options.tiesDensity,
+    topK: options.topK ?? 8,
+  };
+  const density = atlasOptions.tiesDensity;
+  if (density !== null && !(density > 0 && density <= 1))
+    throw new VectorsError(`vectors: the TIES density must be in (0, 1], got ${density}`);
+  if (!Number.isInteger(atlasOptions.topK) || atlasOptions.topK < 0)
+    throw new VectorsError(`vectors: top-k must be a whole number ≥ 0, got ${atlasOptions.topK}`);
   const K = tunedDirs.length;
   const baseName = options.names?.base ?? baseDir;
   const tunedNames = tunedDirs.map((dir, k) => options.names?.tuned[k] ?? dir);
@@ -144,6 +186,7 @@ export async function analyzeTuningVectors(
           changed: new Float64Array(K),
           dots: new Float64Array(K * K),
           ranks: Array.from({ length: K }, () => []),
+          atlas: emptySums(K, atlasOptions),
         };
         accumulators.set(key, acc);
       }
@@ -217,6 +260,7 @@ export async function analyzeTuningVectors(
           dots[b * K + a] = s;
         }
       }
+      const atlas = tensorAtlas(info.shape, baseData, deltas, cut, atlasOptions, index + 1);
       const { layer, module } = groupTensor(info.name);
       const isMatrix = spectra && info.shape.length === 2 && n > 1;
       const changes: TensorChange[] = deltas.map((delta, k) => {
@@ -225,6 +269,7 @@ export async function analyzeTuningVectors(
           norm: round(norm),
           relative: round(base2 > 0 ? norm / Math.sqrt(base2) : 0),
           changedShare: round((changed[k] as number) / n),
+          ...atlasChange(atlas, k),
         };
         if (isMatrix) {
           const sigma = singularValues(delta, info.shape[0] as number, info.shape[1] as number);
@@ -240,6 +285,7 @@ export async function analyzeTuningVectors(
         module,
         baseNorm: round(Math.sqrt(base2)),
         changes,
+        ...atlasFigures(atlas, K),
       };
       if (K > 1) report.similarity = cosineMatrix(dots, K);
       tensors.push(report);
@@ -253,6 +299,7 @@ export async function analyzeTuningVectors(
           if (rank !== undefined) acc.ranks[k]?.push(rank);
         }
         for (let i = 0; i < K * K; i++) acc.dots[i] = (acc.dots[i] as number) + (dots[i] as number);
+        addSums(acc.atlas, atlas);
       }
       options.onProgress?.({ tensor: info.name, done: index + 1, total: floatTensors.length });
       await options.throwIfCancelled?.();
@@ -277,8 +324,10 @@ export async function analyzeTuningVectors(
             relative: round(acc.base2 > 0 ? norm / Math.sqrt(acc.base2) : 0),
             changedShare: round((acc.changed[k] as number) / acc.parameters),
             effectiveRank: ranks.length > 0 ? round(ranks.reduce((s, r) => s + r, 0) / ranks.length) : null,
+            ...atlasChange(acc.atlas, k),
           };
         }),
+        ...atlasFigures(acc.atlas, K),
       };
       if (K > 1) group.similarity = cosineMatrix(acc.dots, K);
       return group;
@@ -290,7 +339,7 @@ export async function analyzeTuningVectors(
       version: 1,
       base: baseName,
       tuned: tunedNames,
-      options: { threshold, energyShare, spectra },
+      options: { threshold, energyShare, spectra, ...atlasOptions },
       definitions: { ...VECTOR_DEFINITIONS },
       tensors,
       groups: keys
