@@ -29,6 +29,7 @@ export {
 } from './atlas.ts';
 export type { AtlasChange, AtlasFigures, AtlasOptions } from './atlas-report.ts';
 export { linearCka } from './cka.ts';
+export { spreadSample, type TVectorsParams, ZVectorsParams } from './params/index.ts';
 export { effectiveRank, singularValues, smallerGram, symmetricEigenvalues } from './spectrum.ts';
 export { energyInSubspace, type TopSubspace, topSingularSubspace } from './subspace.ts';
 export { groupTensor, layerOrder, type ModuleKind, type TensorGroup } from './tensor-groups.ts';
