@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,5 +78,39 @@ describe('tunelab vectors', () => {
     expect(
       report.unshared.filter((u) => u.side === 'dropped' && u.model === join(FIXTURES, 'tuned_a')),
     ).toHaveLength(5);
+  });
+
+  it('adds conflict, TIES interference and per-layer CKA on a text file', async () => {
+    const texts = join(work, 'texts.txt');
+    await writeFile(texts, ['mild pain', 'severe pain today', '', 'no complaints', 'follow up'].join('\n'));
+    const out = join(work, 'atlas.json');
+    const { stdout } = await run('node', [
+      CLI,
+      'vectors',
+      '--base',
+      join(FIXTURES, 'base'),
+      '--tuned',
+      join(FIXTURES, 'tuned_a'),
+      '--tuned',
+      join(FIXTURES, 'tuned_b'),
+      '--out',
+      out,
+      '--no-spectra',
+      '--ties-density',
+      '0.3',
+      '--top-k',
+      '2',
+      '--texts',
+      texts,
+      '--quiet',
+    ]);
+    const summary = JSON.parse(stdout);
+    expect(summary.signConflict).toBeGreaterThan(0);
+    expect(summary.tiesOverruled).toHaveLength(2);
+    expect(summary.cka).toHaveLength(2);
+    const report = JSON.parse(await readFile(out, 'utf8')) as VectorsReport;
+    expect(report.options).toMatchObject({ tiesDensity: 0.3, topK: 2 });
+    expect(report.activations).toMatchObject({ rows: 4, layers: ['embeddings', 'layer 0', 'layer 1'] });
+    expect(report.layers.every((l) => typeof l.signConflict === 'number')).toBe(true);
   });
 });
