@@ -3,7 +3,9 @@ import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { fmtAgo } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
+import { MergeAtlas } from './components/merge-atlas.tsx';
 import { MergeCharts } from './components/merge-charts.tsx';
+import { loadMergeAtlas } from './lib/merge-atlas.ts';
 import { loadMergeView } from './lib/merge-view.ts';
 
 /** /merges/[id]: the config, the result and how every model scores on every parent's dataset. */
@@ -12,6 +14,10 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
   const view = await loadMergeView(id);
   if (!view) notFound();
   const { merge, datasets, models, siblings, metrics } = view;
+  const atlas = await loadMergeAtlas(merge, models, datasets, metrics[0] ?? null);
+  const names: Record<string, string> = Object.fromEntries(
+    merge.parents.map((p) => [p.model.id, p.model.name]),
+  );
 
   return (
     <>
@@ -71,6 +77,12 @@ export async function MergePage({ params }: { params: Promise<{ id: string }> })
         <h2>Scores</h2>
         <MergeCharts datasets={datasets} metrics={metrics} models={models} siblings={siblings} />
       </div>
+      {atlas && (
+        <div className="card">
+          <h2>Tuning-vector atlas: conflict and CKA per layer</h2>
+          <MergeAtlas atlas={atlas} names={names} />
+        </div>
+      )}
     </>
   );
 }

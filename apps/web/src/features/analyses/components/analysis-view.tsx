@@ -12,6 +12,7 @@ import {
   similarityColor,
   type THeatmapFigure,
 } from '../lib/heatmap.ts';
+import { AtlasCharts } from './atlas-charts.tsx';
 
 interface Props {
   report: VectorsReport;
@@ -274,6 +275,10 @@ export function AnalysisView({ report, names, spectra }: Props) {
             </>
           )}
         </div>
+      </div>
+      <div className="card" data-testid="analysis-atlas">
+        <h2>Conflict and representation change per layer</h2>
+        <AtlasCharts report={report} names={names} />
       </div>
       <div className="card">
         <h2>Definitions</h2>

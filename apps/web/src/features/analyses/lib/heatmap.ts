@@ -7,6 +7,9 @@ export const HEATMAP_FIGURES = {
   effectiveRank: 'effective rank (90% energy)',
   changedShare: 'share of entries changed',
   norm: '‖Δ‖₂',
+  tiesOverruled: 'share of ‖Δ‖² a TIES merge overrules',
+  tiesTrimmed: 'share of ‖Δ‖² a TIES merge trims',
+  inBaseSubspace: "share of ‖Δ‖² in the base's top-k singular subspace",
 } as const;
 export type THeatmapFigure = keyof typeof HEATMAP_FIGURES;
 
