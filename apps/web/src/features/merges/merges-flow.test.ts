@@ -168,4 +168,64 @@ describe('merge and analysis flow', () => {
     expect(view?.report?.overall.similarity).toHaveLength(2);
     expect(view?.spectra['bert.encoder.layer.0.attention.self.query.weight']?.[1]).toHaveLength(32);
   }, 180_000);
+
+  it('shows the atlas of a merge: launched for its base and parents, conflict and CKA per layer', async () => {
+    const merge = await prisma.merge.findFirstOrThrow({ where: { name: 'a+b' } });
+    const { loadMergeView } = await import('./lib/merge-view.ts');
+    const { loadMergeAtlas } = await import('./lib/merge-atlas.ts');
+    const load = async () => {
+      const view = await loadMergeView(merge.id);
+      if (!view) throw new Error('no merge view');
+      return loadMergeAtlas(view.merge, view.models, view.datasets, view.metrics[0] ?? null);
+    };
+    // The TIES merge ran at density 0.5 on the parents fine-tuned on clinic: the launch reuses both.
+    const before = await load();
+    const clinic = await prisma.dataset.findFirstOrThrow({ where: { name: 'clinic' } });
+    expect(before?.launch).toEqual({
+      baseModelId: 'base',
+      tunedModelIds: ['tuned_a', 'tuned_b'],
+      tiesDensity: 0.5,
+      datasetId: clinic.id,
+    });
+    const { launchAnalysis } = await import('../analyses/lib/launch-analysis.ts');
+    await expect(
+      launchAnalysis({
+        ...before?.launch,
+        baseModelId: 'base',
+        tunedModelIds: ['tuned_a'],
+        datasetId: 'ghost',
+      }),
+    ).rejects.toThrow('dataset ghost does not exist');
+    const id = await launchAnalysis({
+      ...(before?.launch as NonNullable<typeof before>['launch']),
+      topK: 4,
+      sampleRows: 6,
+    });
+    await until(
+      () => prisma.analysis.findUniqueOrThrow({ where: { id }, include: { run: true } }),
+      (a) => a.run.status === 'succeeded' || a.run.status === 'failed',
+      'the atlas analysis',
+    );
+    const atlas = await load();
+    expect(atlas?.analysis).toEqual({ id, status: 'succeeded' });
+    expect(atlas?.report?.activations?.rows).toBe(6);
+    expect(atlas?.metric).toBe('mae');
+    for (const parent of atlas?.parents ?? []) {
+      expect(parent.datasetName).toBe('clinic');
+      expect(parent.tiesOverruled).toBeGreaterThan(0);
+      expect(parent.tiesTrimmed).toBeGreaterThan(0);
+      expect(parent.lastLayerCka).toBeGreaterThan(0);
+      expect(parent.loss).toBeCloseTo((parent.mergedScore ?? 0) - (parent.parentScore ?? 0), 10);
+    }
+    const { conflictChart, ckaChart } = await import('../analyses/lib/atlas-series.ts');
+    const report = atlas?.report as NonNullable<typeof atlas>['report'] & object;
+    const conflict = conflictChart(report, (x) => x);
+    expect(conflict.rows.map((r) => r.layer)).toEqual(['embeddings', 'layer 0', 'layer 1']);
+    expect(conflict.lines.map((l) => l.key)).toEqual(['conflict', 'overruled0', 'overruled1']);
+    expect(ckaChart(report, (x) => x)?.lines.map((l) => l.label)).toEqual([
+      'base vs tuned_a',
+      'base vs tuned_b',
+      'tuned_a vs tuned_b',
+    ]);
+  }, 180_000);
 });
