@@ -5,7 +5,7 @@ import { AnalysisForm } from './components/analysis-form.tsx';
 
 /** /analyses: tuning-vector analyses and the launch form. */
 export async function AnalysesPage() {
-  const [models, analyses] = await Promise.all([
+  const [models, analyses, datasets] = await Promise.all([
     prisma.model.findMany({
       where: { archivedAt: null },
       select: { id: true, name: true, kind: true, baseModelId: true },
@@ -18,6 +18,12 @@ export async function AnalysesPage() {
       take: 100,
       include: { run: { select: { status: true } } },
     }),
+    prisma.dataset.findMany({
+      where: { archivedAt: null, status: 'ready' },
+      select: { id: true, name: true },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    }),
   ]);
   const names = new Map(models.map((m) => [m.id, m.name]));
   return (
@@ -27,9 +33,12 @@ export async function AnalysesPage() {
       </div>
       <p className="muted">
         What fine-tuning changed: Δ = θ_tuned − θ_base per tensor, its size relative to the weights, how many
-        directions it used (effective rank) and how alike two fine-tunings are (cosine similarity).
+        directions it used (effective rank), how alike two fine-tunings are (cosine similarity), where their
+        signs conflict and what a TIES merge trims or overrules of each, how much of Δ lies in the base's top
+        singular directions, and (with a dataset) linear CKA of the hidden states layer by layer.
       </p>
       <AnalysisForm
+        datasets={datasets}
         models={models.map((m) => ({
           id: m.id,
           kind: m.kind,

@@ -9,8 +9,14 @@ export interface TAnalysisModel {
   baseModelId: string | null;
 }
 
-/** Pick a base and the fine-tuned models to compare against it. */
-export function AnalysisForm({ models }: { models: TAnalysisModel[] }) {
+/** Pick a base and the fine-tuned models to compare against it (and a dataset for CKA). */
+export function AnalysisForm({
+  models,
+  datasets = [],
+}: {
+  models: TAnalysisModel[];
+  datasets?: { id: string; name: string }[];
+}) {
   const [baseModelId, setBase] = useState(
     models.find((m) => m.kind !== 'finetuned')?.id ?? models[0]?.id ?? '',
   );
@@ -20,13 +26,22 @@ export function AnalysisForm({ models }: { models: TAnalysisModel[] }) {
   const [tuned, setTuned] = useState<string[]>([]);
   const [threshold, setThreshold] = useState(1e-3);
   const [spectra, setSpectra] = useState(true);
+  const [tiesDensity, setTiesDensity] = useState(0.2);
+  const [datasetId, setDatasetId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const toggle = (id: string) => setTuned((t) => (t.includes(id) ? t.filter((x) => x !== id) : [...t, id]));
   const launch = async () => {
     setBusy(true);
     setError(null);
-    const result = await launchAnalysisAction({ baseModelId, tunedModelIds: tuned, threshold, spectra });
+    const result = await launchAnalysisAction({
+      baseModelId,
+      tunedModelIds: tuned,
+      threshold,
+      spectra,
+      tiesDensity,
+      ...(datasetId ? { datasetId } : {}),
+    });
     setBusy(false);
     if (result.error) setError(result.error);
     else window.location.href = `/analyses/${result.id}`;
@@ -53,6 +68,28 @@ export function AnalysisForm({ models }: { models: TAnalysisModel[] }) {
             value={threshold}
             onChange={(e) => setThreshold(Number(e.target.value))}
           />
+        </label>
+        <label>
+          TIES density (interference)
+          <input
+            type="number"
+            step="any"
+            min={0.01}
+            max={1}
+            value={tiesDensity}
+            onChange={(e) => setTiesDensity(Number(e.target.value))}
+          />
+        </label>
+        <label>
+          CKA per layer on rows of
+          <select value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
+            <option value="">no dataset (no CKA)</option>
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           <input type="checkbox" checked={spectra} onChange={(e) => setSpectra(e.target.checked)} /> singular
