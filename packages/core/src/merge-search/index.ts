@@ -30,6 +30,7 @@ export {
   layerThirds,
   type Recipe,
   type SearchSpace,
+  recipeYaml,
   searchSpace,
 } from './space.ts';
 export {

@@ -8,6 +8,9 @@ import { type DomainBaseline, normaliseScore, objectiveOf, paretoFront } from '.
 import { centrePoint, decodePoint, type Recipe, searchSpace } from './space.ts';
 import type { TSearchSpec } from './spec.ts';
 
+/** Starting step size in the unit box (about a third of each range either side of the centre). */
+const SIGMA0 = 0.3;
+
 export type EvaluationMode = 'subsample' | 'full';
 
 /** What is scored: an existing model (base or parent) or a merge recipe. */
@@ -104,16 +107,19 @@ export async function runRecipeSearch(
 
   const candidates: CandidateResult[] = [];
   const dimension = space.coordinates.length;
+  // Default: CMA-ES's 4 + ⌊3 ln d⌋, but small enough for three generations within the budget, so
+  // that even a small budget moves the distribution rather than sampling around the start.
   const populationSize = Math.min(
     spec.budget,
-    spec.population ?? defaultPopulationSize(Math.max(1, dimension)),
+    spec.population ??
+      Math.max(2, Math.min(defaultPopulationSize(Math.max(1, dimension)), Math.floor(spec.budget / 3))),
   );
   // No free parameter (one method without weight / density / λ): one evaluation says it all.
   const es =
     dimension > 0
       ? new SepCmaEs({
           mean: centrePoint(space),
-          sigma: 0.3,
+          sigma: SIGMA0,
           populationSize,
           seed: spec.seed,
           lower: 0,

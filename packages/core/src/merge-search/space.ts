@@ -2,6 +2,7 @@
 // weights and densities, optionally per layer group), written as a mergekit config. Pure.
 
 import type { TMergeConfig } from '../merge/config.ts';
+import { stringify } from 'yaml';
 import { MERGE_METHODS, type MergeMethodName } from '../merge/methods.ts';
 import type { TSearchSpec } from './spec.ts';
 
@@ -146,4 +147,14 @@ export function decodePoint(x: readonly number[], spec: TSearchSpec, space: Sear
 /** The centre of the box: every range's midpoint, the first method. */
 export function centrePoint(space: SearchSpace): number[] {
   return space.coordinates.map((c) => (c.kind === 'method' ? 0.5 / space.methods.length : 0.5));
+}
+
+/** A recipe as mergekit YAML, each model reference passed through `rename` (ids → names, paths). */
+export function recipeYaml(config: TMergeConfig, rename: (ref: string) => string = (ref) => ref): string {
+  return stringify({
+    ...config,
+    ...(config.base_model ? { base_model: rename(config.base_model) } : {}),
+    models: config.models.map((m) => ({ ...m, model: rename(m.model) })),
+    ...(config.head_source ? { head_source: rename(config.head_source) } : {}),
+  });
 }

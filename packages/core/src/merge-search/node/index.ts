@@ -2,14 +2,17 @@
 // scoreModel (the one scorer) and runMerge (the one merge runner). Used by `tunelab merge-search`
 // and the worker's search.candidate job.
 import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
 import type { TTask } from '../../datasets/schemas.ts';
-import type { MergePlan } from '../../merge/config.ts';
+import { type MergePlan, parseMergeConfig } from '../../merge/config.ts';
 import { runMerge } from '../../merge/run-merge.ts';
 import { scoreReference } from '../../metrics/score.ts';
 import { loadModel } from '../../train/hf.ts';
 import { scoreModel, type TScoreRow } from '../../train/score.ts';
 import { domainMetric } from '../objective.ts';
-import type { DomainScores, EvaluationMode } from '../search.ts';
+import type { DomainScores, EvaluationMode, SearchEvaluator, SearchPhase } from '../search.ts';
+import type { TSearchSpec } from '../spec.ts';
 
 export interface SearchDomain {
   name: string;
@@ -105,4 +108,47 @@ export async function scoreMergeOnDomains(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+export interface InProcessEvaluatorOptions {
+  spec: TSearchSpec;
+  domains: SearchDomain[];
+  /** The search config file: model references are folders relative to it. */
+  specFile: string;
+  /** Scratch folder for candidate merges (each removed once scored). */
+  workDir: string;
+  throwIfCancelled?: () => Promise<void>;
+  onScored?: (phase: SearchPhase, done: number) => void;
+}
+
+/** Scores every request here, one after another: `tunelab merge-search` and the tests. */
+export function inProcessEvaluator(options: InProcessEvaluatorOptions): SearchEvaluator {
+  const { spec, domains, specFile, workDir } = options;
+  const folder = path.dirname(path.resolve(specFile));
+  let counter = 0;
+  return {
+    domains: domains.map((d) => ({ name: d.name, metric: domainMetric(d.task).metric })),
+    async score(requests, mode, phase) {
+      const out: DomainScores[] = [];
+      for (const request of requests) {
+        await options.throwIfCancelled?.();
+        if (request.kind === 'model') {
+          out.push(
+            await scoreFolderOnDomains(path.resolve(folder, request.model), domains, mode, {
+              referenceWhenHeadless: request.model === spec.base_model,
+            }),
+          );
+        } else {
+          const plan = parseMergeConfig(stringify(request.config), specFile);
+          out.push(
+            await scoreMergeOnDomains(plan, path.join(workDir, `candidate-${counter++}`), domains, mode, {
+              throwIfCancelled: options.throwIfCancelled,
+            }),
+          );
+        }
+        options.onScored?.(phase, out.length);
+      }
+      return out;
+    },
+  };
 }
