@@ -5,14 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend } from '@tunelab/core/backend';
 import { loadMergeConfig } from '@tunelab/core/merge';
-import {
-  normaliseScore,
-  objectiveOf,
-  parseSearchSpec,
-  type SearchResult,
-} from '@tunelab/core/merge-search';
-import { inProcessEvaluator } from '@tunelab/core/merge-search/node';
 import { writeModelVariant } from '@tunelab/core/merge/testing';
+import { normaliseScore, objectiveOf, parseSearchSpec, type SearchResult } from '@tunelab/core/merge-search';
+import { inProcessEvaluator } from '@tunelab/core/merge-search/node';
 import { Rng } from '@tunelab/core/random';
 import { readSafetensorsFile } from '@tunelab/core/safetensors';
 import { loadModel, predict } from '@tunelab/core/train';
@@ -41,9 +36,9 @@ beforeAll(async () => {
     const rng = new Rng(seed);
     for (const [name, tensor] of t) {
       const b = base.get(name)?.data as Float32Array;
-      for (let i = 0; i < tensor.data.length; i++)
-        if (rng.next() > 0.4) tensor.data[i] = b[i] as number;
-      if (name === 'classifier.weight') for (let i = 0; i < tensor.data.length; i++) tensor.data[i] = (tensor.data[i] as number) * 6;
+      for (let i = 0; i < tensor.data.length; i++) if (rng.next() > 0.4) tensor.data[i] = b[i] as number;
+      if (name === 'classifier.weight')
+        for (let i = 0; i < tensor.data.length; i++) tensor.data[i] = (tensor.data[i] as number) * 6;
     }
   };
   const scaleOnly = (t: Map<string, { data: Float32Array }>) => {
@@ -68,7 +63,9 @@ beforeAll(async () => {
   ] as const) {
     const { model: m, tokenizer } = await loadModel(join(work, model));
     const rows = texts(offset);
-    const labels = predict(m, tokenizer, rows, { maxLength: 16 }).map((p) => Math.round(p.prediction as number));
+    const labels = predict(m, tokenizer, rows, { maxLength: 16 }).map((p) =>
+      Math.round(p.prediction as number),
+    );
     m.dispose();
     await writeFile(join(work, file), `text,label\n${rows.map((t, i) => `${t},${labels[i]}`).join('\n')}\n`);
   }
@@ -146,13 +143,17 @@ describe('tunelab merge-search', () => {
     expect(plan.base?.path).toBe(join(work, 'base'));
   }, 120_000);
 
-  it.todo('beats the best point of a 3 × 3 TIES grid on the worst domain with the same 9 evaluations (issue 13 done-when; not met yet, see above)');
+  it.todo(
+    'beats the best point of a 3 × 3 TIES grid on the worst domain with the same 9 evaluations (issue 13 done-when; not met yet, see above)',
+  );
 
   it('is reproducible from its seed, mixes methods, and refuses a model without data', async () => {
     const file = join(work, 'SEARCH2.yml');
     await writeFile(
       file,
-      searchYaml('methods: [ties, task_arithmetic, dare_ties]\nbudget: 6\npopulation: 3\nsubsample: 12\nrescore: 2\nlayer_groups: true'),
+      searchYaml(
+        'methods: [ties, task_arithmetic, dare_ties]\nbudget: 4\npopulation: 2\nsubsample: 6\nrescore: 2\nlayer_groups: true',
+      ),
     );
     const once = async (dir: string) => {
       await run('node', [CLI, 'merge-search', '--config', file, '--out', join(work, dir), '--quiet']);
@@ -164,8 +165,8 @@ describe('tunelab merge-search', () => {
     for (const i of r1.rescored) expect(r1.candidates[i]?.full).toBeDefined();
     expect(r1.candidates[0]?.recipe.config.models[0]?.parameters?.weight).toBeInstanceOf(Array);
     await writeFile(join(work, 'BAD.yml'), 'base_model: base\nmodels: [{model: a}, {model: b}]\n');
-    await expect(run('node', [CLI, 'merge-search', '--config', join(work, 'BAD.yml'), '--out', join(work, 'bad')])).rejects.toThrow(
-      /models\.0\.dataset: the CLI needs each model's eval data file/,
-    );
+    await expect(
+      run('node', [CLI, 'merge-search', '--config', join(work, 'BAD.yml'), '--out', join(work, 'bad')]),
+    ).rejects.toThrow(/models\.0\.dataset: the CLI needs each model's eval data file/);
   }, 120_000);
 });

@@ -7,8 +7,8 @@ import {
   recipeYaml,
   runRecipeSearch,
   SEARCHABLE_METHODS,
-  type SearchResult,
   SearchConfigError,
+  type SearchResult,
   subsampleRows,
   type TSearchSpec,
 } from '@tunelab/core/merge-search';
@@ -25,11 +25,15 @@ export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Pr
   const domains: SearchDomain[] = [];
   for (const [i, entry] of spec.models.entries()) {
     if (!entry.dataset)
-      throw new SearchConfigError(`${specFile}: models.${i}.dataset: the CLI needs each model's eval data file`);
+      throw new SearchConfigError(
+        `${specFile}: models.${i}.dataset: the CLI needs each model's eval data file`,
+      );
     const { model } = await loadModel(path.resolve(folder, entry.model));
     const task = model.head === 'regression' ? 'regression' : 'classification';
     const named =
-      model.labelNames && !model.labelNames.every((l, k) => l === `LABEL_${k}`) ? model.labelNames : undefined;
+      model.labelNames && !model.labelNames.every((l, k) => l === `LABEL_${k}`)
+        ? model.labelNames
+        : undefined;
     const numClasses = task === 'classification' ? model.numLabels : undefined;
     const labelRange = entry.dataset.label_range ?? model.labelRange ?? null;
     model.dispose();
@@ -56,7 +60,11 @@ export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Pr
 }
 
 /** The mergekit YAML of a recipe with model paths relative to `outDir` (so `tunelab merge` runs it there). */
-export function bestYaml(config: SearchResult['candidates'][number]['recipe']['config'], specFile: string, outDir: string) {
+export function bestYaml(
+  config: SearchResult['candidates'][number]['recipe']['config'],
+  specFile: string,
+  outDir: string,
+) {
   const folder = path.dirname(path.resolve(specFile));
   return recipeYaml(config, (ref) => path.relative(path.resolve(outDir), path.resolve(folder, ref)) || '.');
 }

@@ -29,8 +29,8 @@ export {
   type LayerGroup,
   layerThirds,
   type Recipe,
-  type SearchSpace,
   recipeYaml,
+  type SearchSpace,
   searchSpace,
 } from './space.ts';
 export {

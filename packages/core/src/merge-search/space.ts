@@ -1,8 +1,8 @@
 // The search space: a point of the unit box [0, 1]^d ↔ a merge recipe (method, λ, per-model
 // weights and densities, optionally per layer group), written as a mergekit config. Pure.
 
-import type { TMergeConfig } from '../merge/config.ts';
 import { stringify } from 'yaml';
+import type { TMergeConfig } from '../merge/config.ts';
 import { MERGE_METHODS, type MergeMethodName } from '../merge/methods.ts';
 import type { TSearchSpec } from './spec.ts';
 
