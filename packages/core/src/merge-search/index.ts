@@ -37,6 +37,7 @@ export {
   parseSearchSpec,
   SEARCHABLE_METHODS,
   SearchConfigError,
+  searchSpecYaml,
   type TSearchSpec,
   type TSearchSpecInput,
   ZSearchDatasetFile,

@@ -1,7 +1,7 @@
 // The recipe-search config (SEARCH.yml): a base, two or more fine-tuned models (each with the
 // dataset of its domain), the methods to choose among, the parameter ranges, the budget in
 // evaluations and the objective. Shared by `tunelab merge-search` and the dashboard's Search.
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { MERGE_METHOD_NAMES, MERGE_METHODS, type MergeMethodName } from '../merge/methods.ts';
@@ -113,4 +113,9 @@ export function parseSearchSpec(text: string, source = 'search config'): TSearch
     throw new SearchConfigError(`${source}: ${field}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** SEARCH.yml for a spec (what the dashboard's form shows and launches). */
+export function searchSpecYaml(spec: TSearchSpecInput): string {
+  return stringify(spec);
 }
