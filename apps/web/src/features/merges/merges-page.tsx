@@ -67,7 +67,8 @@ export async function MergesPage() {
         <p className="muted small">
           Search merge recipes (method, λ, per-model weights and densities) that do best on every parent's
           domain: each candidate is a job on the workers; the page shows the objective live, the Pareto front
-          and the best recipe. Same file as <span className="mono">tunelab merge-search --config SEARCH.yml</span>.
+          and the best recipe. Same file as{' '}
+          <span className="mono">tunelab merge-search --config SEARCH.yml</span>.
         </p>
         {models.length >= 2 && <SearchForm models={options} />}
         {searches.length > 0 && (

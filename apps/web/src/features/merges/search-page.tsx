@@ -5,8 +5,8 @@ import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
 import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { fmtAgo } from '../../common/format.ts';
 import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
-import { ObjectiveChart, ParetoChart } from './components/search-charts.tsx';
 import { MaterialiseButton } from './components/search-buttons.tsx';
+import { ObjectiveChart, ParetoChart } from './components/search-charts.tsx';
 import { searchView, type TStoredSearchResult } from './lib/search-view.ts';
 
 /** /merges/search/[id]: a recipe search's progress, Pareto front, best recipe and its materialisation. */
@@ -20,7 +20,13 @@ export async function SearchPage({ params }: { params: Promise<{ id: string }> }
   const view = searchView(search.result as TStoredSearchResult | null, 0);
   const open = search.run.status === 'queued' || search.run.status === 'running';
   const models = await prisma.model.findMany({
-    where: { id: { in: view.best ? [view.best.recipe.config.base_model ?? '', ...view.best.recipe.config.models.map((m) => m.model)] : [] } },
+    where: {
+      id: {
+        in: view.best
+          ? [view.best.recipe.config.base_model ?? '', ...view.best.recipe.config.models.map((m) => m.model)]
+          : [],
+      },
+    },
     select: { id: true, name: true },
   });
   const nameOf = (ref: string) => models.find((m) => m.id === ref)?.name ?? ref;
@@ -50,7 +56,8 @@ export async function SearchPage({ params }: { params: Promise<{ id: string }> }
           <h2>Pareto front of the domains</h2>
           <ParetoChart view={view} />
           <p className="muted small">
-            Each domain normalised: 0 = the base (or the reference predictor), 1 = that domain's own fine-tune.
+            Each domain normalised: 0 = the base (or the reference predictor), 1 = that domain's own
+            fine-tune.
           </p>
         </div>
       </div>

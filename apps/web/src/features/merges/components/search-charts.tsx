@@ -15,17 +15,43 @@ function scales(xs: number[], ys: number[]) {
   return { sx, sy, x0, x1, y0, y1 };
 }
 
-function Axes({ x0, x1, y0, y1, xLabel, yLabel }: { x0: number; x1: number; y0: number; y1: number; xLabel: string; yLabel: string }) {
+function Axes({
+  x0,
+  x1,
+  y0,
+  y1,
+  xLabel,
+  yLabel,
+}: {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  xLabel: string;
+  yLabel: string;
+}) {
   return (
     <g fontSize={10} fill="currentColor">
       <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="currentColor" opacity={0.4} />
       <line x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} stroke="currentColor" opacity={0.4} />
-      <text x={PAD} y={H - PAD + 14}>{x0.toFixed(2)}</text>
-      <text x={W - PAD} y={H - PAD + 14} textAnchor="end">{x1.toFixed(2)}</text>
-      <text x={PAD - 4} y={H - PAD} textAnchor="end">{y0.toFixed(2)}</text>
-      <text x={PAD - 4} y={PAD + 4} textAnchor="end">{y1.toFixed(2)}</text>
-      <text x={W / 2} y={H - 6} textAnchor="middle">{xLabel}</text>
-      <text x={10} y={H / 2} transform={`rotate(-90 10 ${H / 2})`} textAnchor="middle">{yLabel}</text>
+      <text x={PAD} y={H - PAD + 14}>
+        {x0.toFixed(2)}
+      </text>
+      <text x={W - PAD} y={H - PAD + 14} textAnchor="end">
+        {x1.toFixed(2)}
+      </text>
+      <text x={PAD - 4} y={H - PAD} textAnchor="end">
+        {y0.toFixed(2)}
+      </text>
+      <text x={PAD - 4} y={PAD + 4} textAnchor="end">
+        {y1.toFixed(2)}
+      </text>
+      <text x={W / 2} y={H - 6} textAnchor="middle">
+        {xLabel}
+      </text>
+      <text x={10} y={H / 2} transform={`rotate(-90 10 ${H / 2})`} textAnchor="middle">
+        {yLabel}
+      </text>
     </g>
   );
 }
@@ -38,7 +64,13 @@ export function ObjectiveChart({ view }: { view: TSearchView }) {
   );
   const best = view.trace.map(([x, , b]) => `${sx(x)},${sy(b)}`).join(' ');
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="objective against evaluations" data-testid="search-objective">
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="img"
+      aria-label="objective against evaluations"
+      data-testid="search-objective"
+    >
       <Axes {...range} xLabel="evaluations" yLabel="objective (subsample)" />
       <polyline points={best} fill="none" stroke="#2563eb" strokeWidth={2} />
       {view.trace.map(([x, f]) => (
@@ -49,7 +81,8 @@ export function ObjectiveChart({ view }: { view: TSearchView }) {
 }
 
 export function ParetoChart({ view }: { view: TSearchView }) {
-  if (view.points.length === 0 || view.domains.length < 2) return <p className="muted">No candidate scored yet.</p>;
+  if (view.points.length === 0 || view.domains.length < 2)
+    return <p className="muted">No candidate scored yet.</p>;
   const xs = view.points.map((p) => p.normalised[0] as number);
   const ys = view.points.map((p) => p.normalised[1] as number);
   const { sx, sy, ...range } = scales(xs, ys);
@@ -59,7 +92,13 @@ export function ParetoChart({ view }: { view: TSearchView }) {
     .map((p) => `${sx(p.normalised[0] as number)},${sy(p.normalised[1] as number)}`)
     .join(' ');
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Pareto front of the domains" data-testid="search-pareto">
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="img"
+      aria-label="Pareto front of the domains"
+      data-testid="search-pareto"
+    >
       <Axes {...range} xLabel={`${view.domains[0]} normalised`} yLabel={`${view.domains[1]} normalised`} />
       <polyline points={front} fill="none" stroke="#16a34a" strokeDasharray="4 3" />
       {view.points.map((p) => (

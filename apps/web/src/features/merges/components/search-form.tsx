@@ -17,7 +17,10 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
     const base = bases[0]?.id ?? '';
     return {
       base,
-      parents: models.filter((m) => m.baseModelId === base && m.kind === 'finetuned').slice(0, 2).map((m) => m.id),
+      parents: models
+        .filter((m) => m.baseModelId === base && m.kind === 'finetuned')
+        .slice(0, 2)
+        .map((m) => m.id),
       methods: ['ties', 'dare_ties'],
       budget: 24,
       seed: 0,
@@ -36,7 +39,8 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
     setForm((f) => ({ ...f, ...patch }));
   };
   const tuned = models.filter((m) => m.baseModelId === form.base && m.kind === 'finetuned');
-  if (bases.length === 0) return <p className="muted">Fine-tune two models from one base to search merge recipes.</p>;
+  if (bases.length === 0)
+    return <p className="muted">Fine-tune two models from one base to search merge recipes.</p>;
   return (
     <form
       data-testid="search-form"
@@ -54,7 +58,11 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
         <div>
           <label>
             Base
-            <select value={form.base} onChange={(e) => set({ base: e.target.value, parents: [] })} data-testid="search-base">
+            <select
+              value={form.base}
+              onChange={(e) => set({ base: e.target.value, parents: [] })}
+              data-testid="search-base"
+            >
               {bases.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.label}
@@ -70,7 +78,11 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
                   type="checkbox"
                   checked={form.parents.includes(m.id)}
                   onChange={(e) =>
-                    set({ parents: e.target.checked ? [...form.parents, m.id] : form.parents.filter((p) => p !== m.id) })
+                    set({
+                      parents: e.target.checked
+                        ? [...form.parents, m.id]
+                        : form.parents.filter((p) => p !== m.id),
+                    })
                   }
                 />{' '}
                 {m.label}
@@ -85,7 +97,11 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
                   type="checkbox"
                   checked={form.methods.includes(name)}
                   onChange={(e) =>
-                    set({ methods: e.target.checked ? [...form.methods, name] : form.methods.filter((m) => m !== name) })
+                    set({
+                      methods: e.target.checked
+                        ? [...form.methods, name]
+                        : form.methods.filter((m) => m !== name),
+                    })
                   }
                 />{' '}
                 {name}
@@ -94,30 +110,60 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
           </fieldset>
           <label>
             Budget (evaluations)
-            <input type="number" min={2} max={1000} value={form.budget} onChange={(e) => set({ budget: Number(e.target.value) })} data-testid="search-budget" />
+            <input
+              type="number"
+              min={2}
+              max={1000}
+              value={form.budget}
+              onChange={(e) => set({ budget: Number(e.target.value) })}
+              data-testid="search-budget"
+            />
           </label>
           <label>
             Objective
-            <select value={form.objective} onChange={(e) => set({ objective: e.target.value as 'worst' | 'mean' })}>
+            <select
+              value={form.objective}
+              onChange={(e) => set({ objective: e.target.value as 'worst' | 'mean' })}
+            >
               <option value="worst">worst domain</option>
               <option value="mean">mean of the domains</option>
             </select>
           </label>
           <label>
             Subsample (rows of each eval set per candidate)
-            <input type="number" min={1} value={form.subsample} onChange={(e) => set({ subsample: Number(e.target.value) })} />
+            <input
+              type="number"
+              min={1}
+              value={form.subsample}
+              onChange={(e) => set({ subsample: Number(e.target.value) })}
+            />
           </label>
           <label>
             Rescore the best (on the full eval sets)
-            <input type="number" min={1} max={20} value={form.rescore} onChange={(e) => set({ rescore: Number(e.target.value) })} />
+            <input
+              type="number"
+              min={1}
+              max={20}
+              value={form.rescore}
+              onChange={(e) => set({ rescore: Number(e.target.value) })}
+            />
           </label>
           <label>
             Seed
-            <input type="number" min={0} value={form.seed} onChange={(e) => set({ seed: Number(e.target.value) })} />
+            <input
+              type="number"
+              min={0}
+              value={form.seed}
+              onChange={(e) => set({ seed: Number(e.target.value) })}
+            />
           </label>
           <label className="inline">
-            <input type="checkbox" checked={form.layerGroups} onChange={(e) => set({ layerGroups: e.target.checked })} /> weights
-            and densities per layer group (embeddings, lower / middle / upper thirds, head)
+            <input
+              type="checkbox"
+              checked={form.layerGroups}
+              onChange={(e) => set({ layerGroups: e.target.checked })}
+            />{' '}
+            weights and densities per layer group (embeddings, lower / middle / upper thirds, head)
           </label>
         </div>
         <div>

@@ -39,7 +39,9 @@ export async function launchSearch(input: unknown): Promise<string> {
     {
       kind: 'search',
       model: { connect: { id: spec.base_model } },
-      mergeSearch: { create: { name: name ?? spec.name ?? null, config: yaml, baseModelId: spec.base_model } },
+      mergeSearch: {
+        create: { name: name ?? spec.name ?? null, config: yaml, baseModelId: spec.base_model },
+      },
     },
   ]);
   const search = await prisma.mergeSearch.findUniqueOrThrow({ where: { runId }, select: { id: true } });

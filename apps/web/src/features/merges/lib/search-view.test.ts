@@ -5,7 +5,12 @@ import { searchView } from './search-view.ts';
 const candidate = (index: number, normalised: number[], full?: number): CandidateResult => ({
   index,
   generation: 0,
-  recipe: { method: 'ties', lambda: 1, models: [], config: { merge_method: 'ties', models: [{ model: 'a' }] } },
+  recipe: {
+    method: 'ties',
+    lambda: 1,
+    models: [],
+    config: { merge_method: 'ties', models: [{ model: 'a' }] },
+  },
   scores: normalised,
   normalised,
   fitness: Math.min(...normalised),
@@ -15,7 +20,11 @@ const candidate = (index: number, normalised: number[], full?: number): Candidat
 describe('searchView', () => {
   it('traces the objective with its running best and marks the Pareto front while running', () => {
     const view = searchView(
-      { partial: true, budget: 10, candidates: [candidate(0, [0.2, 0.5]), candidate(1, [0.6, 0.1]), candidate(2, [0.1, 0.1])] },
+      {
+        partial: true,
+        budget: 10,
+        candidates: [candidate(0, [0.2, 0.5]), candidate(1, [0.6, 0.1]), candidate(2, [0.1, 0.1])],
+      },
       10,
     );
     expect(view.trace).toEqual([

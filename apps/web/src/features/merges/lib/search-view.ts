@@ -41,7 +41,15 @@ export function searchView(stored: TStoredSearchResult | null, budget: number): 
     rescored: (stored?.rescored ?? []).flatMap((i) => {
       const c = candidates[i];
       return c?.full
-        ? [{ index: c.index, method: c.recipe.method, subsample: c.fitness, full: c.full.fitness, fullScores: c.full.scores }]
+        ? [
+            {
+              index: c.index,
+              method: c.recipe.method,
+              subsample: c.fitness,
+              full: c.full.fitness,
+              fullScores: c.full.scores,
+            },
+          ]
         : [];
     }),
     best,

@@ -28,4 +28,3 @@ export function searchFormToYaml(f: TSearchForm): string {
     rescore: f.rescore,
   });
 }
-
