@@ -152,7 +152,7 @@ describe('tunelab merge-search', () => {
     await writeFile(
       file,
       searchYaml(
-        'methods: [ties, task_arithmetic, dare_ties]\nbudget: 4\npopulation: 2\nsubsample: 6\nrescore: 2\nlayer_groups: true',
+        'methods: [ties, task_arithmetic, dare_ties]\nbudget: 2\npopulation: 2\nsubsample: 4\nrescore: 2\nlayer_groups: true',
       ),
     );
     const once = async (dir: string) => {
