@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerMergeSearch } from './commands/merge-search.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerScaling } from './commands/scaling.ts';
 import { registerTokenize } from './commands/tokenize.ts';
@@ -20,6 +21,7 @@ for (const register of [
   registerEval,
   registerVectors,
   registerMerge,
+  registerMergeSearch,
   registerDoctor,
   registerScaling,
 ]) {

@@ -8,10 +8,8 @@ import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
 import { runMerge } from '@tunelab/core/merge';
 import {
-  datasetLabelSpace,
   getArtifactStore,
   getPrisma,
-  loadDatasetRows,
   type Prisma,
   parseStoredMergeConfig,
 } from '@tunelab/db';
@@ -102,25 +100,14 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
   const store = getArtifactStore();
   const merge = await prisma.merge.findUniqueOrThrow({
     where: { id: mergeId },
-    include: {
-      parents: {
-        include: { model: { include: { parentRun: { include: { dataset: true } } } } },
-        orderBy: { order: 'asc' },
-      },
-    },
+    include: { parents: { orderBy: { order: 'asc' } } },
   });
-  const datasets = new Map<
-    string,
-    {
-      dataset: NonNullable<NonNullable<(typeof merge.parents)[number]['model']['parentRun']>['dataset']>;
-      params: unknown;
-    }
-  >();
-  for (const parent of merge.parents) {
-    const run = parent.model.parentRun;
-    if (run?.dataset && !datasets.has(run.dataset.id))
-      datasets.set(run.dataset.id, { dataset: run.dataset, params: run.params });
-  }
+  // One domain per parent dataset (parents sharing a dataset share it), scored as the parent's
+  // run scored it: parentDomains is shared with recipe search (search.candidate).
+  const { parentDomains } = await import('../training/parent-domains.ts');
+  const domains = new Map<string, NonNullable<Awaited<ReturnType<typeof parentDomains>>[number]>>();
+  for (const domain of await parentDomains(merge.parents.map((p) => p.modelId)))
+    if (domain && !domains.has(domain.datasetId)) domains.set(domain.datasetId, domain);
   const modelIds = [
     mergedId,
     ...(merge.baseModelId ? [merge.baseModelId] : []),
@@ -129,17 +116,15 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
   const unique = [...new Set(modelIds)];
   const models = await prisma.model.findMany({ where: { id: { in: unique } } });
   await prisma.evaluation.deleteMany({ where: { mergeId } });
-  if (datasets.size === 0) return 0;
+  if (domains.size === 0) return 0;
 
   const { initBackend } = await import('@tunelab/core/backend');
-  const { ZTrainParams } = await import('@tunelab/core/dashboard');
   const { loadModel, scoreModel } = await import('@tunelab/core/train');
-  const { splitRows } = await import('../training/split-rows.ts');
   const { evaluationMetrics } = await import('../training/store-evaluation.ts');
   await initBackend();
   let written = 0;
   let step = 0;
-  const steps = unique.length * datasets.size;
+  const steps = unique.length * domains.size;
   for (const model of unique.map((id) => models.find((m) => m.id === id)).filter((m) => m !== undefined)) {
     await ctx.throwIfCancelled(); // between models: nothing is loaded yet
     let loaded: Awaited<ReturnType<typeof loadModel>> | null = null;
@@ -148,26 +133,23 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
     } catch {
       loaded = null; // no usable head: nothing to score
     }
-    for (const { dataset, params: rawParams } of datasets.values()) {
+    for (const { datasetId, domain } of domains.values()) {
       step++;
       void ctx.progress(0.5 + 0.5 * (step / steps));
-      if (!loaded || loaded.model.head !== dataset.task) continue;
-      const space = await datasetLabelSpace(dataset, prisma);
-      if (space.task === 'classification' && loaded.model.numLabels !== space.numClasses) continue;
-      // Scored as the parent's run scored it: its eval rows (or fold), its tolerance, its max length.
-      const params = ZTrainParams.parse(rawParams ?? {});
-      const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] }, prisma);
-      const { eval: evalRows } = splitRows(rows, params);
-      if (evalRows.length === 0) continue;
-      const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
-      const scores = scoreModel(loaded.model, loaded.tokenizer, evalRows, {
-        ...scoring,
-        maxLength: params.maxLength,
+      if (!loaded || loaded.model.head !== domain.task) continue;
+      if (domain.task === 'classification' && loaded.model.numLabels !== domain.numClasses) continue;
+      if (domain.rows.length === 0) continue;
+      const scores = scoreModel(loaded.model, loaded.tokenizer, domain.rows, {
+        task: domain.task,
+        labelRange: domain.labelRange ?? undefined,
+        tolerance: domain.tolerance,
+        numClasses: domain.numClasses,
+        maxLength: domain.maxLength,
       });
       await prisma.evaluation.create({
         data: {
           modelId: model.id,
-          datasetId: dataset.id,
+          datasetId,
           split: 'eval',
           mergeId,
           metrics: evaluationMetrics(scores),

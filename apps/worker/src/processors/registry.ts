@@ -7,6 +7,8 @@ import { evaluateProcessor } from './evaluate.ts';
 import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
+import { searchProcessor } from './search.ts';
+import { searchCandidateProcessor } from './search-candidate.ts';
 import { sweepProcessor } from './sweep.ts';
 import { trainProcessor } from './train.ts';
 import type { TProcessorDefinition } from './types.ts';
@@ -20,6 +22,8 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   pretrainProcessor as TProcessorDefinition<TJobName>,
   sweepProcessor as TProcessorDefinition<TJobName>,
   evaluateProcessor as TProcessorDefinition<TJobName>,
+  searchProcessor as TProcessorDefinition<TJobName>,
+  searchCandidateProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

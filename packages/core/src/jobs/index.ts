@@ -24,6 +24,8 @@ export const JOB_NAMES = {
   sweepLaunch: 'sweep.launch',
   analysisVectors: 'analysis.vectors',
   mergeRun: 'merge.run',
+  searchRun: 'search.run',
+  searchCandidate: 'search.candidate',
 } as const;
 export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -45,6 +47,10 @@ export type TAnalysisVectorsJob = z.infer<typeof ZAnalysisVectorsJob>;
 /** The Run (kind merge) whose Merge detail row holds the config. */
 export const ZMergeJob = z.object({ runId: ZId }).strict();
 export type TMergeJob = z.infer<typeof ZMergeJob>;
+/** The Run (kind search) whose MergeSearch detail row holds SEARCH.yml. */
+export const ZSearchJob = z.object({ runId: ZId }).strict();
+/** The Run (kind search_candidate) whose SearchCandidate detail row says what to score. */
+export const ZSearchCandidateJob = z.object({ runId: ZId }).strict();
 
 /** Payload schema of each job name. */
 export const JOB_SCHEMAS = {
@@ -55,6 +61,8 @@ export const JOB_SCHEMAS = {
   [JOB_NAMES.sweepLaunch]: ZSweepLaunchJob,
   [JOB_NAMES.analysisVectors]: ZAnalysisVectorsJob,
   [JOB_NAMES.mergeRun]: ZMergeJob,
+  [JOB_NAMES.searchRun]: ZSearchJob,
+  [JOB_NAMES.searchCandidate]: ZSearchCandidateJob,
 } as const satisfies Record<TJobName, z.ZodType>;
 
 export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -68,6 +76,9 @@ export const JOB_QUEUE = {
   [JOB_NAMES.runEvaluate]: QUEUE_NAMES.compute,
   [JOB_NAMES.analysisVectors]: QUEUE_NAMES.compute,
   [JOB_NAMES.mergeRun]: QUEUE_NAMES.compute,
+  // The search itself only waits on its candidates (in-process); each candidate merges and scores.
+  [JOB_NAMES.searchRun]: QUEUE_NAMES.control,
+  [JOB_NAMES.searchCandidate]: QUEUE_NAMES.compute,
 } as const satisfies Record<TJobName, TQueueName>;
 
 /**

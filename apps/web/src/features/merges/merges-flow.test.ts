@@ -228,4 +228,44 @@ describe('merge and analysis flow', () => {
       'tuned_a vs tuned_b',
     ]);
   }, 180_000);
+
+  it('runs a recipe search on the worker, shows its trace and materialises the best recipe as a merge', async () => {
+    const { launchSearch, materialiseSearch } = await import('./lib/launch-search.ts');
+    const { searchView } = await import('./lib/search-view.ts');
+    const { searchFormToYaml } = await import('./lib/search-yaml.ts');
+    const yaml = searchFormToYaml({
+      base: 'base',
+      parents: ['tuned_a', 'tuned_b'],
+      methods: ['ties'],
+      budget: 2,
+      seed: 1,
+      objective: 'worst',
+      layerGroups: false,
+      subsample: 2,
+      rescore: 1,
+    });
+    await expect(launchSearch({ yaml: yaml.replace('- model: tuned_b', '- model: nope') })).rejects.toThrow(
+      /'nope' is not a model id/,
+    );
+    await expect(materialiseSearch('missing')).rejects.toThrow(/no such search/);
+    const id = await launchSearch({ yaml: `${yaml}population: 2\n`, name: 'first search' });
+    await expect(materialiseSearch(id)).rejects.toThrow(/no best recipe yet/);
+    const search = await until(
+      () => prisma.mergeSearch.findUniqueOrThrow({ where: { id }, include: { run: true } }),
+      (s) => ['succeeded', 'failed', 'cancelled'].includes(s.run.status),
+      'the search',
+    );
+    expect(search.run.error).toBeNull();
+    const view = searchView(search.result as never, 2);
+    expect(view.done).toBe(true);
+    expect(view.trace).toHaveLength(2);
+    expect(view.rescored).toHaveLength(1);
+    expect(view.best).not.toBeNull();
+    const mergeId = await materialiseSearch(id);
+    const merge = await prisma.merge.findUniqueOrThrow({ where: { id: mergeId }, include: { run: true } });
+    expect(merge.run.kind).toBe('merge');
+    expect(merge.method).toBe('ties');
+    expect(merge.config).toContain('base_model: base');
+    expect(merge.name).toBe('first search · best recipe');
+  }, 180_000);
 });

@@ -3,10 +3,11 @@ import { prisma } from '@tunelab/db';
 import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { fmtAgo } from '../../common/format.ts';
 import { MergeForm } from './components/merge-form.tsx';
+import { SearchForm } from './components/search-form.tsx';
 
 /** /merges: the merges made so far and the launch form. */
 export async function MergesPage() {
-  const [models, merges] = await Promise.all([
+  const [models, searches, merges] = await Promise.all([
     prisma.model.findMany({
       where: { archivedAt: null },
       select: {
@@ -20,6 +21,11 @@ export async function MergesPage() {
       },
       orderBy: { createdAt: 'desc' },
       take: 200,
+    }),
+    prisma.mergeSearch.findMany({
+      orderBy: { createdAt: 'desc' },
+      take: 50,
+      include: { run: { select: { status: true } } },
     }),
     prisma.merge.findMany({
       where: { archivedAt: null },
@@ -56,6 +62,40 @@ export async function MergesPage() {
       ) : (
         <MergeForm models={options} />
       )}
+      <div className="card" data-testid="search-card">
+        <h2>Search</h2>
+        <p className="muted small">
+          Search merge recipes (method, λ, per-model weights and densities) that do best on every parent's
+          domain: each candidate is a job on the workers; the page shows the objective live, the Pareto front
+          and the best recipe. Same file as{' '}
+          <span className="mono">tunelab merge-search --config SEARCH.yml</span>.
+        </p>
+        {models.length >= 2 && <SearchForm models={options} />}
+        {searches.length > 0 && (
+          <table data-testid="searches-table">
+            <thead>
+              <tr>
+                <th>Search</th>
+                <th>Status</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {searches.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <a href={`/merges/search/${s.id}`}>{s.name ?? s.id}</a>
+                  </td>
+                  <td>
+                    <StatusBadge status={s.run.status} />
+                  </td>
+                  <td className="muted">{fmtAgo(s.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
       <div className="card">
         <h2>All merges</h2>
         {merges.length === 0 ? (
