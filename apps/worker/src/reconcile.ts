@@ -16,6 +16,8 @@ export function startReconciler(options: {
   connection: Redis;
   prefix: string;
   everyMs: number;
+  /** Runs younger than this are left alone (their job may be being stored); default 10 s. */
+  graceMs?: number;
   log: Pick<Console, 'info' | 'error'>;
 }): TReconciler {
   const { connection, log } = options;
@@ -31,7 +33,7 @@ export function startReconciler(options: {
     }
     running = (async () => {
       try {
-        const { requeued, failed } = await reconcileRuns();
+        const { requeued, failed } = await reconcileRuns({ graceMs: options.graceMs });
         if (requeued.length || failed.length)
           log.info(
             `[worker:reconcile] ${why}: queued again ${requeued.length} run(s) whose job was lost${requeued.length ? ` (${requeued.join(', ')})` : ''}; failed ${failed.length}${failed.length ? ` (${failed.join(', ')})` : ''}`,

@@ -27,6 +27,8 @@ export interface TWorkerRuntimeOptions {
   controlLockMs?: number;
   /** How often to reconcile runs with their jobs (default TUNELAB_RECONCILE_MS; 0 = only at start). */
   reconcileMs?: number;
+  /** Runs younger than this are not reconciled (default 10 s; drills shorten it). */
+  reconcileGraceMs?: number;
 }
 
 export interface TWorkerRuntime {
@@ -165,6 +167,7 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
     connection: producer,
     prefix: config.prefix,
     everyMs: options.reconcileMs ?? readEnv().TUNELAB_RECONCILE_MS,
+    graceMs: options.reconcileGraceMs,
     log,
   });
   await reconciler.ready;

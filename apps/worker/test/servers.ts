@@ -52,6 +52,7 @@ export async function startPrivateRedis(options: { durable: boolean }): Promise<
   const ping = async () => {
     const { Redis } = await import('ioredis');
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
     try {
       await redis.connect();
       return (await redis.ping()) === 'PONG';
