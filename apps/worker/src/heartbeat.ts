@@ -31,7 +31,7 @@ export class Heartbeat {
     await this.beat();
     this.timer = setInterval(() => {
       this.beating = this.beat().catch((error: Error) =>
-        this.log.error(`[worker:heartbeat] ${error.message}`),
+        this.log.error(`[worker:heartbeat] ${error.message.trim().split('\n').pop()}`),
       );
     }, this.options.intervalMs);
     this.timer.unref();
@@ -79,10 +79,13 @@ export class Heartbeat {
   private async dropFinished(): Promise<void> {
     const runIds = [...this.active.values()].flatMap((job) => (job.runId ? [job.runId] : []));
     if (runIds.length === 0) return;
-    const finished = await getPrisma().run.findMany({
-      where: { id: { in: runIds }, status: { in: [...FINISHED_RUN_STATUSES] } },
-      select: { id: true },
-    });
+    const finished = await getPrisma()
+      .run.findMany({
+        where: { id: { in: runIds }, status: { in: [...FINISHED_RUN_STATUSES] } },
+        select: { id: true },
+      })
+      .catch(() => []); // the database away: the beat itself fails and says so
+
     const done = new Set(finished.map((run) => run.id));
     for (const [key, job] of this.active) if (job.runId && done.has(job.runId)) this.active.delete(key);
   }

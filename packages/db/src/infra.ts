@@ -30,8 +30,12 @@ const UNREACHABLE_CODES = new Set([
   '08004',
   '08006',
 ]);
-/** ioredis / BullMQ errors of a connection that is down (they carry no code). */
-const REDIS_DOWN = /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit)/;
+/**
+ * Errors of a connection that went down that carry no code: ioredis / BullMQ's, node-postgres's
+ * (a query in flight when the server died), PostgreSQL's own while it starts or stops.
+ */
+const CONNECTION_DOWN =
+  /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable)|the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)/;
 
 /**
  * Whether an error means a server (database or Redis) is unreachable, rather than anything about the
@@ -55,7 +59,7 @@ export function isInfrastructureError(error: unknown): boolean {
     if (typeof e.kind === 'string' && UNREACHABLE_KINDS.has(e.kind)) return true;
     if (e.name === 'PrismaClientInitializationError') return true;
     if (e.name === 'MaxRetriesPerRequestError') return true;
-    if (typeof e.message === 'string' && REDIS_DOWN.test(e.message)) return true;
+    if (typeof e.message === 'string' && CONNECTION_DOWN.test(e.message)) return true;
     current = e.meta?.driverAdapterError?.cause ?? e.cause;
   }
   return false;

@@ -125,7 +125,7 @@ export async function trainRun(
           },
         },
       );
-      await reporter.flush();
+      await reporter.drain();
     } catch (e) {
       loaded.model.dispose();
       throw e;
