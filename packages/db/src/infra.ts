@@ -8,7 +8,6 @@ const UNREACHABLE_KINDS = new Set([
   'ConnectionClosed',
   'SocketTimeout',
   'TooManyConnections',
-  'DatabaseAccessDenied',
 ]);
 /** Prisma engine codes for the same (can't reach, timed out, closed, pool timeout). */
 const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
