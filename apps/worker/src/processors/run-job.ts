@@ -187,7 +187,10 @@ export async function runJob(
     return { cancelled: true };
   }
   await durably(`recording run ${runId} running`, () => markRunRunning(runId, { ...context, attempt }));
-  if (attempt > 1) await appendRunLog(runId, `attempt ${attempt} started on ${context.workerId}`, 'warn');
+  if (attempt > 1)
+    await appendRunLog(runId, `attempt ${attempt} started on ${context.workerId}`, 'warn').catch(
+      () => undefined,
+    );
   try {
     const result = await definition.handle(payload, processorContext);
     const summary = summaryOf(result);
