@@ -86,7 +86,8 @@ describe('SIGTERM to a worker in the middle of a training run', () => {
     const exit = await exited;
     const exitSeconds = (Date.now() - signalledAt) / 1000;
     expect(exit.code).toBe(0);
-    // Seconds, not the rest of the job (the whole run takes far longer than this bound).
+    // Well inside npm start's grace period (it SIGKILLs a group still there after 15 s). That it
+    // did not wait for the whole job is shown below: the job is back in the queue, mid-run.
     expect(exitSeconds).toBeLessThan(15);
 
     // Released: the job waits for another worker, no attempt used up, the run queued again.
