@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { EngineSummary } from '@tunelab/core/backend';
-import { getPrisma } from '@tunelab/db';
+import { FINISHED_RUN_STATUSES, getPrisma } from '@tunelab/db';
 
 export interface TActiveJob {
   jobId: string;
@@ -31,7 +31,7 @@ export class Heartbeat {
     await this.beat();
     this.timer = setInterval(() => {
       this.beating = this.beat().catch((error: Error) =>
-        this.log.error(`[worker:heartbeat] ${error.message}`),
+        this.log.error(`[worker:heartbeat] ${error.message.trim().split('\n').pop()}`),
       );
     }, this.options.intervalMs);
     this.timer.unref();
@@ -39,13 +39,23 @@ export class Heartbeat {
 
   jobStarted(job: TActiveJob): void {
     this.active.set(`${job.queue}/${job.jobId}`, job);
+    this.beatSoon();
   }
 
   jobEnded(queue: string, jobId: string | undefined): void {
-    this.active.delete(`${queue}/${jobId}`);
+    if (this.active.delete(`${queue}/${jobId}`)) this.beatSoon();
+  }
+
+  /** Writes the row now (once the timer runs): the active list changed. */
+  private beatSoon(): void {
+    if (!this.timer) return;
+    this.beating = this.beating
+      .then(() => this.beat())
+      .catch((error: Error) => this.log.error(`[worker:heartbeat] ${error.message}`));
   }
 
   async beat(): Promise<void> {
+    await this.dropFinished();
     const data = {
       host: os.hostname(),
       backend: this.options.backend,
@@ -60,6 +70,24 @@ export class Heartbeat {
       create: { id: this.options.workerId, ...data },
       update: data,
     });
+  }
+
+  /**
+   * Reality check: a job whose run has finished is not active, even when BullMQ could not report its
+   * end (Redis restarted under it, so neither 'completed' nor 'failed' was emitted).
+   */
+  private async dropFinished(): Promise<void> {
+    const runIds = [...this.active.values()].flatMap((job) => (job.runId ? [job.runId] : []));
+    if (runIds.length === 0) return;
+    const finished = await getPrisma()
+      .run.findMany({
+        where: { id: { in: runIds }, status: { in: [...FINISHED_RUN_STATUSES] } },
+        select: { id: true },
+      })
+      .catch(() => []); // the database away: the beat itself fails and says so
+
+    const done = new Set(finished.map((run) => run.id));
+    for (const [key, job] of this.active) if (job.runId && done.has(job.runId)) this.active.delete(key);
   }
 
   /** Stops beating and removes the row: a cleanly stopped worker is not shown as alive. */

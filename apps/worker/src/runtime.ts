@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QUEUE_NAMES } from '@tunelab/core/jobs';
-import { disconnectPrisma } from '@tunelab/db';
+import { QUEUE_NAMES, SHUTDOWN_REASON } from '@tunelab/core/jobs';
+import { disconnectPrisma, readEnv } from '@tunelab/db';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TWorkerConfig } from './config.ts';
 import { createRedisConnection } from './connections.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { PROCESSOR_TABLE } from './processors/registry.ts';
-import { runJob, type TProcessorTable } from './processors/run-job.ts';
+import { recordLostAttempt, runJob, type TProcessorTable } from './processors/run-job.ts';
+import { startReconciler } from './reconcile.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -24,6 +25,10 @@ export interface TWorkerRuntimeOptions {
   computeLockMs?: number;
   /** Job lock of the control queue; a crashed worker's job is taken over after about this long. */
   controlLockMs?: number;
+  /** How often to reconcile runs with their jobs (default TUNELAB_RECONCILE_MS; 0 = only at start). */
+  reconcileMs?: number;
+  /** Runs younger than this are not reconciled (default 10 s; drills shorten it). */
+  reconcileGraceMs?: number;
 }
 
 export interface TWorkerRuntime {
@@ -86,7 +91,14 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
   const workers: Worker[] = [];
   const control = new Worker(
     QUEUE_NAMES.control,
-    (job: Job) => runJob(job, table, { workerId: config.workerId, backend }),
+    async (job: Job, token?: string, signal?: AbortSignal) => {
+      try {
+        return await runJob(job, table, { workerId: config.workerId, backend, token, signal });
+      } finally {
+        // Whatever BullMQ manages to record afterwards, this job no longer runs here.
+        heartbeat.jobEnded(QUEUE_NAMES.control, job.id);
+      }
+    },
     {
       connection: connect('worker'),
       prefix: config.prefix,
@@ -134,6 +146,13 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
       log.error(
         `[worker:${worker.name}] ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`,
       );
+      // A sandboxed process that died recorded nothing: the runtime records the attempt for it.
+      if (job)
+        recordLostAttempt(job, error).catch((failure: Error) =>
+          log.error(
+            `[worker:${worker.name}] could not record the failure of job ${job.id}: ${failure.message}`,
+          ),
+        );
     });
   }
   for (const queue of Object.values(queues)) {
@@ -142,6 +161,16 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
 
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await heartbeat.start();
+  // Runs the database calls queued or running whose jobs are gone: queued again or failed, now,
+  // whenever Redis comes back, and every TUNELAB_RECONCILE_MS.
+  const reconciler = startReconciler({
+    connection: producer,
+    prefix: config.prefix,
+    everyMs: options.reconcileMs ?? readEnv().TUNELAB_RECONCILE_MS,
+    graceMs: options.reconcileGraceMs,
+    log,
+  });
+  await reconciler.ready;
   log.info(
     `[worker] ${config.workerId} ready (backend ${backend}, compute concurrency ${config.computeConcurrency}, prefix ${config.prefix}, jobs: ${[...table.keys()].join(', ')})`,
   );
@@ -149,7 +178,10 @@ export async function startWorkerRuntime(options: TWorkerRuntimeOptions): Promis
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Order matters: stop taking jobs (waits for active ones), then producers, then sockets.
+      // Order matters: ask active jobs to checkpoint and hand themselves back (they stop at their
+      // next step boundary), stop taking jobs (waits for those), then producers, then sockets.
+      reconciler.stop();
+      for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_REASON);
       await Promise.allSettled(workers.map((worker) => worker.close()));
       await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
       await heartbeat.stop();

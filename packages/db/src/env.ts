@@ -22,6 +22,16 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
   /** How stale a run's cancel flag may be when a processor asks (ms); 0 checks on every call (tests). */
   TUNELAB_CANCEL_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** How long a worker waits for an unreachable PostgreSQL or Redis before a job's write gives up (ms). */
+  TUNELAB_INFRA_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
+  /** First wait between tries while PostgreSQL or Redis is unreachable (ms; doubles up to 10 s). */
+  TUNELAB_INFRA_BACKOFF_MS: z.coerce.number().int().positive().default(500),
+  /** How often a worker re-checks that every queued or running run has its job (ms; 0 = only at start). */
+  TUNELAB_RECONCILE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
   TUNELAB_WORKER_ID: z.string().min(1).optional(),
   TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),

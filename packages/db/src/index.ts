@@ -25,6 +25,7 @@ export {
   ZItemKind,
   ZItemName,
 } from './housekeeping.ts';
+export { isInfrastructureError, retryOnInfrastructure, type TInfraRetryOptions } from './infra.ts';
 export {
   checkStoredMergeable,
   parseStoredMergeConfig,
@@ -40,6 +41,7 @@ export {
   FINISHED_RUN_STATUSES,
   finishRun,
   isCancelRequested,
+  markRunRequeued,
   markRunRetrying,
   markRunRunning,
   markSweepLaunched,

@@ -95,6 +95,19 @@ export async function markRunRetrying(
 }
 
 /**
+ * Running → queued without a failure: its job was handed back (a worker shutting down released it,
+ * or the job was lost and is queued again); the next attempt resumes from the run's checkpoint.
+ * Returns false when the run was not running.
+ */
+export async function markRunRequeued(runId: string, client: PrismaClient = getPrisma()): Promise<boolean> {
+  const result = await client.run.updateMany({
+    where: { id: runId, status: 'running' },
+    data: { status: 'queued', error: null, etaSeconds: null },
+  });
+  return result.count > 0;
+}
+
+/**
  * Moves a run to a terminal state unless it already is in one (first writer wins). When it was the
  * last unfinished run of a sweep, the sweep is settled too (settleSweep).
  */

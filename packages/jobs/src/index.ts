@@ -13,6 +13,13 @@ export {
   removeQueuedJob,
 } from './producer.ts';
 export {
+  heartbeatAliveMs,
+  reconcileRuns,
+  runJobState,
+  runsActiveOnWorkers,
+  type TReconcileResult,
+} from './reconcile.ts';
+export {
   cancelRun,
   cancelSweep,
   createQueuedRuns,

@@ -93,8 +93,17 @@ describe('cancelRun', () => {
     expect(stored).toMatchObject({ status: 'cancelled', cancelRequested: true });
   });
 
-  it('only flags a running run', async () => {
+  it('only flags a running run that a live worker holds', async () => {
     const run = await prisma.run.create({ data: { kind: 'train', status: 'running' } });
+    await prisma.workerHeartbeat.create({
+      data: {
+        id: `w-${run.id}`,
+        host: 'h',
+        backend: 'test',
+        pid: 1,
+        activeJobs: [{ jobId: 'j', name: 'run.train', queue: 'compute', runId: run.id }],
+      },
+    });
     expect(await cancelRun(run.id)).toEqual({ status: 'running' });
     expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
       status: 'running',

@@ -13,7 +13,8 @@ import {
   settleSweep,
 } from '@tunelab/db';
 import { findRunKindJob, jobIdFor, jobOfRunKind, type TRunKind } from './constants.ts';
-import { enqueueJob, jobExists, removeQueuedJob } from './producer.ts';
+import { enqueueJob, removeQueuedJob } from './producer.ts';
+import { runJobState, runsActiveOnWorkers } from './reconcile.ts';
 
 /** A Run to create: any Run fields, with nested detail rows (`merge: { create }`, `analysis: { create }`). */
 export type TQueuedRunInput = Prisma.RunCreateInput & { kind: TRunKind };
@@ -66,17 +67,19 @@ export async function cancelRun(runId: string): Promise<{ status: string }> {
   if (!flagged) return { status: run.status };
   const name = findRunKindJob(run.kind);
   const jobId = run.queueJobId ?? (name ? jobIdFor(name, { runId }) : null);
-  let exists = false;
-  if (name && jobId) {
-    if (await removeQueuedJob(name, jobId).catch(() => false)) {
-      await finishRun(runId, 'cancelled');
-      return { status: 'cancelled' };
-    }
-    exists = await jobExists(name, jobId);
-  }
-  // Queued with no job left to pick it up: nothing else would ever finish it.
-  if (run.status === 'queued' && !exists) {
+  if (name && jobId && (await removeQueuedJob(name, jobId).catch(() => false))) {
     await finishRun(runId, 'cancelled');
+    return { status: 'cancelled' };
+  }
+  // No job left that a worker will pick up or is running (Redis lost it, or it failed while the
+  // run's failure could not be written), and no live worker lists the run: nothing else would
+  // ever finish it.
+  // (Redis unreachable: the job may well be there; the flag stands and the worker sees it.)
+  const job = await runJobState(run).catch(() => ({ state: 'active' }));
+  const live = job ? ['waiting', 'active', 'delayed', 'prioritized'].includes(job.state) : false;
+  if (!live && !(await runsActiveOnWorkers()).has(runId)) {
+    await finishRun(runId, 'cancelled');
+    await appendRunLog(runId, 'cancelled (no worker held its job)');
     return { status: 'cancelled' };
   }
   return { status: run.status };

@@ -12,6 +12,7 @@ const LIFECYCLE_HELPERS = [
   'finishRun',
   'markRunRunning',
   'markRunRetrying',
+  'markRunRequeued',
   'requeueRun',
   'settleSweep',
   'markSweepLaunched',

@@ -10,6 +10,10 @@ export interface TJobLike {
   opts: { attempts?: number };
   updateProgress(progress: number | object): Promise<void>;
   log(row: string): unknown;
+  /** Hands an active job back to the waiting list (a worker shutting down). */
+  moveToWait?(token?: string): Promise<unknown>;
+  /** Moves an active job to the delayed set until `timestamp` (without counting an attempt). */
+  moveToDelayed?(timestamp: number, token?: string): Promise<unknown>;
 }
 
 export interface TProcessorContext {
@@ -24,6 +28,12 @@ export interface TProcessorContext {
    * TUNELAB_CANCEL_CHECK_MS, so calling it often is cheap.
    */
   throwIfCancelled(): Promise<void>;
+  /**
+   * True once the worker is shutting down (SIGTERM / SIGINT): a long processor saves a checkpoint at
+   * its next step boundary and stops; throwIfCancelled then throws InterruptedError, and the runtime
+   * hands the job back to the queue so another worker resumes it.
+   */
+  interruptRequested(): boolean;
   /** Records progress (0..1) and an ETA on the run (throttled; 1 is always written). */
   progress(fraction: number, etaSeconds?: number | null): Promise<void>;
   /** Appends a line to the run's log (the job's log for jobs without a run). */

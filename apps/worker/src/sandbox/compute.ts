@@ -7,6 +7,10 @@ import { PROCESSOR_TABLE } from '../processors/registry.ts';
 import { runJob } from '../processors/run-job.ts';
 import { sandboxContext } from './context.ts';
 
-export default async function computeProcessor(job: SandboxedJob): Promise<unknown> {
-  return runJob(job, PROCESSOR_TABLE, await sandboxContext());
+export default async function computeProcessor(
+  job: SandboxedJob,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  return runJob(job, PROCESSOR_TABLE, { ...(await sandboxContext()), token, signal });
 }

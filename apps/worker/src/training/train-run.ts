@@ -12,7 +12,7 @@ import {
   ZTrainParams,
 } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
-import { CancelledError } from '@tunelab/core/jobs';
+import { CancelledError, InterruptedError } from '@tunelab/core/jobs';
 import { scoreReference } from '@tunelab/core/metrics';
 import { type EpochEvent, fineTune, loadModel, saveModel, scoreModelOnThreads } from '@tunelab/core/train';
 import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
@@ -32,7 +32,7 @@ const EPOCH_METRICS = ['mae', 'rmse', 'accuracy', 'flexible_accuracy', 'macro_f1
  */
 export async function trainRun(
   runId: string,
-  ctx: { attempt: number; throwIfCancelled: () => Promise<void> },
+  ctx: { attempt: number; throwIfCancelled: () => Promise<void>; interruptRequested?: () => boolean },
 ): Promise<{ runId: string; modelId: string; summary: TRunSummary }> {
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { dataset: true, model: true } });
   if (!run) throw new Error(`run.train: run ${runId} does not exist`);
@@ -105,15 +105,27 @@ export async function trainRun(
             }
             return cancelRequested(ctx.throwIfCancelled);
           },
+          // A worker shutting down: checkpoint at this step boundary; another worker resumes here.
+          // One turn of the event loop per step lets the parent's stop message (IPC) arrive even
+          // when the steps themselves never wait on I/O.
+          shouldInterrupt: async () => {
+            await new Promise((resolve) => setImmediate(resolve));
+            return ctx.interruptRequested?.() ?? false;
+          },
           saveCheckpoint: (c) => checkpoints.save(c),
           loadCheckpoint: async () => {
             const c = await checkpoints.load();
-            if (c) await reporter.log(`Resuming from the checkpoint after epoch ${c.epoch} (step ${c.step})`);
+            if (c)
+              await reporter.log(
+                c.inEpoch
+                  ? `Resuming from the checkpoint at step ${c.step} (epoch ${c.epoch + 1}, batch ${c.inEpoch.batches + 1})`
+                  : `Resuming from the checkpoint after epoch ${c.epoch} (step ${c.step})`,
+              );
             return c;
           },
         },
       );
-      await reporter.flush();
+      await reporter.drain();
     } catch (e) {
       loaded.model.dispose();
       throw e;
@@ -123,6 +135,11 @@ export async function trainRun(
       loaded.model.dispose();
       await reporter.log(`Cancelled at step ${result.steps}`, 'warn');
       throw new CancelledError(runId);
+    }
+    if (result.status === 'interrupted') {
+      loaded.model.dispose();
+      await reporter.log(`Interrupted at step ${result.steps}: checkpoint saved`, 'warn');
+      throw new InterruptedError(runId);
     }
 
     // Final predictions on the eval set (also gives metrics when the step limit cut an epoch short).

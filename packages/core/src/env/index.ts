@@ -10,6 +10,8 @@ export const ZCoreEnv = z.object({
     .transform((value) => (value === '' ? undefined : value)),
   /** Data-parallel training threads per run (default: the cores ÷ TUNELAB_WORKER_CONCURRENCY; see runThreads). */
   TUNELAB_THREADS: z.coerce.number().int().positive().optional(),
+  /** Fault drills only: how long the PostgreSQL-down drill keeps its database away (seconds). */
+  TUNELAB_DRILL_PG_DOWN_S: z.coerce.number().positive().default(5),
 });
 export type TCoreEnv = z.infer<typeof ZCoreEnv>;
 

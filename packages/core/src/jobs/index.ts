@@ -115,3 +115,18 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+/**
+ * Thrown by a processor that stopped because its worker is shutting down (SIGTERM / SIGINT), after
+ * saving what it needs to resume. The worker runtime puts the run back to queued and hands the job
+ * back to the queue for another worker, without using up an attempt.
+ */
+export class InterruptedError extends Error {
+  constructor(readonly runId: string) {
+    super(`Run ${runId} was interrupted: its worker is shutting down`);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** The abort reason a worker gives its active jobs when it shuts down. */
+export const SHUTDOWN_REASON = 'worker shutting down';

@@ -35,7 +35,7 @@ export interface PretrainResult {
   model: BertModel;
   tokenizer: WordPieceTokenizer;
   history: EpochEvent[];
-  status: 'completed' | 'cancelled';
+  status: 'completed' | 'cancelled' | 'interrupted';
 }
 
 /**

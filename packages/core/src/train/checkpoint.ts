@@ -32,6 +32,7 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
       hasWeights: c.best.weights !== null,
     },
     history: c.history,
+    ...(c.inEpoch ? { inEpoch: c.inEpoch } : {}),
   };
   return writeSafetensors(all, { [META_KEY]: JSON.stringify(meta) });
 }
@@ -66,5 +67,6 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Trai
       weights: meta.best.hasWeights ? groups.best : null,
     },
     history: meta.history,
+    ...(meta.inEpoch ? { inEpoch: meta.inEpoch } : {}),
   };
 }

@@ -101,6 +101,31 @@ describe('fineTune on tiny-bert', { timeout: 60_000 }, () => {
     expect([...part.losses.slice(0, 3), ...rest.losses]).toEqual(reference.losses);
   });
 
+  it('interrupted inside an epoch, checkpoints at that step and resumes with exactly the same losses', async () => {
+    const full = fresh();
+    const reference = await losses(full);
+    full.dispose();
+
+    const saved: TrainCheckpoint[] = [];
+    let steps = 0;
+    const first = fresh();
+    const part = await losses(first, {
+      saveCheckpoint: (c: TrainCheckpoint) => {
+        saved.push(decodeCheckpoint(encodeCheckpoint(c))); // through bytes, as a worker stores it
+      },
+      shouldInterrupt: () => steps++ >= 4, // epoch 1 has 3 steps: interrupted after step 4 (epoch 2)
+    });
+    first.dispose();
+    expect(part.status).toBe('interrupted');
+    const last = saved.at(-1) as TrainCheckpoint;
+    expect(last).toMatchObject({ epoch: 1, step: 4, inEpoch: { batches: 1, lossCount: 1 } });
+
+    const second = fresh();
+    const rest = await losses(second, { loadCheckpoint: () => last });
+    second.dispose();
+    expect([...part.losses, ...rest.losses]).toEqual(reference.losses);
+  });
+
   it('accumulates micro-batches to the same step as one full batch', async () => {
     const run = async (microBatchSize: number) => {
       const model = fresh();

@@ -68,7 +68,8 @@ export interface LoopResult {
  * clips it to a global norm and applies one AdamW step (decoupled decay, linear warm-up and decay).
  * Cancellation is checked before every step; a checkpoint after every epoch holds weights, Adam
  * moments, the generator's state and the history, so a resumed run draws exactly the numbers an
- * uninterrupted one would. Same seed and data ⇒ same losses, with 1 thread or N (within float
+ * uninterrupted one would. An interruption (`shouldInterrupt`, a worker shutting down) checkpoints
+ * at the step boundary itself, with the epoch's position, and resumes there just as exactly. Same seed and data ⇒ same losses, with 1 thread or N (within float
  * summation order).
  */
 export async function trainLoop<T>(
@@ -88,6 +89,7 @@ export async function trainLoop<T>(
   let history: EpochEvent[] = [];
   let best: BestRecord = { value: null, epoch: 0, badEpochs: 0, weights: null };
   const resumed = await callbacks.loadCheckpoint?.();
+  let resumeInEpoch = resumed?.inEpoch ?? null;
   if (resumed) {
     model.assign(resumed.weights);
     optimizer.load(resumed.optimizer);
@@ -107,11 +109,45 @@ export async function trainLoop<T>(
       step,
       logits: (encodings, batchSize) => (engine as GradientEngine<T>).logits(encodings, batchSize),
     });
+    const checkpoint = (inEpoch?: TrainCheckpoint['inEpoch']): TrainCheckpoint => ({
+      version: 1,
+      epoch,
+      step,
+      rngState: rng.state,
+      weights: model.toTensorMap(),
+      optimizer: optimizer.state(),
+      best,
+      history,
+      ...(inEpoch ? { inEpoch } : {}),
+    });
     outer: while (epoch < s.epochs) {
+      // Resuming inside an epoch: redraw its shuffle from the state at its start, then continue
+      // from the generator's state at the interruption, after the batches already done.
+      const epochStartState = resumeInEpoch?.rngStateAtEpochStart ?? rng.state;
+      rng.state = epochStartState;
       const order = rng.shuffle(Array.from({ length: objective.examples }, (_, i) => i));
       let lossSum = 0;
       let lossCount = 0;
+      let batches = 0;
+      let skip = 0;
+      if (resumeInEpoch && resumed) {
+        rng.state = resumed.rngState;
+        ({ lossSum, lossCount } = resumeInEpoch);
+        skip = resumeInEpoch.batches;
+        resumeInEpoch = null;
+      }
       for (const rows of chunks(order, s.batchSize)) {
+        if (batches < skip) {
+          batches++;
+          continue;
+        }
+        if (await callbacks.shouldInterrupt?.()) {
+          await callbacks.saveCheckpoint?.(
+            checkpoint({ rngStateAtEpochStart: epochStartState, batches, lossSum, lossCount }),
+          );
+          status = 'interrupted';
+          break outer;
+        }
         if (await callbacks.shouldStop?.()) {
           status = 'cancelled';
           break outer;
@@ -128,6 +164,7 @@ export async function trainLoop<T>(
         }
         await engine.weightsChanged();
         step++;
+        batches++;
         lossSum += loss;
         lossCount++;
         const elapsedMs = Date.now() - started;
@@ -153,16 +190,7 @@ export async function trainLoop<T>(
       }
       const event: EpochEvent = { epoch, step, metrics };
       history = [...history, event];
-      await callbacks.saveCheckpoint?.({
-        version: 1,
-        epoch,
-        step,
-        rngState: rng.state,
-        weights: model.toTensorMap(),
-        optimizer: optimizer.state(),
-        best,
-        history,
-      });
+      await callbacks.saveCheckpoint?.(checkpoint());
       await callbacks.onEpoch?.(event);
       if (stop && epoch < s.epochs) {
         status = 'stopped-early';

@@ -97,6 +97,11 @@ export interface TrainCheckpoint {
   optimizer: { step: number; m: TensorMap; v: TensorMap };
   best: { value: number | null; epoch: number; badEpochs: number; weights: TensorMap | null };
   history: EpochEvent[];
+  /**
+   * Set when the checkpoint was taken inside an epoch (an interrupted run): the generator's state at
+   * the epoch's start (to redraw its shuffle), the batches already done and their loss sums.
+   */
+  inEpoch?: { rngStateAtEpochStart: number; batches: number; lossSum: number; lossCount: number };
 }
 
 export interface TrainCallbacks {
@@ -104,13 +109,19 @@ export interface TrainCallbacks {
   onEpoch?: (event: EpochEvent) => void | Promise<void>;
   /** Checked before every step; true cancels the run (result status 'cancelled'). */
   shouldStop?: () => boolean | Promise<boolean>;
+  /**
+   * Checked before every step: true saves a checkpoint at this step boundary (through
+   * saveCheckpoint, with `inEpoch` set) and stops (result status 'interrupted'), so another process
+   * can resume exactly there (a worker shutting down).
+   */
+  shouldInterrupt?: () => boolean | Promise<boolean>;
   /** Called after every epoch; persist it so a retried job can resume. */
   saveCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
   /** Called once at the start; return the last saved checkpoint to resume from it. */
   loadCheckpoint?: () => TrainCheckpoint | null | undefined | Promise<TrainCheckpoint | null | undefined>;
 }
 
-export type TrainStatus = 'completed' | 'stopped-early' | 'cancelled';
+export type TrainStatus = 'completed' | 'stopped-early' | 'cancelled' | 'interrupted';
 
 export interface TrainResult {
   status: TrainStatus;
