@@ -1,3 +1,4 @@
+import { cellLabel } from '@tunelab/core/sweeps';
 import { getPrisma, type PrismaClient } from './client.ts';
 
 /** Terminal states: once there, a run is never touched by a (retried) job again. */
@@ -128,8 +129,8 @@ export async function finishRun(
 export async function settleSweep(sweepId: string, client: PrismaClient = getPrisma()): Promise<string> {
   const runs = await client.run.findMany({
     where: { sweepId },
-    select: { id: true, status: true, fraction: true, seed: true, error: true },
-    orderBy: [{ fraction: 'asc' }, { seed: 'asc' }],
+    select: { id: true, status: true, fraction: true, share: true, seed: true, error: true },
+    orderBy: [{ fraction: 'asc' }, { share: 'asc' }, { seed: 'asc' }],
   });
   const sweep = await client.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { status: true } });
   if (runs.length === 0 || runs.some((r) => r.status === 'queued' || r.status === 'running')) {
@@ -141,7 +142,7 @@ export async function settleSweep(sweepId: string, client: PrismaClient = getPri
   const error =
     failed.length > 0
       ? `${failed.length} of ${runs.length} runs failed: ${failed
-          .map((r) => `run ${r.id} (fraction ${r.fraction}, seed ${r.seed})${r.error ? `: ${r.error}` : ''}`)
+          .map((r) => `run ${r.id} (${cellLabel(r)})${r.error ? `: ${r.error}` : ''}`)
           .join('; ')}`
       : null;
   await client.sweep.update({ where: { id: sweepId }, data: { status, error, finishedAt: new Date() } });

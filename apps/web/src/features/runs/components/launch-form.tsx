@@ -15,7 +15,7 @@ export interface LaunchFormProps {
   initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
 }
 
-type NumKey = Exclude<keyof TTrainParams, never>;
+type NumKey = Exclude<keyof TTrainParams, 'mix' | 'cv'>;
 const FIELDS: { key: NumKey; label: string; step?: string }[] = [
   { key: 'epochs', label: 'Epochs' },
   { key: 'lr', label: 'Learning rate', step: 'any' },
