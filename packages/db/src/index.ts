@@ -47,5 +47,6 @@ export {
   requestSweepCancel,
   requeueRun,
   setRunProgress,
+  settleParentRun,
   settleSweep,
 } from './runs.ts';

@@ -1,6 +1,8 @@
 // The worker runtime's one owner of a Run's status. Processors do their work and return a result
 // (with an optional `summary`); this file alone moves the Run queued → running → succeeded |
-// failed (after the last attempt) | cancelled, through the db lifecycle helpers.
+// failed (after the last attempt) | cancelled, through the db lifecycle helpers. A processor that
+// returns `{ awaitChildren: true }` (a cross-validation parent that queued its folds) leaves its Run
+// running; it settles (settleParentRun) when its last child run ends.
 import { InputError } from '@tunelab/core/errors';
 import { CancelledError, type TJobName } from '@tunelab/core/jobs';
 import {
@@ -14,6 +16,7 @@ import {
   markSweepLaunched,
   readEnv,
   setRunProgress,
+  settleParentRun,
 } from '@tunelab/db';
 import { UnrecoverableError } from 'bullmq';
 import type { TJobLike, TProcessorContext, TProcessorDefinition } from './types.ts';
@@ -157,6 +160,11 @@ export async function runJob(
   if (attempt > 1) await appendRunLog(runId, `attempt ${attempt} started on ${context.workerId}`, 'warn');
   try {
     const result = await definition.handle(payload, processorContext);
+    if ((result as { awaitChildren?: unknown } | null)?.awaitChildren === true) {
+      // A parent (cross-validation) stays running: it settles when its last child run ends.
+      const status = await settleParentRun(runId);
+      return { ...(result as object), runId, status };
+    }
     const summary = summaryOf(result);
     await finishRun(runId, 'succeeded', summary ? { summary } : {});
     // The job's return value (kept by BullMQ) says the status the runtime wrote.

@@ -24,6 +24,7 @@ export const JOB_NAMES = {
   sweepLaunch: 'sweep.launch',
   analysisVectors: 'analysis.vectors',
   mergeRun: 'merge.run',
+  runCrossval: 'run.crossval',
 } as const;
 export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -45,6 +46,9 @@ export type TAnalysisVectorsJob = z.infer<typeof ZAnalysisVectorsJob>;
 /** The Run (kind merge) whose Merge detail row holds the config. */
 export const ZMergeJob = z.object({ runId: ZId }).strict();
 export type TMergeJob = z.infer<typeof ZMergeJob>;
+/** The Run (kind crossval) whose k folds to create and queue; it settles when its last fold ends. */
+export const ZCrossvalJob = z.object({ runId: ZId }).strict();
+export type TCrossvalJob = z.infer<typeof ZCrossvalJob>;
 
 /** Payload schema of each job name. */
 export const JOB_SCHEMAS = {
@@ -55,6 +59,7 @@ export const JOB_SCHEMAS = {
   [JOB_NAMES.sweepLaunch]: ZSweepLaunchJob,
   [JOB_NAMES.analysisVectors]: ZAnalysisVectorsJob,
   [JOB_NAMES.mergeRun]: ZMergeJob,
+  [JOB_NAMES.runCrossval]: ZCrossvalJob,
 } as const satisfies Record<TJobName, z.ZodType>;
 
 export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -63,6 +68,7 @@ export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
 export const JOB_QUEUE = {
   [JOB_NAMES.datasetProfile]: QUEUE_NAMES.control,
   [JOB_NAMES.sweepLaunch]: QUEUE_NAMES.control,
+  [JOB_NAMES.runCrossval]: QUEUE_NAMES.control,
   [JOB_NAMES.runTrain]: QUEUE_NAMES.compute,
   [JOB_NAMES.runPretrain]: QUEUE_NAMES.compute,
   [JOB_NAMES.runEvaluate]: QUEUE_NAMES.compute,
