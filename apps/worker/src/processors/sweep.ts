@@ -26,9 +26,13 @@ export const sweepProcessor = defineProcessor({
     // Runs a crashed launch created but did not queue.
     const unqueued = sweep.runs.filter((r) => r.status === 'queued' && !r.queueJobId);
     await enqueueRuns(unqueued);
+    // CV at each cell: the sweep's runs are cross-validation parents, each queueing its k folds
+    const cv = sweep.folds
+      ? { cv: { k: sweep.folds, seed: 0, grouped: await hasGroups(sweep.datasetId) } }
+      : {};
     const created = await createQueuedRuns(
       missing.map(({ fraction, share, seed }) => ({
-        kind: 'train' as const,
+        kind: sweep.folds ? ('crossval' as const) : ('train' as const),
         model: { connect: { id: sweep.baseModelId as string } },
         dataset: { connect: { id: sweep.datasetId as string } },
         sweep: { connect: { id: sweepId } },
@@ -40,6 +44,7 @@ export const sweepProcessor = defineProcessor({
           trainFraction: fraction,
           seed,
           ...(share === null ? {} : { mix: { share, shares } }),
+          ...cv,
         } as Prisma.InputJsonValue,
         tags: ['sweep'],
       })),
@@ -47,3 +52,12 @@ export const sweepProcessor = defineProcessor({
     return { sweepId, runs: unqueued.length + created.length };
   },
 });
+
+/** Whether the dataset names documents (a group column): CV folds then keep them whole. */
+async function hasGroups(datasetId: string): Promise<boolean> {
+  const dataset = await prisma.dataset.findUnique({
+    where: { id: datasetId },
+    select: { groupColumn: true },
+  });
+  return Boolean(dataset?.groupColumn);
+}

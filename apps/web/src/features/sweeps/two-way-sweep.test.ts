@@ -125,6 +125,37 @@ describe('two-way sweep', () => {
     expect(settled.error).toContain(`run ${half?.id} (fraction 0.5, share 25 %, seed 1): boom`);
   }, 60_000);
 
+  it('runs k-fold CV at each cell: its runs are crossval parents that queue their folds', async () => {
+    const response = await createSweep(
+      post('http://test/api/sweeps', {
+        modelId: ids.model,
+        datasetId: ids.mixed,
+        fractions: [0.5, 1],
+        seeds: [0],
+        folds: 3,
+        recipe: { epochs: 1 },
+      }),
+    );
+    expect(response.status).toBe(201);
+    const { sweepId } = (await response.json()) as { sweepId: string };
+    const parents = await until(
+      () => prisma.run.findMany({ where: { sweepId } }),
+      (r) => r.length === 2,
+    );
+    expect(parents.every((p) => p.kind === 'crossval')).toBe(true);
+    expect(parents[0]?.params).toMatchObject({ cv: { k: 3, seed: 0, grouped: false } });
+    const folds = await until(
+      () => prisma.run.findMany({ where: { parentRunId: { in: parents.map((p) => p.id) } } }),
+      (r) => r.length === 6,
+    );
+    expect(folds.every((f) => f.sweepId === null && f.kind === 'train')).toBe(true);
+    // cancelling the sweep cancels the parents and, through them, every fold
+    const { cancelSweep } = await import('@tunelab/jobs');
+    expect(await cancelSweep(sweepId)).toEqual({ status: 'cancelled' });
+    const after = await prisma.run.findMany({ where: { parentRunId: { in: parents.map((p) => p.id) } } });
+    expect(after.map((f) => f.status)).toEqual(Array(6).fill('cancelled'));
+  }, 60_000);
+
   it('refuses synthetic shares on a dataset without synthetic rows, naming it, and creates nothing', async () => {
     const before = await prisma.sweep.count();
     const response = await createSweep(

@@ -42,6 +42,7 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
           seeds: parseList(String(f.get('seeds') ?? '')),
           // synthetic shares are typed in percent: "0, 25, 50"
           shares: parseList(String(f.get('shares') ?? '')).map((p) => p / 100),
+          ...(f.get('folds') ? { folds: num('folds') } : {}),
           recipe: {
             ...TRAIN_PARAM_DEFAULTS,
             epochs: num('epochs'),
@@ -103,6 +104,18 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
           Seeds
           <input name="seeds" defaultValue="0, 1, 2" />
           <span className="hint">One run per fraction and seed; the spread shows the noise.</span>
+        </label>
+        <label className="field">
+          k-fold CV at each size
+          <select name="folds" defaultValue="">
+            <option value="">off: one run per cell</option>
+            {[3, 5, 10].map((k) => (
+              <option key={k} value={k}>
+                {k} folds
+              </option>
+            ))}
+          </select>
+          <span className="hint">Each point becomes a cross-validation run: the mean over k folds.</span>
         </label>
         <label className="field">
           Synthetic shares (%)

@@ -27,6 +27,7 @@ export async function createSweep(input: TCreateSweep): Promise<string> {
       fractions: s.fractions,
       shares: s.shares,
       seeds: s.seeds,
+      ...(s.folds ? { folds: s.folds } : {}),
       datasetId: s.datasetId,
       baseModelId: s.modelId,
     },

@@ -24,6 +24,8 @@ export const ZCreateSweep = z.object({
     .max(5, 'at most 5 synthetic shares')
     .default([])
     .transform((s) => [...new Set(s)].sort((a, b) => a - b)),
+  /** k-fold cross-validation at each (fraction, share, seed): each point is the mean over k folds. */
+  folds: z.number().int().min(2).max(10).optional(),
   recipe: ZTrainParams,
 });
 export type TCreateSweep = z.input<typeof ZCreateSweep>;
