@@ -91,7 +91,7 @@ export async function createDataset(
 export async function createComposedDataset(
   name: string,
   composition: TComposition,
-  columns: { textColumn: string; labelColumn: string },
+  columns: { textColumn: string; labelColumn: string; groupColumn?: string },
   client: PrismaClient = getPrisma(),
 ): Promise<{ id: string; rowCount: number }> {
   return storeDataset(
@@ -106,6 +106,7 @@ export async function createComposedDataset(
       labelColumn: columns.labelColumn,
       splitColumn: 'split',
       sourceColumn: 'source',
+      groupColumn: columns.groupColumn ?? null,
       origin: composition.origin,
       tolerance: composition.tolerance,
       parents: composition.lineage,
