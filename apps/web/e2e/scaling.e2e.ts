@@ -126,6 +126,8 @@ async function main() {
       .filter((l) => l.startsWith('AFINN scaling seed,'))
       .map((l) => l.split(',').slice(1).join(','));
     assert.equal(seedRows.length, 8, 'the CSV should hold one row per finished seed');
+    // the page fits against its baseline (the runs' reference predictor): so does the CLI
+    const baselineValue = (await answer.getAttribute('data-baseline')) ?? '';
     const points = path.join(tmp, 'points.csv');
     await writeFile(points, `n,value\n${seedRows.join('\n')}\n`);
     const { stdout } = await promisify(execFile)(
@@ -139,6 +141,7 @@ async function main() {
         'mae',
         '--target',
         String(target),
+        ...(baselineValue ? ['--baseline', baselineValue] : []),
       ],
       { cwd: REPO_ROOT },
     );

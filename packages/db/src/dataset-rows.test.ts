@@ -47,6 +47,7 @@ describe('loadDatasetRows', () => {
       split: 'eval',
       source: 'synthetic',
       fold: 1,
+      group: null,
     });
     expect((await loadDatasetRows(d.id, { splits: ['eval'] }, prisma)).map((r) => r.index)).toEqual([1, 4]);
     expect((await loadDatasetRows(d.id, { fold: 0 }, prisma)).map((r) => r.index)).toEqual([0, 4]);

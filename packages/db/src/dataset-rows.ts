@@ -10,6 +10,8 @@ export interface TLoadedRow {
   split: TSplit;
   source: TRowSource;
   fold: number | null;
+  /** The document the row is a segment of (the dataset's group column); null without one. */
+  group: string | null;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function loadDatasetRows(
       ...(where.splits ? { split: { in: [...where.splits] } } : {}),
       ...(where.fold !== undefined ? { fold: where.fold } : {}),
     },
-    select: { index: true, text: true, label: true, split: true, source: true, fold: true },
+    select: { index: true, text: true, label: true, split: true, source: true, fold: true, group: true },
     orderBy: { index: 'asc' },
   });
 }

@@ -15,10 +15,10 @@ async function insertRows(
   rows: readonly TDatasetRowInput[],
 ) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source")
-     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource"
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[])
-       AS u(id, index, text, label, label_text, split, source)`,
+    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "group")
+     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.grp
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[])
+       AS u(id, index, text, label, label_text, split, source, grp)`,
     datasetId,
     rows.map(() => randomUUID()),
     rows.map((row) => row.index),
@@ -27,6 +27,7 @@ async function insertRows(
     rows.map((row) => row.labelText),
     rows.map((row) => row.split),
     rows.map((row) => row.source),
+    rows.map((row) => row.group ?? null),
   );
 }
 
@@ -73,6 +74,7 @@ export async function createDataset(
       labelColumn: spec.labelColumn,
       splitColumn: spec.splitColumn ?? null,
       sourceColumn: spec.sourceColumn ?? null,
+      groupColumn: spec.groupColumn ?? null,
       fileName: file.fileName ?? null,
       format: data.format,
       origin: originOf(data),
@@ -89,7 +91,7 @@ export async function createDataset(
 export async function createComposedDataset(
   name: string,
   composition: TComposition,
-  columns: { textColumn: string; labelColumn: string },
+  columns: { textColumn: string; labelColumn: string; groupColumn?: string },
   client: PrismaClient = getPrisma(),
 ): Promise<{ id: string; rowCount: number }> {
   return storeDataset(
@@ -104,6 +106,7 @@ export async function createComposedDataset(
       labelColumn: columns.labelColumn,
       splitColumn: 'split',
       sourceColumn: 'source',
+      groupColumn: columns.groupColumn ?? null,
       origin: composition.origin,
       tolerance: composition.tolerance,
       parents: composition.lineage,

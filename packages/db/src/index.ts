@@ -49,5 +49,6 @@ export {
   requestSweepCancel,
   requeueRun,
   setRunProgress,
+  settleParentRun,
   settleSweep,
 } from './runs.ts';

@@ -1,3 +1,5 @@
+import { summarizeFolds } from '@tunelab/core/crossval';
+import { cellLabel } from '@tunelab/core/sweeps';
 import { getPrisma, type PrismaClient } from './client.ts';
 
 /** Terminal states: once there, a run is never touched by a (retried) job again. */
@@ -71,7 +73,17 @@ export async function requeueRun(runId: string, client: PrismaClient = getPrisma
     data: { status: 'queued', error: null, cancelRequested: false, finishedAt: null, etaSeconds: null },
   });
   if (result.count === 0) return false;
-  const run = await client.run.findUnique({ where: { id: runId }, select: { sweepId: true } });
+  const run = await client.run.findUnique({
+    where: { id: runId },
+    select: { sweepId: true, parentRunId: true },
+  });
+  // A retried fold reopens its cross-validation parent (which has no job of its own left).
+  if (run?.parentRunId) {
+    await client.run.updateMany({
+      where: { id: run.parentRunId, status: { in: ['failed', 'cancelled', 'succeeded'] } },
+      data: { status: 'running', error: null, finishedAt: null, cancelRequested: false },
+    });
+  }
   // A retried child reopens its sweep.
   if (run?.sweepId) {
     await client.sweep.update({
@@ -129,9 +141,83 @@ export async function finishRun(
     },
   });
   if (result.count === 0) return false;
-  const run = await client.run.findUnique({ where: { id: runId }, select: { sweepId: true } });
+  const run = await client.run.findUnique({
+    where: { id: runId },
+    select: { sweepId: true, parentRunId: true },
+  });
+  if (run?.parentRunId) await settleParentRun(run.parentRunId, client);
   if (run?.sweepId) await settleSweep(run.sweepId, client);
   return true;
+}
+
+/**
+ * Derives a cross-validation parent's end from its folds once none is queued or running: succeeded
+ * with the folds' mean ± std (sample std) as its summary when every fold succeeded, failed naming
+ * the failed folds, else cancelled. Called by the runtime (a fold finishing, or the parent's job
+ * returning after it queued its folds). Returns the parent's status.
+ */
+export async function settleParentRun(parentId: string, client: PrismaClient = getPrisma()): Promise<string> {
+  const parent = await client.run.findUnique({ where: { id: parentId }, select: { status: true } });
+  if (!parent) return 'missing';
+  const folds = await client.run.findMany({
+    where: { parentRunId: parentId },
+    select: { id: true, status: true, params: true, summary: true, error: true },
+  });
+  if (parent.status !== 'running') return parent.status;
+  if (folds.length === 0 || folds.some((r) => r.status === 'queued' || r.status === 'running'))
+    return parent.status;
+  const foldOf = (r: (typeof folds)[number]) => Number((r.params as { fold?: number } | null)?.fold ?? -1);
+  const failed = folds.filter((r) => r.status === 'failed').sort((a, b) => foldOf(a) - foldOf(b));
+  if (failed.length > 0) {
+    const error = `${failed.length} of ${folds.length} folds failed: ${failed
+      .map((r) => `fold ${foldOf(r)} (run ${r.id})${r.error ? `: ${r.error}` : ''}`)
+      .join('; ')}`;
+    await finishRun(parentId, 'failed', { error }, client);
+    return 'failed';
+  }
+  if (!folds.every((r) => r.status === 'succeeded')) {
+    await finishRun(parentId, 'cancelled', {}, client);
+    return 'cancelled';
+  }
+  await finishRun(
+    parentId,
+    'succeeded',
+    { summary: crossvalSummary(folds.map((r) => ({ ...r, fold: foldOf(r) }))) },
+    client,
+  );
+  return 'succeeded';
+}
+
+type TFoldRow = { id: string; fold: number; summary: unknown };
+
+/** A parent's Run.summary: the folds' mean metrics (so lists, compare and sweeps read it as a run) plus `cv`. */
+function crossvalSummary(folds: readonly TFoldRow[]) {
+  const summaries = folds.map((f) => ({ ...f, s: (f.summary ?? {}) as Record<string, unknown> }));
+  const metricsOf = (s: Record<string, unknown>, key: string) =>
+    (s[key] && typeof s[key] === 'object' ? s[key] : {}) as Record<string, number>;
+  const cv = summarizeFolds(
+    summaries.map((f) => ({ fold: f.fold, runId: f.id, metrics: metricsOf(f.s, 'metrics') })),
+  );
+  const reference = summarizeFolds(
+    summaries.map((f) => ({
+      fold: f.fold,
+      metrics: metricsOf((f.s.reference ?? {}) as Record<string, unknown>, 'metrics'),
+    })),
+  );
+  const kind = (summaries[0]?.s.reference as { kind?: string } | undefined)?.kind;
+  const num = (key: string) => {
+    const xs = summaries.map((f) => f.s[key]).filter((v): v is number => typeof v === 'number');
+    return xs.length ? xs.reduce((t, x) => t + x, 0) / xs.length : undefined;
+  };
+  return {
+    metrics: cv.mean,
+    ...(kind
+      ? { reference: { kind: `${kind.replace(/\s*\(.*\)$/, '')} (per fold)`, metrics: reference.mean } }
+      : {}),
+    ...(num('trainRows') !== undefined ? { trainRows: Math.round(num('trainRows') as number) } : {}),
+    ...(num('evalRows') !== undefined ? { evalRows: Math.round(num('evalRows') as number) } : {}),
+    cv,
+  };
 }
 
 /**
@@ -141,8 +227,8 @@ export async function finishRun(
 export async function settleSweep(sweepId: string, client: PrismaClient = getPrisma()): Promise<string> {
   const runs = await client.run.findMany({
     where: { sweepId },
-    select: { id: true, status: true, fraction: true, seed: true, error: true },
-    orderBy: [{ fraction: 'asc' }, { seed: 'asc' }],
+    select: { id: true, status: true, fraction: true, share: true, seed: true, error: true },
+    orderBy: [{ fraction: 'asc' }, { share: 'asc' }, { seed: 'asc' }],
   });
   const sweep = await client.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { status: true } });
   if (runs.length === 0 || runs.some((r) => r.status === 'queued' || r.status === 'running')) {
@@ -154,7 +240,7 @@ export async function settleSweep(sweepId: string, client: PrismaClient = getPri
   const error =
     failed.length > 0
       ? `${failed.length} of ${runs.length} runs failed: ${failed
-          .map((r) => `run ${r.id} (fraction ${r.fraction}, seed ${r.seed})${r.error ? `: ${r.error}` : ''}`)
+          .map((r) => `run ${r.id} (${cellLabel(r)})${r.error ? `: ${r.error}` : ''}`)
           .join('; ')}`
       : null;
   await client.sweep.update({ where: { id: sweepId }, data: { status, error, finishedAt: new Date() } });

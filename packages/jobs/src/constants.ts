@@ -23,6 +23,7 @@ export const RUN_KIND_JOB = Object.freeze({
   analyse: JOB_NAMES.analysisVectors,
   search: JOB_NAMES.searchRun,
   search_candidate: JOB_NAMES.searchCandidate,
+  crossval: JOB_NAMES.runCrossval,
 }) satisfies Record<string, TJobName>;
 export type TRunKind = keyof typeof RUN_KIND_JOB;
 export type TRunJobName = (typeof RUN_KIND_JOB)[TRunKind];

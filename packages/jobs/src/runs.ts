@@ -57,14 +57,26 @@ export async function enqueueRuns(
 
 /**
  * Cancels a run: sets its cancel flag (a running processor stops at its next check) and, when its
- * job is still waiting, removes the job and marks the run cancelled right away. Returns the run's
+ * job is still waiting, removes the job and marks the run cancelled right away. A parent's open
+ * child runs (cross-validation folds) are cancelled with it. Returns the run's
  * status afterwards.
  */
 export async function cancelRun(runId: string): Promise<{ status: string }> {
   const prisma = getPrisma();
   const flagged = await requestRunCancel(runId);
-  const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+  let run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
   if (!flagged) return { status: run.status };
+  // A cross-validation parent: cancel cascades to its open folds (the parent settles cancelled
+  // when the last of them ends).
+  const openChildren = await prisma.run.findMany({
+    where: { parentRunId: runId, status: { in: ['queued', 'running'] } },
+    select: { id: true },
+  });
+  if (openChildren.length > 0) {
+    for (const child of openChildren) await cancelRun(child.id);
+    run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== 'queued') return { status: run.status };
+  }
   const name = findRunKindJob(run.kind);
   const jobId = run.queueJobId ?? (name ? jobIdFor(name, { runId }) : null);
   if (name && jobId && (await removeQueuedJob(name, jobId).catch(() => false))) {

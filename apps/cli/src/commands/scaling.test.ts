@@ -66,6 +66,22 @@ describe('tunelab scaling', () => {
     expect(out.n_needed_interval).toEqual(direct.nNeededInterval);
   });
 
+  it('--baseline: a curve that does not beat the reference predictor is poor_fit, with the reason', async () => {
+    const file = await pointsFile();
+    const args = [CLI, 'scaling', '--points', file, '--metric', 'flexible_accuracy', '--target', '0.8'];
+    // the curve ends near 0.84 at n = 800: a majority class at 0.5 is beaten, one at 0.9 is not
+    const beaten = JSON.parse((await run('node', [...args, '--baseline', '0.5'])).stdout);
+    expect(beaten.verdict).toBe('ok');
+    expect(beaten.baseline).toMatchObject({ value: 0.5, n: 800, beaten: true });
+    const flat = JSON.parse((await run('node', [...args, '--baseline', '0.9'])).stdout);
+    expect(flat.verdict).toBe('poor_fit');
+    expect(flat.baseline.beaten).toBe(false);
+    expect(flat.reason).toMatch(/does not beat the baseline 0\.9/);
+    await expect(run('node', [...args, '--baseline', 'x'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--baseline'),
+    });
+  });
+
   it('refuses fewer than 3 sizes with the reason on stderr', async () => {
     const file = await pointsFile([100, 200]);
     await expect(

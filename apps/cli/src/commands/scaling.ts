@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { finiteNumber, positiveInt } from './tokenize.ts';
 
 /**
- * `tunelab scaling --points FILE.csv --metric NAME [--target X] [--higher-is-better]`: fits
+ * `tunelab scaling --points FILE.csv --metric NAME [--target X] [--baseline X] [--higher-is-better]`: fits
  * err(n) = a·n^(−b) + c (core `fitScaling`, the function the sweep page uses) and prints one JSON object.
  */
 export function registerScaling(program: Command): void {
@@ -22,6 +22,10 @@ export function registerScaling(program: Command): void {
     )
     .option('--target <x>', 'metric value wanted: how many examples reach it?')
     .option('--higher-is-better', 'for a metric not in the table: fit the error 1 − value')
+    .option(
+      '--baseline <x>',
+      "the reference predictor's value (mean/majority): a curve that does not beat it is poor_fit",
+    )
     .option('--bootstrap <n>', 'bootstrap replicates for the band', '200')
     .option('--seed <n>', 'seed of the bootstrap', '0')
     .action(
@@ -29,6 +33,7 @@ export function registerScaling(program: Command): void {
         points: string;
         metric: string;
         target?: string;
+        baseline?: string;
         higherIsBetter?: boolean;
         bootstrap: string;
         seed: string;
@@ -41,11 +46,13 @@ export function registerScaling(program: Command): void {
         }
         const higherIsBetter = spec?.higherIsBetter ?? o.higherIsBetter === true;
         const target = o.target === undefined ? null : finiteNumber(o.target, '--target');
+        const baseline = o.baseline === undefined ? null : finiteNumber(o.baseline, '--baseline');
         const text = await readFile(o.points, 'utf8');
         const points = await parseScalingPoints(text, basename(o.points));
         const fit = fitScaling(points, {
           higherIsBetter,
           target,
+          baseline,
           bootstrap: positiveInt(o.bootstrap, '--bootstrap'),
           seed: seedOf(o.seed),
         });
@@ -72,6 +79,7 @@ export function toScalingJson(fit: ScalingFit, metric: string) {
     band: fit.band,
     heldout_error: fit.heldout?.error ?? null,
     heldout: fit.heldout,
+    baseline: fit.baseline,
     target: fit.target,
     n_needed: fit.nNeeded,
     n_needed_interval: fit.nNeededInterval,

@@ -7,10 +7,17 @@ import {
 } from '@tunelab/core/dashboard';
 import { ZTask } from '@tunelab/core/datasets';
 import { readCoreEnv } from '@tunelab/core/env';
-import { readLabelledFile, runThreads, type StepEvent, trainFolder } from '@tunelab/core/train';
+import {
+  type EpochEvent,
+  readLabelledFile,
+  runThreads,
+  type StepEvent,
+  trainFolder,
+} from '@tunelab/core/train';
 import type { Command } from 'commander';
 import { parseRunFlags } from './run-flags.ts';
 import { positiveInt } from './tokenize.ts';
+import { trainCrossValidation } from './train-cv.ts';
 
 interface TrainFlags {
   model: string;
@@ -26,6 +33,9 @@ interface TrainFlags {
   seed?: string;
   tolerance?: string;
   threads?: string;
+  folds?: string;
+  foldSeed?: string;
+  groupColumn?: string;
   out: string;
 }
 
@@ -78,6 +88,12 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', `seed for shuffling, dropout and head initialisation (default ${D.seed})`)
     .option('--tolerance <k>', `flexible accuracy tolerance (regression; default ${D.tolerance})`)
     .option('--threads <n>', 'data-parallel training threads (default: TUNELAB_THREADS, else every core)')
+    .option(
+      '--folds <k>',
+      'k-fold cross-validation over the train + eval files (stratified, seeded): OUT/fold-i per fold, OUT/metrics.json with "cv": {folds, mean, std}',
+    )
+    .option('--fold-seed <n>', 'seed of the fold assignment (default 0)')
+    .option('--group-column <name>', 'with --folds: rows with the same value (one document) stay in one fold')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: TrainFlags) => {
       const parsedTask = ZTask.safeParse(o.task);
@@ -91,32 +107,57 @@ export function registerTrain(program: Command): void {
           o.threads === undefined ? readCoreEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
         backend,
       });
-      const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
+      if (o.groupColumn !== undefined && o.folds === undefined)
+        throw new Error('--group-column groups the folds of --folds: give --folds K too');
+      const folds = o.folds === undefined ? null : positiveInt(o.folds, '--folds');
+      if (folds !== null && (folds < 2 || folds > 20)) throw new Error(`--folds must be 2..20, got ${folds}`);
+      const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task, groupColumn: o.groupColumn };
       const train = await readLabelledFile(o.train, cols);
       const evalSet = await readLabelledFile(o.eval, { ...cols, classes: train.classes ?? undefined });
       const tty = process.stderr.isTTY === true;
       let lastPlain = 0;
-      const result = await trainFolder({
+      const base = {
         modelDir: o.model,
-        outDir: o.out,
-        train: train.examples,
-        eval: evalSet.examples,
         classes: train.classes,
         // The label range is the training files' (train ∪ eval), saved with the model for `tunelab eval`.
         options: { ...fineTuneOptions(params, { task, numLabels: train.classes?.length }), threads },
         callbacks: {
-          onStep: (e) => {
+          onStep: (e: StepEvent) => {
             if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);
             else if (e.step === e.totalSteps || Date.now() - lastPlain > 5000 || e.step === 1) {
               lastPlain = Date.now();
               process.stderr.write(`${progressLine(e)}\n`);
             }
           },
-          onEpoch: (e) => {
+          onEpoch: (e: EpochEvent) => {
             if (tty) process.stderr.write('\n');
             process.stderr.write(`train: epoch ${e.epoch} ${JSON.stringify(e.metrics)}\n`);
           },
         },
+      };
+      if (folds !== null) {
+        const foldSeed = o.foldSeed === undefined ? 0 : Number(o.foldSeed);
+        if (!Number.isInteger(foldSeed) || foldSeed < 0)
+          throw new Error(`--fold-seed must be an integer ≥ 0, got "${o.foldSeed}"`);
+        const cv = await trainCrossValidation({
+          examples: [...train.examples, ...evalSet.examples],
+          ...(train.groups && evalSet.groups ? { groups: [...train.groups, ...evalSet.groups] } : {}),
+          task,
+          k: folds,
+          seed: foldSeed,
+          outDir: o.out,
+          base,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stderr.write(`train: ${folds}-fold cross-validation done; wrote ${o.out}\n`);
+        process.stdout.write(`${JSON.stringify({ status: 'completed', out: o.out, cv })}\n`);
+        return;
+      }
+      const result = await trainFolder({
+        ...base,
+        outDir: o.out,
+        train: train.examples,
+        eval: evalSet.examples,
       });
       process.stderr.write(`train: ${result.status} after ${result.epochs} epochs; wrote ${o.out}\n`);
       process.stdout.write(

@@ -2,6 +2,7 @@
 // defineProcessor(...) value and add it to this list (one line). Both the in-process control worker
 // and the sandboxed compute children read this table.
 import type { TJobName } from '@tunelab/core/jobs';
+import { crossvalProcessor } from './crossval.ts';
 import { datasetProfileProcessor } from './dataset-profile.ts';
 import { evaluateProcessor } from './evaluate.ts';
 import { mergeProcessor } from './merge.ts';
@@ -24,6 +25,7 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   evaluateProcessor as TProcessorDefinition<TJobName>,
   searchProcessor as TProcessorDefinition<TJobName>,
   searchCandidateProcessor as TProcessorDefinition<TJobName>,
+  crossvalProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

@@ -1,6 +1,8 @@
 // The worker runtime's one owner of a Run's status. Processors do their work and return a result
 // (with an optional `summary`); this file alone moves the Run queued → running → succeeded |
-// failed (after the last attempt) | cancelled, through the db lifecycle helpers.
+// failed (after the last attempt) | cancelled, through the db lifecycle helpers. A processor that
+// returns `{ awaitChildren: true }` (a cross-validation parent that queued its folds) leaves its Run
+// running; it settles (settleParentRun) when its last child run ends.
 import { InputError } from '@tunelab/core/errors';
 import { CancelledError, InterruptedError, SHUTDOWN_REASON, type TJobName } from '@tunelab/core/jobs';
 import {
@@ -17,6 +19,7 @@ import {
   readEnv,
   retryOnInfrastructure,
   setRunProgress,
+  settleParentRun,
 } from '@tunelab/db';
 import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { TJobLike, TProcessorContext, TProcessorDefinition } from './types.ts';
@@ -193,6 +196,11 @@ export async function runJob(
     );
   try {
     const result = await definition.handle(payload, processorContext);
+    if ((result as { awaitChildren?: unknown } | null)?.awaitChildren === true) {
+      // A parent (cross-validation) stays running: it settles when its last child run ends.
+      const status = await settleParentRun(runId);
+      return { ...(result as object), runId, status };
+    }
     const summary = summaryOf(result);
     await durably(`recording run ${runId} succeeded`, () =>
       finishRun(runId, 'succeeded', summary ? { summary } : {}),

@@ -40,3 +40,57 @@ describe('splitRows', () => {
     );
   });
 });
+
+describe('splitRows: two-way sweep cells and computed folds', () => {
+  const mixed = (): RowLike[] =>
+    Array.from({ length: 120 }, (_, i) => ({
+      index: i,
+      text: `t${i}`,
+      label: i % 5,
+      split: i % 6 === 0 ? 'eval' : 'train',
+      source: i % 2 ? ('synthetic' as const) : ('real' as const),
+    }));
+
+  it('draws the share synthetic, the same size for every share, scored on real eval rows only', () => {
+    const shares = [0, 0.5];
+    const sizes = shares.map((share) => {
+      const s = splitRows(mixed(), { evalFraction: 0.2, trainFraction: 1, seed: 0, mix: { share, shares } });
+      expect(s.eval.every((r) => r.source === 'real')).toBe(true);
+      expect(s.train.filter((r) => r.source === 'synthetic')).toHaveLength(
+        Math.round(share * s.train.length),
+      );
+      return s.train.length;
+    });
+    expect(sizes[0]).toBe(sizes[1]);
+  });
+
+  it('computes seeded folds over train + eval rows, keeps test rows out and documents whole', () => {
+    const all: RowLike[] = Array.from({ length: 60 }, (_, i) => ({
+      index: i,
+      text: `t${i}`,
+      label: i % 3,
+      split: i >= 54 ? 'test' : i % 5 === 0 ? 'eval' : 'train',
+      group: `doc${Math.floor(i / 3)}`,
+    }));
+    const cv = { k: 3, seed: 2, grouped: true };
+    const seen = new Set<number>();
+    for (let fold = 0; fold < 3; fold++) {
+      const s = splitRows(all, {
+        evalFraction: 0.2,
+        trainFraction: 1,
+        seed: 0,
+        fold,
+        cv,
+        task: 'classification',
+      });
+      expect([...s.train, ...s.eval].some((r) => r.split === 'test')).toBe(false);
+      const evalDocs = new Set(s.eval.map((r) => r.group));
+      expect(s.train.some((r) => evalDocs.has(r.group))).toBe(false);
+      for (const r of s.eval) seen.add(r.index);
+    }
+    expect(seen.size).toBe(54); // every non-test row is scored exactly once over the folds
+    expect(() =>
+      splitRows(all, { evalFraction: 0.2, trainFraction: 1, seed: 0, fold: 3, cv, task: 'classification' }),
+    ).toThrow(/fold 3 does not exist in a 3-fold/);
+  });
+});

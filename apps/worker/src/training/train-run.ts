@@ -52,14 +52,14 @@ export async function trainRun(
 
   try {
     const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] });
-    const { train, eval: evalRows } = splitRows(rows, params);
+    const { train, eval: evalRows } = splitRows(rows, { ...params, task });
     const space = await datasetLabelSpace(dataset);
     // The run's tolerance (the form defaults it to the dataset's k) decides flexible accuracy.
     const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
     const labelRange = space.task === 'regression' ? space.labelRange : null;
     const classes = space.task === 'classification' ? space.numClasses : undefined;
     await reporter.log(
-      `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold})`}; ${
+      `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold}${params.cv ? ` of ${params.cv.k}` : ''})`}${params.mix ? `, ${Math.round(params.mix.share * 100)} % synthetic` : ''}; ${
         labelRange ? `label range ${labelRange.join('…')}` : `${classes} classes`
       }`,
     );

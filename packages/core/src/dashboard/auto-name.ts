@@ -35,7 +35,8 @@ export function fineTuneName(base: string, dataset: string, params: Partial<TTra
   if (params.trainFraction !== undefined && params.trainFraction < 1) {
     parts.push(`${Number((params.trainFraction * 100).toPrecision(3))}%`);
   }
-  if (params.fold !== undefined) parts.push(`fold ${params.fold}`);
+  if (params.mix) parts.push(`${Number((params.mix.share * 100).toPrecision(3))}% synthetic`);
+  if (params.fold !== undefined) parts.push(`fold ${params.fold}${params.cv ? `/${params.cv.k}` : ''}`);
   parts.push(...changedParams(params));
   if (params.seed !== undefined) parts.push(`seed ${params.seed}`);
   return parts.join(' · ').slice(0, 120);

@@ -25,6 +25,8 @@ export const TRAIN_PARAM_HELP = {
   tolerance: 'k for flexible accuracy: |round(prediction) − label| ≤ k counts as right.',
   seed: 'Seed for initialisation of the head, shuffling and dropout.',
   fold: 'Cross-validation: score on this fold of the dataset and train on the others (needs assigned folds).',
+  mix: 'Two-way sweep: train on round(trainFraction · N) rows with this share synthetic, scored on the real eval rows.',
+  cv: 'k-fold cross-validation computed by the run itself: seeded, stratified, grouped folds of the train and eval rows.',
 } as const;
 
 export const ZTrainParams = z.object({
@@ -45,6 +47,25 @@ export const ZTrainParams = z.object({
   maxSteps: z.number().int().min(0).default(0),
   /** Cross-validation fold scored by this run (the dataset's assigned folds); absent = train/eval split. */
   fold: z.number().int().min(0).max(99).optional(),
+  /**
+   * Two-way sweep cell: `share` of the training subset is synthetic; `shares` is the sweep's whole
+   * grid, which fixes the size N every share can be drawn at (core `drawMixture`). Eval on real rows.
+   */
+  mix: z
+    .object({ share: z.number().min(0).max(1), shares: z.array(z.number().min(0).max(1)).min(1).max(10) })
+    .optional(),
+  /**
+   * Folds computed from the rows (core `crossValidationFolds`), not the dataset's stored ones: with
+   * `fold`, this run scores fold `fold` of k and trains on the others; test rows stay out.
+   */
+  cv: z
+    .object({
+      k: z.number().int().min(2).max(20),
+      seed: z.number().int().min(0),
+      /** Keep rows of one document (DatasetRow.group) in one fold. */
+      grouped: z.boolean().default(false),
+    })
+    .optional(),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});

@@ -87,7 +87,7 @@ export async function readDataset(
   options: { format?: TDatasetFormat } = {},
 ): Promise<TReadDataset> {
   const format = resolveFormat(fileName, options.format);
-  let positions: { text: number; label: number; split?: number; source?: number } | undefined;
+  let positions: { text: number; label: number; split?: number; source?: number; group?: number } | undefined;
   const rows: TDatasetRowInput[] = [];
   const labelTexts: string[] = [];
   const issues = {
@@ -106,9 +106,13 @@ export async function readDataset(
       onHeader(header) {
         const find = (column: string | undefined) =>
           column === undefined ? undefined : header.indexOf(column);
-        const missing = [spec.textColumn, spec.labelColumn, spec.splitColumn, spec.sourceColumn].filter(
-          (column): column is string => column !== undefined && !header.includes(column),
-        );
+        const missing = [
+          spec.textColumn,
+          spec.labelColumn,
+          spec.splitColumn,
+          spec.sourceColumn,
+          spec.groupColumn,
+        ].filter((column): column is string => column !== undefined && !header.includes(column));
         if (missing.length > 0) {
           throw new DatasetError(
             'missing_column',
@@ -122,6 +126,7 @@ export async function readDataset(
           label: find(spec.labelColumn) ?? -1,
           split: find(spec.splitColumn),
           source: find(spec.sourceColumn),
+          group: find(spec.groupColumn),
         };
       },
       onRecord(values, row) {
@@ -181,7 +186,17 @@ export async function readDataset(
             });
           }
         }
-        rows.push({ index: row - 1, text: text ?? '', label, labelText: null, split, source });
+        const group =
+          positions.group === undefined ? undefined : (values[positions.group] ?? '').trim() || null;
+        rows.push({
+          index: row - 1,
+          text: text ?? '',
+          label,
+          labelText: null,
+          split,
+          source,
+          ...(group === undefined ? {} : { group }),
+        });
         labelTexts.push(rawLabel);
         return true;
       },

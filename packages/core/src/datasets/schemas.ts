@@ -18,6 +18,8 @@ export const ZDatasetSpec = z
     labelColumn: z.string().min(1, 'pick the label column'),
     splitColumn: z.string().min(1).optional(),
     sourceColumn: z.string().min(1).optional(),
+    /** Column naming the document a row is a segment of: cross-validation keeps a document in one fold. */
+    groupColumn: z.string().min(1).optional(),
     /** Regression: inclusive range every label must fall in (optional; both or neither). */
     labelMin: z.number().finite().optional(),
     labelMax: z.number().finite().optional(),
@@ -68,6 +70,8 @@ export interface TDatasetRowInput {
   labelText: string | null;
   split: TSplit;
   source: TRowSource;
+  /** The document the row belongs to (the group column's value); absent without a group column. */
+  group?: string | null;
 }
 
 export const ZHistogramBin = z.object({

@@ -26,6 +26,7 @@ export const JOB_NAMES = {
   mergeRun: 'merge.run',
   searchRun: 'search.run',
   searchCandidate: 'search.candidate',
+  runCrossval: 'run.crossval',
 } as const;
 export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -51,6 +52,9 @@ export type TMergeJob = z.infer<typeof ZMergeJob>;
 export const ZSearchJob = z.object({ runId: ZId }).strict();
 /** The Run (kind search_candidate) whose SearchCandidate detail row says what to score. */
 export const ZSearchCandidateJob = z.object({ runId: ZId }).strict();
+/** The Run (kind crossval) whose k folds to create and queue; it settles when its last fold ends. */
+export const ZCrossvalJob = z.object({ runId: ZId }).strict();
+export type TCrossvalJob = z.infer<typeof ZCrossvalJob>;
 
 /** Payload schema of each job name. */
 export const JOB_SCHEMAS = {
@@ -63,6 +67,7 @@ export const JOB_SCHEMAS = {
   [JOB_NAMES.mergeRun]: ZMergeJob,
   [JOB_NAMES.searchRun]: ZSearchJob,
   [JOB_NAMES.searchCandidate]: ZSearchCandidateJob,
+  [JOB_NAMES.runCrossval]: ZCrossvalJob,
 } as const satisfies Record<TJobName, z.ZodType>;
 
 export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -71,6 +76,7 @@ export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
 export const JOB_QUEUE = {
   [JOB_NAMES.datasetProfile]: QUEUE_NAMES.control,
   [JOB_NAMES.sweepLaunch]: QUEUE_NAMES.control,
+  [JOB_NAMES.runCrossval]: QUEUE_NAMES.control,
   [JOB_NAMES.runTrain]: QUEUE_NAMES.compute,
   [JOB_NAMES.runPretrain]: QUEUE_NAMES.compute,
   [JOB_NAMES.runEvaluate]: QUEUE_NAMES.compute,

@@ -181,3 +181,65 @@ describe('fitScaling', () => {
     ).toEqual(first);
   });
 });
+
+describe('fitScaling against a baseline', () => {
+  it('says poor_fit, not ok, for a sweep flat at its baseline, naming the baseline', () => {
+    // MAE at the mean predictor's 1.9 at every size (seed noise only): the model learned nothing
+    const flat = synthetic({ a: 0, b: 0.5, c: 1.9 }, { noise: 0.02 });
+    expect(fitScaling(flat).verdict).not.toBe('poor_fit'); // without the baseline it looks fine
+    const fit = fitScaling(flat, { baseline: 1.9 });
+    expect(fit.verdict).toBe('poor_fit');
+    expect(fit.baseline?.beaten).toBe(false);
+    expect(fit.reason).toMatch(/does not beat the baseline 1\.9/);
+    // a target the baseline already meets does not turn it into an answer
+    expect(fitScaling(flat, { baseline: 1.9, target: 2.5 }).verdict).toBe('poor_fit');
+  });
+
+  it('says poor_fit for a curve worse than its baseline everywhere', () => {
+    const worse = synthetic({ a: 3, b: 0.5, c: 0.5 }, { noise: 0.005 });
+    const fit = fitScaling(worse, { baseline: 0.4 });
+    expect(fit.verdict).toBe('poor_fit');
+    expect(fit.baseline?.improvement).toBeLessThan(0);
+    expect(fit.reason).toMatch(/no better than it/);
+  });
+
+  it('keeps the verdict of a curve that beats its baseline, on either metric direction', () => {
+    const law = { a: 3, b: 0.5, c: 0.2 };
+    const fit = fitScaling(synthetic(law, { noise: 0.003 }), { target: 0.28, baseline: 0.6 });
+    expect(fit.baseline?.beaten).toBe(true);
+    expect(fit.verdict).toBe('ok');
+    // accuracy rising from 0.55 towards 0.9 against a majority class at 0.5
+    const acc = fitScaling(synthetic({ a: 2, b: 0.4, c: 0.1 }, { noise: 0.004, higherIsBetter: true }), {
+      higherIsBetter: true,
+      baseline: 0.5,
+    });
+    expect(acc.baseline?.beaten).toBe(true);
+    expect(acc.baseline?.n).toBe(800);
+    // the same curve against a majority class at 0.95 beats it nowhere
+    const high = fitScaling(synthetic({ a: 2, b: 0.4, c: 0.1 }, { noise: 0.004, higherIsBetter: true }), {
+      higherIsBetter: true,
+      baseline: 0.95,
+    });
+    expect(high.verdict).toBe('poor_fit');
+  });
+
+  it('needs more than seed noise: an improvement within 2 standard errors does not count', () => {
+    // the largest size 0.05 below the baseline under seed noise 0.1 (3 seeds: SE ≈ 0.06)
+    const spread = (d: number) =>
+      SIZES.flatMap((n) => [-d, 0, d].map((e, seed) => ({ n, seed, value: 1.85 + e })));
+    const flat = spread(0.1); // mean 1.85, std 0.1 per size: SE 0.058, margin 0.115
+    const fit = fitScaling(flat, { baseline: 1.9 });
+    expect(fit.baseline?.beaten).toBe(false);
+    expect(fit.baseline?.margin).toBeGreaterThan(0.08);
+    expect(fit.verdict).toBe('poor_fit');
+    // the same improvement with 50× less noise counts (the margin's 1 % floor is 0.019)
+    const quiet = spread(0.002);
+    expect(fitScaling(quiet, { baseline: 1.9 }).baseline?.beaten).toBe(true);
+  });
+
+  it('refuses a non-finite baseline', () => {
+    expect(() => fitScaling(synthetic({ a: 1, b: 0.5, c: 0.1 }), { baseline: Number.NaN })).toThrow(
+      /baseline NaN/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { Rng } from '../random/index.ts';
+import { type BaselineCheck, checkBaseline } from './baseline.ts';
 import { fitPowerLaw, type PowerLaw, powerLawValue } from './power-law.ts';
 
 /**
@@ -24,6 +25,12 @@ export interface FitScalingOptions {
   level?: number;
   /** An answer beyond this many times the largest measured size is "too far" (default 4). */
   maxExtrapolation?: number;
+  /**
+   * The reference predictor's value on the same rows (mean of the train labels for regression, the
+   * majority class for classification), on the metric's scale. When the largest size does not beat
+   * it beyond its noise the verdict is `poor_fit`: a curve of a model that learned nothing says nothing about data.
+   */
+  baseline?: number | null;
 }
 
 export type ScalingVerdict = 'ok' | 'unreachable' | 'too_far' | 'poor_fit';
@@ -69,6 +76,11 @@ export interface ScalingFit {
     tolerance: number;
     passed: boolean;
   } | null;
+  /**
+   * The baseline check (null without `baseline`): `beaten` when the largest size's mean is better
+   * than the baseline by more than `margin` (2 standard errors of that mean, at least 1 % of it).
+   */
+  baseline: BaselineCheck | null;
   /** Whether the measured means fall (error scale) as n grows, within their noise; `reason` says where not. */
   monotone: { ok: boolean; reason: string | null };
   target: number | null;
@@ -110,7 +122,8 @@ export function predictScaling(fit: Pick<ScalingFit, 'a' | 'b' | 'c' | 'higherIs
  * Held-out extrapolation error (LCDB, Mohr & van Rijn 2022: judge extrapolation on larger sizes that
  * were not fitted): refit without the largest size and compare its prediction with that size's mean.
  *
- * Verdicts: `poor_fit` when the curve misses the size means by more than 3 standard errors (RMS) or,
+ * Verdicts: `poor_fit` when the largest size does not beat the `baseline` (the reference predictor)
+ * beyond its noise (flat at the baseline, or worse than it), or when the curve misses the size means by more than 3 standard errors (RMS) or,
  * without replicates, explains under 90 % of their variation; `unreachable` when the target lies
  * beyond the floor c or inside the floor's band; `too_far` when the answer is more than
  * `maxExtrapolation` × the largest size, the held-out check failed, the measured curve rises with n
@@ -129,6 +142,9 @@ export function fitScaling(points: readonly ScalingPoint[], options: FitScalingO
   if (!Number.isInteger(replicates) || replicates < 10)
     throw new ScalingError(`bootstrap ${replicates} must be an integer ≥ 10`);
   checkPoints(points, higherIsBetter);
+  const baselineValue = options.baseline ?? null;
+  if (baselineValue !== null && !Number.isFinite(baselineValue))
+    throw new ScalingError(`baseline ${baselineValue} is not a finite number`);
   if (target !== null) {
     if (!Number.isFinite(target)) throw new ScalingError(`target ${target} is not a finite number`);
     if (higherIsBetter && (target < 0 || target > 1))
@@ -250,6 +266,12 @@ export function fitScaling(points: readonly ScalingPoint[], options: FitScalingO
     if (r2 < 0.9) poor = `the curve explains only ${(r2 * 100).toFixed(0)} % of the variation between sizes`;
   }
 
+  // does the model beat the reference predictor anywhere?
+  const baseline =
+    baselineValue === null
+      ? null
+      : checkBaseline({ sizes: bySize, stdErr, baseline: baselineValue, toErr, scale });
+
   // measured monotonicity (error scale must not rise with n beyond noise)
   let monotone: ScalingFit['monotone'] = { ok: true, reason: null };
   for (let i = 0; i < bySize.length && monotone.ok; i++) {
@@ -310,7 +332,7 @@ export function fitScaling(points: readonly ScalingPoint[], options: FitScalingO
   }
 
   const { verdict, reason } = decide({
-    poor,
+    poor: baseline && !baseline.beaten ? baseline.reason : poor,
     unreachable,
     monotone,
     heldout,
@@ -330,6 +352,7 @@ export function fitScaling(points: readonly ScalingPoint[], options: FitScalingO
     band,
     sizes,
     heldout,
+    baseline,
     monotone,
     target,
     nNeeded,

@@ -1,4 +1,6 @@
 // Data-scaling curves: fit err(n) = a·n^(−b) + c to a sweep's points and answer "how many examples?".
+
+export type { BaselineCheck } from './baseline.ts';
 export {
   type FitScalingOptions,
   fitScaling,

@@ -8,6 +8,8 @@ export interface LabelledFile {
   examples: TrainExample[];
   /** Classification: class names in label order (label i ↔ classes[i]); null for regression. */
   classes: string[] | null;
+  /** With `groupColumn`: each example's document (null where the cell is empty). */
+  groups?: (string | null)[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface LabelledFile {
  */
 export async function readLabelledFile(
   path: string,
-  opts: { textColumn: string; labelColumn: string; task: TTask; classes?: string[] },
+  opts: { textColumn: string; labelColumn: string; task: TTask; classes?: string[]; groupColumn?: string },
 ): Promise<LabelledFile> {
   const spec = ZDatasetSpec.parse({
     name: basename(path),
@@ -25,9 +27,14 @@ export async function readLabelledFile(
     textColumn: opts.textColumn,
     labelColumn: opts.labelColumn,
     classes: opts.classes,
+    groupColumn: opts.groupColumn,
   });
   const data = await readDataset([await readFile(path)], path, spec);
-  return { examples: data.rows.map((r) => ({ text: r.text, label: r.label })), classes: data.classes };
+  return {
+    examples: data.rows.map((r) => ({ text: r.text, label: r.label })),
+    classes: data.classes,
+    ...(opts.groupColumn ? { groups: data.rows.map((r) => r.group ?? null) } : {}),
+  };
 }
 
 /** Reads a JSONL file of objects; errors name the file and line. */

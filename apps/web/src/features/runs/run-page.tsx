@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ConfusionMatrix } from './components/confusion-matrix.tsx';
+import { CvFolds } from './components/cv-folds.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
@@ -25,6 +26,8 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       resultModel: { select: { id: true, name: true } },
       sweep: { select: { id: true, name: true } },
       evaluations: { orderBy: { createdAt: 'desc' }, take: 1 },
+      parentRun: { select: { id: true, name: true } },
+      childRuns: { select: { id: true, status: true, params: true, summary: true, error: true } },
     },
   });
   if (!run) notFound();
@@ -110,6 +113,19 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           </dd>
         </dl>
       </div>
+      {run.parentRun && (
+        <p className="small" data-testid="cv-parent">
+          Fold {(run.params as { fold?: number }).fold} of the cross-validation{' '}
+          <a href={`/runs/${run.parentRun.id}`}>{run.parentRun.name ?? 'parent run'}</a>
+        </p>
+      )}
+      {run.kind === 'crossval' && (
+        <CvFolds
+          k={(run.params as { cv?: { k?: number } }).cv?.k ?? run.childRuns.length}
+          summary={run.summary}
+          folds={run.childRuns}
+        />
+      )}
       {summary.success && (
         <div className="card" data-testid="final-metrics">
           <h2>{metricsTitle(run.kind, split, summary.data.evalRows)}</h2>

@@ -73,6 +73,7 @@ export async function RunsPage({ searchParams }: { searchParams: SearchParams })
           <option value="">fine-tune + pretrain</option>
           <option value="train">fine-tune</option>
           <option value="pretrain">pretrain</option>
+          <option value="crossval">cross-validation</option>
         </select>
         <button type="submit">Filter</button>
         <a href="/runs" className="small">

@@ -1,4 +1,5 @@
 import { METRICS } from '@tunelab/core/metrics';
+import { percent } from '@tunelab/core/sweeps';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
@@ -7,8 +8,10 @@ import { fmtNum } from '../../common/format.ts';
 import { PALETTE } from '../charts/palette.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
 import { ScalingAnswer } from './components/scaling-answer.tsx';
+import { ShareTable } from './components/share-table.tsx';
 import { SweepChart, type SweepChartSeries } from './components/sweep-chart.tsx';
 import { SweepNumbers } from './components/sweep-numbers.tsx';
+import { compareShares } from './lib/share-comparison.ts';
 import {
   aggregateByFraction,
   atBaseline,
@@ -29,10 +32,28 @@ const RUN_FIELDS = {
   id: true,
   status: true,
   fraction: true,
+  share: true,
   seed: true,
   summary: true,
   progress: true,
 } as const;
+
+/** A two-way sweep is one curve per synthetic share; a one-way sweep is one curve. */
+function curvesOf<R extends { share: number | null }>(s: {
+  id: string;
+  name: string;
+  shares: number[];
+  runs: R[];
+}) {
+  if (s.shares.length === 0)
+    return [{ key: s.id, label: s.name, share: null as number | null, runs: s.runs }];
+  return s.shares.map((share) => ({
+    key: `${s.id}:${share}`,
+    label: `${s.name} · ${percent(share)} synthetic`,
+    share: share as number | null,
+    runs: s.runs.filter((r) => r.share === share),
+  }));
+}
 
 export async function SweepPage({ params, searchParams }: Props) {
   const { id } = await params;
@@ -68,18 +89,28 @@ export async function SweepPage({ params, searchParams }: Props) {
   ]);
   if (!sweep) notFound();
   const all = [sweep, ...overlayIds.flatMap((oid) => overlays.filter((o) => o.id === oid))];
-  const analysed = all.map((s, i) => {
-    const agg = aggregateByFraction(s.runs, metric, s.fractions);
-    return {
-      sweep: s,
-      agg,
-      result: fitSweep(agg, metric, target),
-      color: PALETTE[i % PALETTE.length] as string,
-    };
-  });
+  const analysed = all
+    .flatMap((s) => curvesOf(s).map((curve) => ({ s, curve })))
+    .map(({ s, curve }, i) => {
+      const agg = aggregateByFraction(curve.runs, metric, s.fractions);
+      return {
+        sweep: { ...s, id: curve.key, name: curve.label, runs: curve.runs },
+        share: curve.share,
+        sweepId: s.id,
+        agg,
+        result: fitSweep(agg, metric, target),
+        color: PALETTE[i % PALETTE.length] as string,
+      };
+    });
+  const shareComparison = compareShares(
+    analysed
+      .filter((a) => a.sweepId === id && a.share !== null)
+      .map((a) => ({ share: a.share as number, aggregates: a.agg })),
+    metric,
+  );
   const primary = analysed[0] as (typeof analysed)[number];
   const done = sweep.runs.filter((r) => r.status === 'succeeded').length;
-  const total = sweep.fractions.length * sweep.seeds.length;
+  const total = sweep.fractions.length * Math.max(1, sweep.shares.length) * sweep.seeds.length;
   const query = (patch: Record<string, string | null>) => {
     const base: Record<string, string> = { metric };
     if (!logX) base.logx = '0';
@@ -224,6 +255,7 @@ export async function SweepPage({ params, searchParams }: Props) {
           </div>
         )}
       </div>
+      {shareComparison && <ShareTable comparison={shareComparison} metric={metric} />}
       {analysed.map(({ sweep: s, agg, result }, i) => (
         <SweepNumbers
           key={s.id}
@@ -241,6 +273,7 @@ export async function SweepPage({ params, searchParams }: Props) {
           <thead>
             <tr>
               <th className="num">Fraction</th>
+              {sweep.shares.length > 0 && <th className="num">Synthetic</th>}
               <th className="num">Seed</th>
               <th>Status</th>
               <th />
@@ -248,10 +281,18 @@ export async function SweepPage({ params, searchParams }: Props) {
           </thead>
           <tbody>
             {[...sweep.runs]
-              .sort((a, b) => (a.fraction ?? 0) - (b.fraction ?? 0) || (a.seed ?? 0) - (b.seed ?? 0))
+              .sort(
+                (a, b) =>
+                  (a.fraction ?? 0) - (b.fraction ?? 0) ||
+                  (a.share ?? 0) - (b.share ?? 0) ||
+                  (a.seed ?? 0) - (b.seed ?? 0),
+              )
               .map((r) => (
                 <tr key={r.id}>
                   <td className="num">{fmtNum(r.fraction)}</td>
+                  {sweep.shares.length > 0 && (
+                    <td className="num">{r.share === null ? '' : percent(r.share)}</td>
+                  )}
                   <td className="num">{r.seed}</td>
                   <td>
                     <StatusBadge status={r.status} />

@@ -61,6 +61,7 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
     labelColumn: '',
     splitColumn: '',
     sourceColumn: '',
+    groupColumn: '',
     origin: 'real' as 'real' | 'synthetic',
     labelMin: '',
     labelMax: '',
@@ -111,6 +112,7 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
       labelColumn: form.labelColumn,
       splitColumn: form.splitColumn || undefined,
       sourceColumn: form.sourceColumn || undefined,
+      groupColumn: form.groupColumn || undefined,
       // Without a source column every row gets this source.
       origin: form.sourceColumn ? undefined : form.origin,
       tolerance: number(form.tolerance) ?? 1,
@@ -284,6 +286,13 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
                 true,
                 'ds-source-column',
               )}
+            </label>
+            <label className="field" htmlFor="ds-group-column">
+              Document column{' '}
+              <span className="hint">
+                segments of one document (interview) stay in one cross-validation fold
+              </span>
+              {columnSelect(form.groupColumn, (groupColumn) => set({ groupColumn }), true, 'ds-group-column')}
             </label>
             {!form.sourceColumn && (
               <label className="field" htmlFor="ds-origin">

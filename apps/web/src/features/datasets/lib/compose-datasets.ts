@@ -43,15 +43,28 @@ export async function composeDataset(
     const rows = await prisma.datasetRow.findMany({
       where: { datasetId: parent.id },
       orderBy: { index: 'asc' },
-      select: { index: true, text: true, label: true, labelText: true, split: true, source: true },
+      select: {
+        index: true,
+        text: true,
+        label: true,
+        labelText: true,
+        split: true,
+        source: true,
+        group: true,
+      },
     });
-    inputs.push({ ...parent, rows });
+    // documents of different parents never merge: a document is named within its dataset
+    inputs.push({
+      ...parent,
+      rows: rows.map((r) => ({ ...r, group: r.group === null ? null : `${parent.name}/${r.group}` })),
+    });
   }
   const composition = composeDatasets(inputs, spec);
   const first = records[0];
   const created = await createComposedDataset(spec.name, composition, {
     textColumn: first?.textColumn ?? 'text',
     labelColumn: first?.labelColumn ?? 'label',
+    ...(composition.rows.some((r) => r.group) ? { groupColumn: 'document' } : {}),
   });
   await enqueueProfileOrDiscard(created.id);
   return { ...created, lineage: composition.lineage };

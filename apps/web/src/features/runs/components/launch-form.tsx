@@ -15,7 +15,7 @@ export interface LaunchFormProps {
   initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
 }
 
-type NumKey = Exclude<keyof TTrainParams, never>;
+type NumKey = Exclude<keyof TTrainParams, 'mix' | 'cv'>;
 const FIELDS: { key: NumKey; label: string; step?: string }[] = [
   { key: 'epochs', label: 'Epochs' },
   { key: 'lr', label: 'Learning rate', step: 'any' },
@@ -167,7 +167,7 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             />
             <span className="hint">{TRAIN_PARAM_HELP.evalFraction}</span>
           </label>
-          {folds > 0 ? (
+          {folds > 0 && !params.cv ? (
             <label className="field">
               Cross-validation fold
               <select
@@ -191,6 +191,50 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
               <span className="hint">{TRAIN_PARAM_HELP.fold}</span>
             </label>
           ) : null}
+          <label className="field">
+            k-fold CV
+            <select
+              name="cv"
+              data-testid="launch-cv"
+              value={params.cv?.k ?? ''}
+              onChange={(e) =>
+                setParams((p) => ({
+                  ...p,
+                  fold: undefined,
+                  cv:
+                    e.target.value === ''
+                      ? undefined
+                      : { k: Number(e.target.value), seed: p.cv?.seed ?? 0, grouped: p.cv?.grouped ?? false },
+                }))
+              }
+            >
+              <option value="">off: one run</option>
+              {[3, 5, 10].map((k) => (
+                <option key={`cv-${k}`} value={k}>
+                  {k} folds: one parent run, {k} fold runs
+                </option>
+              ))}
+            </select>
+            <span className="hint">{TRAIN_PARAM_HELP.cv}</span>
+          </label>
+          {params.cv && (
+            <label className="field">
+              <span>
+                <input
+                  type="checkbox"
+                  name="cvGrouped"
+                  checked={params.cv.grouped}
+                  onChange={(e) =>
+                    setParams((p) => ({ ...p, cv: p.cv && { ...p.cv, grouped: e.target.checked } }))
+                  }
+                />{' '}
+                Keep documents whole
+              </span>
+              <span className="hint">
+                Segments of one document (the dataset's document column) never sit on both sides.
+              </span>
+            </label>
+          )}
           <label className="field">
             Train fraction
             <input

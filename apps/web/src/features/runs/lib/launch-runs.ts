@@ -71,7 +71,8 @@ export function toDatasetFacts(d: {
 }
 
 /**
- * Creates one Run per seed (seed = params.seed + i) and enqueues run.train for each. Refuses, before
+ * Creates one Run per seed (seed = params.seed + i) and enqueues run.train for each (run.crossval,
+ * a parent of k folds, when `params.cv` asks for a k-fold cross-validation). Refuses, before
  * writing anything, when the model and dataset do not fit together.
  */
 export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
@@ -90,11 +91,21 @@ export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
         : `Dataset "${row.name}" has no folds: assign them on its page before a cross-validation run.`,
     );
   }
+  const cv = req.params.cv;
+  if (cv && req.params.fold !== undefined)
+    problems.push('A k-fold cross-validation runs every fold itself: leave the fold empty.');
+  if (row && cv?.grouped && !row.groupColumn)
+    problems.push(
+      `Dataset "${row.name}" has no document column: upload it with one to keep documents whole, or untick it.`,
+    );
+  if (row && cv && row.rowCount < cv.k)
+    problems.push(`Dataset "${row.name}" has ${row.rowCount} rows, fewer than k = ${cv.k} folds.`);
   if (problems.length) throw new LaunchRefused(problems);
 
   return createQueuedRuns(
     Array.from({ length: req.seeds }, (_, i) => ({
-      kind: 'train' as const,
+      // with params.cv, one cross-validation parent per seed; it queues its k folds (run.crossval)
+      kind: cv ? ('crossval' as const) : ('train' as const),
       model: { connect: { id: req.modelId } },
       dataset: { connect: { id: req.datasetId } },
       params: { ...req.params, seed: req.params.seed + i },

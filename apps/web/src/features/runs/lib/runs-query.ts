@@ -11,7 +11,7 @@ export const ZRunsQuery = z.object({
   dataset: z.string().max(64).optional(),
   model: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
-  kind: z.enum(['train', 'pretrain', 'evaluate']).optional().catch(undefined),
+  kind: z.enum(['train', 'pretrain', 'evaluate', 'crossval']).optional().catch(undefined),
   sort: z.enum(SORTABLE).default('createdAt').catch('createdAt'),
   dir: z.enum(['asc', 'desc']).default('desc').catch('desc'),
   page: z.coerce.number().int().min(1).default(1).catch(1),
@@ -24,7 +24,14 @@ export async function findRuns(query: TRunsQuery) {
     archivedAt: null,
     kind: query.kind
       ? query.kind
-      : { in: ['train', 'pretrain', 'evaluate'] as ('train' | 'pretrain' | 'evaluate')[] },
+      : {
+          in: ['train', 'pretrain', 'evaluate', 'crossval'] as (
+            | 'train'
+            | 'pretrain'
+            | 'evaluate'
+            | 'crossval'
+          )[],
+        },
     ...(query.status ? { status: query.status } : {}),
     ...(query.dataset ? { datasetId: query.dataset } : {}),
     ...(query.model ? { modelId: query.model } : {}),

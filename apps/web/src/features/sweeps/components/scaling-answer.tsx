@@ -57,6 +57,7 @@ export function ScalingAnswer({
       data-b={f.b}
       data-c={f.c}
       data-n-needed={f.nNeeded ?? ''}
+      data-baseline={f.baseline?.value ?? ''}
     >
       <div className="row" style={{ flexWrap: 'wrap' }}>
         {who}

@@ -17,7 +17,7 @@ const parseList = (s: string) =>
     .filter(Boolean)
     .map(Number);
 
-/** Same recipe on growing fractions × seeds. */
+/** Same recipe on growing fractions × seeds (× synthetic shares for a two-way sweep). */
 export function SweepForm({ models, datasets }: { models: Option[]; datasets: Option[] }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,6 +40,9 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
           datasetId: String(f.get('datasetId') ?? ''),
           fractions: parseList(String(f.get('fractions') ?? '')),
           seeds: parseList(String(f.get('seeds') ?? '')),
+          // synthetic shares are typed in percent: "0, 25, 50"
+          shares: parseList(String(f.get('shares') ?? '')).map((p) => p / 100),
+          ...(f.get('folds') ? { folds: num('folds') } : {}),
           recipe: {
             ...TRAIN_PARAM_DEFAULTS,
             epochs: num('epochs'),
@@ -101,6 +104,26 @@ export function SweepForm({ models, datasets }: { models: Option[]; datasets: Op
           Seeds
           <input name="seeds" defaultValue="0, 1, 2" />
           <span className="hint">One run per fraction and seed; the spread shows the noise.</span>
+        </label>
+        <label className="field">
+          k-fold CV at each size
+          <select name="folds" defaultValue="">
+            <option value="">off: one run per cell</option>
+            {[3, 5, 10].map((k) => (
+              <option key={k} value={k}>
+                {k} folds
+              </option>
+            ))}
+          </select>
+          <span className="hint">Each point becomes a cross-validation run: the mean over k folds.</span>
+        </label>
+        <label className="field">
+          Synthetic shares (%)
+          <input name="shares" placeholder="e.g. 0, 25, 50 (empty: one-way)" />
+          <span className="hint">
+            Two-way sweep on a composed real + synthetic dataset: each share is its own curve, all judged on
+            the real eval rows.
+          </span>
         </label>
         <label className="field">
           Epochs

@@ -55,8 +55,17 @@ describe('fitSweep', () => {
     const agg = aggregateByFraction(runs, 'mae', fractions);
     const page = fitSweep(agg, 'mae', 0.5);
     const points = runs.map((r) => ({ n: r.summary.trainRows, value: r.summary.metrics.mae, seed: r.seed }));
-    expect(page.fit).toEqual(fitScaling(points, { target: 0.5 }));
+    // the page fits against its baseline, the runs' reference predictor (1.5), as `--baseline 1.5`
+    expect(page.fit).toEqual(fitScaling(points, { target: 0.5, baseline: 1.5 }));
+    expect(page.fit?.baseline?.beaten).toBe(true);
     expect(page.fit?.nNeeded).toBeGreaterThan(0);
+  });
+
+  it('calls a sweep that never beats its reference predictor poor_fit', () => {
+    const flat = fractions.flatMap((f) => [0, 1, 2].map((seed) => run(f, seed, 1.5 + 0.02 * (seed - 1))));
+    const page = fitSweep(aggregateByFraction(flat, 'mae', fractions), 'mae', 1.6);
+    expect(page.fit?.verdict).toBe('poor_fit');
+    expect(page.fit?.reason).toMatch(/does not beat the baseline 1\.5/);
   });
 
   it('shows the refusal for too few sizes instead of a fit', () => {

@@ -118,20 +118,22 @@ export type SweepFit = { fit: ScalingFit; error?: undefined } | { fit?: undefine
 
 /**
  * The scaling fit of a sweep: every finished seed's point (n = the run's training rows), fitted by
- * core `fitScaling` with the same defaults as `tunelab scaling`, so the page and the CLI agree.
+ * core `fitScaling` with the same defaults as `tunelab scaling`, so the page and the CLI agree
+ * (`--baseline` with the page's baseline, the runs' reference predictor averaged over sizes).
  */
 export function fitSweep(
   aggregates: readonly FractionAggregate[],
   metric: SweepMetric,
   target: number | null,
 ): SweepFit {
+  const baseline = meanBaseline(aggregates);
   const points = aggregates.flatMap((a) =>
     a.trainRows === null
       ? []
       : a.values.map((v) => ({ n: a.trainRows as number, value: v.value, seed: v.seed })),
   );
   try {
-    return { fit: fitScaling(points, { higherIsBetter: METRICS[metric].higherIsBetter, target }) };
+    return { fit: fitScaling(points, { higherIsBetter: METRICS[metric].higherIsBetter, target, baseline }) };
   } catch (e) {
     // a refusal (fewer than 3 sizes, bad values) is shown on the page; anything else is a bug
     if (e instanceof ScalingError) return { error: e.message };
