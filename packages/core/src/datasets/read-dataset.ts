@@ -56,7 +56,7 @@ export async function inspectDataset(
           truncated = true;
           return false;
         }
-        preview.push(values.map((value) => value ?? ''));
+        preview.push(values.map((value) => previewCell(value ?? '')));
         return true;
       },
     },
@@ -96,6 +96,7 @@ export async function readDataset(
     range: new IssueList(),
     split: new IssueList(),
     source: new IssueList(),
+    characters: new IssueList(),
   };
   const classIndex = spec.classes ? new Map(spec.classes.map((name, i) => [name, i])) : undefined;
   const hasRange = spec.labelMin !== undefined && spec.labelMax !== undefined;
@@ -131,6 +132,13 @@ export async function readDataset(
           issues.text.add({ row, column: spec.textColumn, message: 'text is empty' });
         }
         const rawLabel = (values[positions.label] ?? '').trim();
+        for (const [column, value] of [
+          [spec.textColumn, text],
+          [spec.labelColumn, rawLabel],
+        ] as const) {
+          const problem = value === undefined ? undefined : characterProblem(value);
+          if (problem) issues.characters.add({ row, column, message: problem });
+        }
         let label = Number.NaN;
         if (spec.task === 'regression') {
           label = rawLabel === '' ? Number.NaN : Number(rawLabel);
@@ -189,6 +197,7 @@ export async function readDataset(
     { format, fileName },
   );
 
+  throwIfAny(issues.characters, 'invalid_characters', `${fileName} holds characters a dataset cannot store`);
   throwIfAny(issues.text, 'invalid_text', `${fileName} has empty texts in column "${spec.textColumn}"`);
   throwIfAny(
     issues.label,
@@ -261,6 +270,30 @@ function extreme(values: readonly number[], pick: (a: number, b: number) => numb
   let result = values[0] ?? 0;
   for (const value of values) result = pick(result, value);
   return result;
+}
+
+/**
+ * NUL (U+0000) and unpaired UTF-16 surrogates (only a JSONL escape such as "\\ud800" can make one)
+ * cannot be stored as text (PostgreSQL refuses both), so they are refused here with their place.
+ */
+export function characterProblem(value: string): string | undefined {
+  const nul = value.indexOf('\u0000');
+  if (nul >= 0) return `holds a NUL character (U+0000) at character ${nul + 1}`;
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const code = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    return `holds an unpaired surrogate (U+${code}) at character ${lone.index + 1}`;
+  }
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Longest preview cell: the inspect answer shows the start of a long text, never all of it. */
+export const PREVIEW_CELL_CHARS = 500;
+
+function previewCell(value: string): string {
+  return value.length > PREVIEW_CELL_CHARS ? `${value.slice(0, PREVIEW_CELL_CHARS)}…` : value;
 }
 
 function clip(value: string): string {
