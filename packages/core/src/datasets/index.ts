@@ -14,7 +14,6 @@ export {
 } from './parse.ts';
 export { computeProfile, countWords, quantiles, type TProfileOptions, type TProfileRow } from './profile.ts';
 export {
-  characterProblem,
   inferClasses,
   inspectDataset,
   PREVIEW_CELL_CHARS,

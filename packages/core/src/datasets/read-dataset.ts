@@ -1,3 +1,4 @@
+import { characterProblem } from '../text/index.ts';
 import { decodeUtf8 } from './decode.ts';
 import { DatasetError, IssueList } from './errors.ts';
 import { formatFromFileName, parseRecords } from './parse.ts';
@@ -271,23 +272,6 @@ function extreme(values: readonly number[], pick: (a: number, b: number) => numb
   for (const value of values) result = pick(result, value);
   return result;
 }
-
-/**
- * NUL (U+0000) and unpaired UTF-16 surrogates (only a JSONL escape such as "\\ud800" can make one)
- * cannot be stored as text (PostgreSQL refuses both), so they are refused here with their place.
- */
-export function characterProblem(value: string): string | undefined {
-  const nul = value.indexOf('\u0000');
-  if (nul >= 0) return `holds a NUL character (U+0000) at character ${nul + 1}`;
-  const lone = LONE_SURROGATE.exec(value);
-  if (lone) {
-    const code = lone[0].charCodeAt(0).toString(16).toUpperCase();
-    return `holds an unpaired surrogate (U+${code}) at character ${lone.index + 1}`;
-  }
-  return undefined;
-}
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Longest preview cell: the inspect answer shows the start of a long text, never all of it. */
 export const PREVIEW_CELL_CHARS = 500;
