@@ -114,6 +114,8 @@ export async function receiveMultipart(
   try {
     const parser = busboy({
       headers: { 'content-type': contentType },
+      // browsers send file names as raw UTF-8 (busboy's default reads them as Latin-1)
+      defParamCharset: 'utf8',
       limits: { fileSize: limit, files: maxFiles, fields: 50, fieldSize: 1024 * 1024 },
     });
     parser.on('file', (_name, stream, info) => {
@@ -151,6 +153,19 @@ export async function receiveMultipart(
     return { uploadId, dir, rel, files, fields };
   } catch (error) {
     await rm(store.resolve(rel), { recursive: true, force: true });
-    throw error;
+    throw malformedUpload(error);
   }
+}
+
+/** busboy's parse errors are the client's: a 400 that names them; anything else passes unchanged. */
+function malformedUpload(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof HttpError) return error;
+  if (error.name === 'AbortError' || 'errno' in error) return error;
+  if (/^(Malformed|Unexpected end of form|Multipart: )/i.test(error.message))
+    return new HttpError(
+      400,
+      'malformed_upload',
+      `The upload is not well-formed multipart/form-data: ${error.message} (a NUL or line break in a part header or file name?)`,
+    );
+  return error;
 }
