@@ -39,7 +39,7 @@ export function zName(max: number, what = 'name') {
   return z
     .string()
     .trim()
-    .min(1, `${what} is required`)
+    .min(1, `the ${what} is empty`)
     .max(max, `${what}: at most ${max} characters`)
     .superRefine((value, ctx) => {
       const problem = nameProblem(value);
