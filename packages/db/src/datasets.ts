@@ -36,15 +36,20 @@ async function storeDataset(
   client: PrismaClient,
   data: Prisma.DatasetUncheckedCreateInput,
   rows: readonly TDatasetRowInput[],
+  signal?: AbortSignal,
 ): Promise<{ id: string; rowCount: number }> {
   return client.$transaction(
     async (tx) => {
+      signal?.throwIfAborted();
       const dataset = await tx.dataset.create({
         data: { ...data, rowCount: rows.length, status: 'pending' },
       });
       for (let start = 0; start < rows.length; start += BATCH) {
+        // a client that went away stops the insert between batches; the transaction rolls back
+        signal?.throwIfAborted();
         await insertRows(tx, dataset.id, rows.slice(start, start + BATCH));
       }
+      signal?.throwIfAborted();
       return { id: dataset.id, rowCount: rows.length };
     },
     // Big files take a while to insert; the default 5 s would abort them half way (and roll back).
@@ -59,7 +64,7 @@ async function storeDataset(
 export async function createDataset(
   spec: TDatasetSpec,
   data: TReadDataset,
-  file: { fileName?: string } = {},
+  file: { fileName?: string; clientKey?: string; signal?: AbortSignal } = {},
   client: PrismaClient = getPrisma(),
 ): Promise<{ id: string; rowCount: number }> {
   return storeDataset(
@@ -76,12 +81,22 @@ export async function createDataset(
       sourceColumn: spec.sourceColumn ?? null,
       groupColumn: spec.groupColumn ?? null,
       fileName: file.fileName ?? null,
+      clientKey: file.clientKey ?? null,
       format: data.format,
       origin: originOf(data),
       tolerance: spec.tolerance,
     },
     data.rows,
+    file.signal,
   );
+}
+
+/** The dataset an earlier create with this Idempotency-Key made, if any. */
+export async function findDatasetByClientKey(
+  clientKey: string,
+  client: PrismaClient = getPrisma(),
+): Promise<{ id: string; rowCount: number } | null> {
+  return client.dataset.findUnique({ where: { clientKey }, select: { id: true, rowCount: true } });
 }
 
 /**

@@ -18,6 +18,8 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_REDIS_PREFIX: z.string().min(1).default('tunelab'),
   TUNELAB_ARTIFACTS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.tunelab/artifacts')),
   TUNELAB_MAX_UPLOAD_MB: ZPositiveNumber.default(200),
+  /** Most space inspected dataset uploads (waiting to become datasets) may take together, MB. */
+  TUNELAB_UPLOADS_QUOTA_MB: ZPositiveNumber.default(2048),
   TUNELAB_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
   /** How stale a run's cancel flag may be when a processor asks (ms); 0 checks on every call (tests). */

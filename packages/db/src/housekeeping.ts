@@ -4,6 +4,7 @@
 // the model a run or merge produced). Delete refuses while dependents exist, naming them, unless
 // `cascade` is asked for; then the dependents go first, by the same rule. Artifacts (model folders,
 // run folders, analysis reports) leave the store with their rows.
+import { zName } from '@tunelab/core/text';
 import { z } from 'zod';
 import { getArtifactStore } from './artifacts.ts';
 import { getPrisma, type PrismaClient } from './client.ts';
@@ -11,7 +12,7 @@ import { getPrisma, type PrismaClient } from './client.ts';
 export const ZItemKind = z.enum(['dataset', 'model', 'run', 'sweep', 'merge', 'analysis']);
 export type TItemKind = z.infer<typeof ZItemKind>;
 
-export const ZItemName = z.string().trim().min(1, 'the name is empty').max(120, 'at most 120 characters');
+export const ZItemName = zName(120);
 
 export interface TItemRef {
   kind: TItemKind;

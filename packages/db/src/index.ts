@@ -10,7 +10,7 @@ export {
   type TDatasetLabelFacts,
   type TLoadedRow,
 } from './dataset-rows.ts';
-export { createComposedDataset, createDataset } from './datasets.ts';
+export { createComposedDataset, createDataset, findDatasetByClientKey } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
 export {
   deleteItem,

@@ -1,6 +1,13 @@
 import { summarizeFolds } from '@tunelab/core/crossval';
 import { cellLabel } from '@tunelab/core/sweeps';
+import { withoutServerPaths } from '@tunelab/core/errors';
+import { getArtifactStore } from './artifacts.ts';
 import { getPrisma, type PrismaClient } from './client.ts';
+
+/** Run.error is read on the dashboard: no absolute server paths in it (the store is named). */
+function publicError(message: string): string {
+  return withoutServerPaths(message, getArtifactStore().root);
+}
 
 /** Terminal states: once there, a run is never touched by a (retried) job again. */
 export const FINISHED_RUN_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
@@ -102,7 +109,7 @@ export async function markRunRetrying(
 ): Promise<void> {
   await client.run.updateMany({
     where: { id: runId, status: 'running' },
-    data: { status: 'queued', error: `retrying after: ${reason}` },
+    data: { status: 'queued', error: `retrying after: ${publicError(reason)}` },
   });
 }
 
@@ -136,7 +143,7 @@ export async function finishRun(
       finishedAt: new Date(),
       etaSeconds: null,
       ...(status === 'succeeded' ? { progress: 1 } : {}),
-      ...(details.error !== undefined ? { error: details.error } : {}),
+      ...(details.error !== undefined ? { error: publicError(details.error) } : {}),
       ...(details.summary !== undefined ? { summary: details.summary } : {}),
     },
   });

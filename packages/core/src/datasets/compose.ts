@@ -2,6 +2,7 @@
 // row counts and stratified seeded sampling. Pure: the caller loads the parents' rows and stores
 // the result.
 import { z } from 'zod';
+import { zName } from '../text/index.ts';
 import { DatasetError } from './errors.ts';
 import type { TDatasetRowInput, TRowSource, TSplit, TTask } from './schemas.ts';
 import { labelStrata, seededRandom } from './split.ts';
@@ -15,7 +16,7 @@ export const ZComposeSource = z.object({
 /** Body of POST /api/datasets/compose. */
 export const ZComposeSpec = z
   .object({
-    name: z.string().trim().min(1, 'name is required').max(200),
+    name: zName(200),
     sources: z.array(ZComposeSource).min(2, 'pick at least two datasets'),
     /** Total rows; absent means as many as the ratios allow. */
     size: z.number().int().positive().optional(),

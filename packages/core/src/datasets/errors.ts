@@ -19,6 +19,8 @@ export type TDatasetErrorCode =
   | 'invalid_split'
   | 'invalid_source'
   | 'too_large'
+  | 'field_too_long'
+  | 'invalid_characters'
   | 'unsupported_format'
   | 'invalid_options'
   | 'incompatible_datasets';

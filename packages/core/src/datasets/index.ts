@@ -5,11 +5,19 @@ export * from './compose.ts';
 export { bytesOf, decodeUtf8 } from './decode.ts';
 export { DatasetError, formatIssue, type TDatasetErrorCode, type TDatasetIssue } from './errors.ts';
 export { crossValidationFolds } from './group-folds.ts';
-export { checkHeader, formatFromFileName, parseRecords, type TRecordSink } from './parse.ts';
+export {
+  checkHeader,
+  formatFromFileName,
+  MAX_FIELD_CHARS,
+  MAX_JSONL_LINE_CHARS,
+  parseRecords,
+  type TRecordSink,
+} from './parse.ts';
 export { computeProfile, countWords, quantiles, type TProfileOptions, type TProfileRow } from './profile.ts';
 export {
   inferClasses,
   inspectDataset,
+  PREVIEW_CELL_CHARS,
   readDataset,
   resolveFormat,
   type TInspection,

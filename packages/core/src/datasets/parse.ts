@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import Papa from 'papaparse';
+import { readCsv } from './csv.ts';
 import { DatasetError, IssueList } from './errors.ts';
 import type { TDatasetFormat } from './schemas.ts';
 
@@ -101,82 +100,77 @@ export function checkHeader(raw: string[], fileName: string): string[] {
   return columns;
 }
 
-function parseDelimited(
+/**
+ * Longest field (CSV/TSV) or JSONL cell, in characters: a text a BERT model reads is far shorter,
+ * and a runaway quoted field (a missing closing quote) is caught here instead of swallowing the file.
+ */
+export const MAX_FIELD_CHARS = 1_000_000;
+/** Longest JSONL line: a record's cells together. */
+export const MAX_JSONL_LINE_CHARS = 2 * MAX_FIELD_CHARS;
+
+function fieldTooLong(fileName: string, row: number, column: string): DatasetError {
+  return new DatasetError(
+    'field_too_long',
+    `${fileName} has a field longer than ${MAX_FIELD_CHARS.toLocaleString('en-US')} characters`,
+    [{ row, column, message: 'is too long (is a closing quote missing?)' }],
+  );
+}
+
+async function parseDelimited(
   chunks: AsyncIterable<string>,
   sink: TRecordSink,
   delimiter: string,
   fileName: string,
 ): Promise<{ columns: string[]; rows: number }> {
-  return new Promise((resolve, reject) => {
-    let columns: string[] = [];
-    let row = -1;
-    let failure: unknown;
-    const malformed = new IssueList();
-    const input = Readable.from(chunks, { objectMode: true });
-    input.on('error', (error) => {
-      failure ??= error;
-    });
-    const finish = () => {
-      if (failure) return reject(failure);
-      if (malformed.total > 0) {
-        return reject(
-          new DatasetError('malformed', `${fileName} is not well-formed`, malformed.items, malformed.total),
-        );
+  let columns: string[] = [];
+  let rows = 0;
+  let tooLong: DatasetError | undefined;
+  const malformed = new IssueList();
+  const columnName = (field: number) => columns[field] ?? `column ${field + 1}`;
+  await readCsv(chunks, {
+    delimiter,
+    maxFieldChars: MAX_FIELD_CHARS,
+    onIssue(issue) {
+      if (issue.kind === 'field_too_long') {
+        tooLong = fieldTooLong(fileName, issue.row, columnName(issue.field));
+        return;
       }
-      resolve({ columns, rows: Math.max(row, 0) });
-    };
-    Papa.parse<string[]>(input as unknown as File, {
-      delimiter,
-      header: false,
-      skipEmptyLines: true,
-      step(results, parser) {
-        try {
-          row += 1;
-          const values = results.data;
-          for (const error of results.errors) {
-            malformed.add({ row: Math.max(row, 0), message: describePapaError(error) });
-          }
-          if (row === 0) {
-            columns = checkHeader(values, fileName);
-            sink.onHeader?.(columns);
-            return;
-          }
-          if (values.length !== columns.length) {
-            const column = values.length > columns.length ? undefined : columns[values.length];
-            malformed.add({
-              row,
-              column,
-              message: `has ${values.length} fields, the header has ${columns.length}${
-                column ? ` (no value for "${column}")` : ''
-              }`,
-            });
-            return;
-          }
-          if (malformed.total > 0) return;
-          if (sink.onRecord(values, row) === false) parser.abort();
-        } catch (error) {
-          failure ??= error;
-          parser.abort();
-        }
-      },
-      complete: finish,
-      error(error: Error) {
-        failure ??= error;
-        finish();
-      },
-    });
+      malformed.add({
+        row: issue.row,
+        column: issue.row > 0 ? columns[issue.field] : undefined,
+        message:
+          issue.kind === 'unclosed_quote'
+            ? 'a quoted field is never closed (missing ")'
+            : 'a quote (") ends the field but more text follows; wrap the field in quotes and double inner quotes',
+      });
+    },
+    onRecord(values, row) {
+      if (row === 0) {
+        columns = checkHeader(values, fileName);
+        sink.onHeader?.(columns);
+        return true;
+      }
+      rows = row;
+      if (values.length !== columns.length) {
+        const column = values.length > columns.length ? undefined : columns[values.length];
+        malformed.add({
+          row,
+          column,
+          message: `has ${values.length} fields, the header has ${columns.length}${
+            column ? ` (no value for "${column}")` : ''
+          }`,
+        });
+        return true;
+      }
+      if (malformed.total > 0) return true;
+      return sink.onRecord(values, row) !== false;
+    },
   });
-}
-
-function describePapaError(error: Papa.ParseError): string {
-  switch (error.code) {
-    case 'MissingQuotes':
-      return 'a quoted field is never closed (missing ")';
-    case 'InvalidQuotes':
-      return 'a quote (") appears inside an unquoted field; wrap the field in quotes and double inner quotes';
-    default:
-      return error.message;
+  if (tooLong) throw tooLong;
+  if (malformed.total > 0) {
+    throw new DatasetError('malformed', `${fileName} is not well-formed`, malformed.items, malformed.total);
   }
+  return { columns, rows };
 }
 
 async function parseJsonl(
@@ -186,7 +180,6 @@ async function parseJsonl(
 ): Promise<{ columns: string[]; rows: number }> {
   let columns: string[] = [];
   let row = 0;
-  let pending = '';
   const issues = new IssueList();
   let stopped = false;
 
@@ -220,22 +213,40 @@ async function parseJsonl(
     }
     if (issues.total > 0) return;
     const values = columns.map((column) => jsonCell(record[column]));
+    const long = values.findIndex((value) => value !== undefined && value.length > MAX_FIELD_CHARS);
+    if (long >= 0) throw fieldTooLong(fileName, row, columns[long] as string);
     if (sink.onRecord(values, row) === false) stopped = true;
   };
 
+  // Newlines are searched in each new chunk only; a line's pieces are joined once (linear time).
+  let pieces: string[] = [];
+  let pendingChars = 0;
+  const lineTooLong = () =>
+    new DatasetError(
+      'field_too_long',
+      `${fileName} has a line longer than ${MAX_JSONL_LINE_CHARS.toLocaleString('en-US')} characters`,
+      [{ row: row + 1, message: 'is too long' }],
+    );
   for await (const chunk of chunks) {
-    pending += chunk;
     let start = 0;
-    let newline = pending.indexOf('\n', start);
-    while (newline >= 0) {
-      handleLine(pending.slice(start, newline).replace(/\r$/, ''));
+    let newline = chunk.indexOf('\n');
+    while (newline >= 0 && !stopped) {
+      if (pendingChars + newline - start > MAX_JSONL_LINE_CHARS) throw lineTooLong();
+      pieces.push(chunk.slice(start, newline));
+      handleLine(pieces.join('').replace(/\r$/, ''));
+      pieces = [];
+      pendingChars = 0;
       start = newline + 1;
-      newline = pending.indexOf('\n', start);
+      newline = chunk.indexOf('\n', start);
     }
-    pending = pending.slice(start);
     if (stopped) break;
+    if (start < chunk.length) {
+      pieces.push(chunk.slice(start));
+      pendingChars += chunk.length - start;
+      if (pendingChars > MAX_JSONL_LINE_CHARS) throw lineTooLong();
+    }
   }
-  handleLine(pending);
+  if (!stopped) handleLine(pieces.join(''));
   if (issues.total > 0) {
     throw new DatasetError('malformed', `${fileName} is not valid JSONL`, issues.items, issues.total);
   }

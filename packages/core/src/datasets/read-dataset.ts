@@ -1,3 +1,4 @@
+import { characterProblem } from '../text/index.ts';
 import { decodeUtf8 } from './decode.ts';
 import { DatasetError, IssueList } from './errors.ts';
 import { formatFromFileName, parseRecords } from './parse.ts';
@@ -56,7 +57,7 @@ export async function inspectDataset(
           truncated = true;
           return false;
         }
-        preview.push(values.map((value) => value ?? ''));
+        preview.push(values.map((value) => previewCell(value ?? '')));
         return true;
       },
     },
@@ -96,6 +97,7 @@ export async function readDataset(
     range: new IssueList(),
     split: new IssueList(),
     source: new IssueList(),
+    characters: new IssueList(),
   };
   const classIndex = spec.classes ? new Map(spec.classes.map((name, i) => [name, i])) : undefined;
   const hasRange = spec.labelMin !== undefined && spec.labelMax !== undefined;
@@ -136,6 +138,13 @@ export async function readDataset(
           issues.text.add({ row, column: spec.textColumn, message: 'text is empty' });
         }
         const rawLabel = (values[positions.label] ?? '').trim();
+        for (const [column, value] of [
+          [spec.textColumn, text],
+          [spec.labelColumn, rawLabel],
+        ] as const) {
+          const problem = value === undefined ? undefined : characterProblem(value);
+          if (problem) issues.characters.add({ row, column, message: problem });
+        }
         let label = Number.NaN;
         if (spec.task === 'regression') {
           label = rawLabel === '' ? Number.NaN : Number(rawLabel);
@@ -204,6 +213,7 @@ export async function readDataset(
     { format, fileName },
   );
 
+  throwIfAny(issues.characters, 'invalid_characters', `${fileName} holds characters a dataset cannot store`);
   throwIfAny(issues.text, 'invalid_text', `${fileName} has empty texts in column "${spec.textColumn}"`);
   throwIfAny(
     issues.label,
@@ -276,6 +286,13 @@ function extreme(values: readonly number[], pick: (a: number, b: number) => numb
   let result = values[0] ?? 0;
   for (const value of values) result = pick(result, value);
   return result;
+}
+
+/** Longest preview cell: the inspect answer shows the start of a long text, never all of it. */
+export const PREVIEW_CELL_CHARS = 500;
+
+function previewCell(value: string): string {
+  return value.length > PREVIEW_CELL_CHARS ? `${value.slice(0, PREVIEW_CELL_CHARS)}…` : value;
 }
 
 function clip(value: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zName } from '../text/index.ts';
 
 export const ZDatasetFormat = z.enum(['csv', 'tsv', 'jsonl']);
 export type TDatasetFormat = z.infer<typeof ZDatasetFormat>;
@@ -12,7 +13,7 @@ export type TRowSource = z.infer<typeof ZRowSource>;
 /** What the user picked after inspecting the header: the contract of the create request. */
 export const ZDatasetSpec = z
   .object({
-    name: z.string().trim().min(1, 'name is required').max(200),
+    name: zName(200),
     task: ZTask,
     textColumn: z.string().min(1, 'pick the text column'),
     labelColumn: z.string().min(1, 'pick the label column'),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { nameProblem } from '@tunelab/core/text';
 import { getArtifactStore, readEnv } from '@tunelab/db';
 import busboy from 'busboy';
 import { HttpError } from './http.ts';
@@ -48,6 +49,29 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/** Longest file name most file systems store (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * The base name of a client's file name: the part after the last "/" or "\" (old browsers send
+ * "C:\\Users\\me\\data.csv"), so a stored name never holds a separator.
+ */
+export function uploadFileName(raw: string): string {
+  return raw.slice(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1).trim();
+}
+
+/** Why a file name cannot be stored as given (NUL or control characters, over 255 bytes), or undefined. */
+export function fileNameProblem(name: string): string | undefined {
+  const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 57)}...` : name);
+  const problem = nameProblem(name);
+  if (problem) return `The file name ${shown} ${problem}`;
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_FILE_NAME_BYTES)
+    return `The file name ${shown} is ${bytes} bytes long; at most ${MAX_FILE_NAME_BYTES} bytes`;
+  if (name === '..' || name === '.') return `The file name ${shown} is not a file name`;
+  return undefined;
+}
+
 /**
  * Streams a multipart/form-data request's files to uploads/<id>/files/ (never a whole file in
  * memory), enforcing TUNELAB_MAX_UPLOAD_MB per file and `maxFiles`, and collects the other fields.
@@ -86,14 +110,23 @@ export async function receiveMultipart(
   const files: ReceivedFile[] = [];
   const writes: Promise<void>[] = [];
   let tooLarge: string | undefined;
+  let badName: HttpError | undefined;
   try {
     const parser = busboy({
       headers: { 'content-type': contentType },
+      // browsers send file names as raw UTF-8 (busboy's default reads them as Latin-1)
+      defParamCharset: 'utf8',
       limits: { fileSize: limit, files: maxFiles, fields: 50, fieldSize: 1024 * 1024 },
     });
     parser.on('file', (_name, stream, info) => {
-      const name = path.basename(info.filename || (maxFiles === 1 ? 'upload' : ''));
+      const name = uploadFileName(info.filename || (maxFiles === 1 ? 'upload' : ''));
       if (!name || name.startsWith('.') || files.some((f) => f.name === name)) {
+        stream.resume();
+        return;
+      }
+      const problem = fileNameProblem(name);
+      if (problem) {
+        badName ??= new HttpError(400, 'invalid_file_name', problem);
         stream.resume();
         return;
       }
@@ -112,6 +145,7 @@ export async function receiveMultipart(
     });
     await pipeline(Readable.fromWeb(request.body as unknown as WebReadableStream), parser);
     await Promise.all(writes);
+    if (badName) throw badName;
     if (tooLarge) throw new HttpError(413, 'too_large', `${tooLarge} is larger than the ${limitText}`);
     if (files.length === 0) {
       throw new HttpError(400, 'no_file', 'No file in the upload: attach it in field "file"');
@@ -119,6 +153,19 @@ export async function receiveMultipart(
     return { uploadId, dir, rel, files, fields };
   } catch (error) {
     await rm(store.resolve(rel), { recursive: true, force: true });
-    throw error;
+    throw malformedUpload(error);
   }
+}
+
+/** busboy's parse errors are the client's: a 400 that names them; anything else passes unchanged. */
+function malformedUpload(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof HttpError) return error;
+  if (error.name === 'AbortError' || 'errno' in error) return error;
+  if (/^(Malformed|Unexpected end of form|Multipart: )/i.test(error.message))
+    return new HttpError(
+      400,
+      'malformed_upload',
+      `The upload is not well-formed multipart/form-data: ${error.message} (a NUL or line break in a part header or file name?)`,
+    );
+  return error;
 }

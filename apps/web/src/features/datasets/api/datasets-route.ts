@@ -1,5 +1,11 @@
+import { findDatasetByClientKey } from '@tunelab/db';
 import { HttpError, parseJsonBody } from '../../../common/server/http.ts';
-import { createFromUpload, errorResponse, ZCreateDatasetRequest } from '../lib/create-from-upload.ts';
+import {
+  createFromUpload,
+  errorResponse,
+  ZClientKey,
+  ZCreateDatasetRequest,
+} from '../lib/create-from-upload.ts';
 import { listDatasets } from '../lib/list-datasets.ts';
 import { deleteUpload, findUpload, receiveUpload } from '../lib/upload-store.ts';
 
@@ -14,6 +20,9 @@ export async function GET(): Promise<Response> {
  * - JSON { uploadId, format?, spec } after POST /api/datasets/inspect, or
  * - multipart with "file" and a "spec" field (JSON) in one request (scripts, tests).
  * 201 { id, rowCount }; 400 with { error, code, issues } for a bad file, and nothing is stored.
+ * With an Idempotency-Key header (or a clientKey field) a repeated create answers 200 { id,
+ * rowCount, replayed: true } with the dataset the first one made; a client that disconnects stops
+ * the work (nothing is stored).
  */
 export async function POST(request: Request): Promise<Response> {
   const contentType = request.headers.get('content-type') ?? '';
@@ -27,20 +36,39 @@ export async function POST(request: Request): Promise<Response> {
         spec: parseJson(fields.spec, 'spec'),
         format: fields.format,
       });
-      const created = await createFromUpload(upload, body.spec, body.format);
-      return Response.json(created, { status: 201 });
+      const clientKey = clientKeyOf(request, fields.clientKey);
+      const created = await createFromUpload(upload, body.spec, {
+        format: body.format,
+        clientKey,
+        signal: request.signal,
+      });
+      return created.replayed ? Response.json(created) : Response.json(created, { status: 201 });
     }
     const body = await parseJsonBody(request, ZCreateDatasetRequest);
+    const clientKey = clientKeyOf(request, body.clientKey);
     if (!body.uploadId)
       throw new HttpError(400, 'invalid_request', 'uploadId is required (inspect the file first)');
+    const earlier = clientKey ? await findDatasetByClientKey(clientKey) : null;
+    // a retry after the upload was consumed: answer the dataset it made
+    if (earlier) return Response.json({ ...earlier, replayed: true });
     const upload = await findUpload(body.uploadId);
-    const created = await createFromUpload(upload, body.spec, body.format);
-    return Response.json(created, { status: 201 });
+    const created = await createFromUpload(upload, body.spec, {
+      format: body.format,
+      clientKey,
+      signal: request.signal,
+    });
+    return created.replayed ? Response.json(created) : Response.json(created, { status: 201 });
   } catch (error) {
     return errorResponse(error);
   } finally {
     if (oneShotUploadId) await deleteUpload(oneShotUploadId);
   }
+}
+
+/** The Idempotency-Key header, else the clientKey field; checked, or undefined when neither is sent. */
+function clientKeyOf(request: Request, field: string | undefined): string | undefined {
+  const raw = request.headers.get('idempotency-key') ?? field;
+  return raw === undefined || raw === null || raw === '' ? undefined : ZClientKey.parse(raw);
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -12,7 +12,7 @@ export async function POST(request: Request): Promise<Response> {
     const { upload, fields } = await receiveUpload(request);
     uploadId = upload.uploadId;
     const format = fields.format ? ZDatasetFormat.parse(fields.format) : undefined;
-    const inspection = await inspectUpload(upload, format);
+    const inspection = await inspectUpload(upload, format, request.signal);
     return Response.json({ uploadId, fileName: upload.fileName, size: upload.size, ...inspection });
   } catch (error) {
     if (uploadId) await deleteUpload(uploadId);

@@ -9,7 +9,7 @@ import {
   ZDatasetSpec,
 } from '@tunelab/core/datasets';
 import { JOB_NAMES } from '@tunelab/core/jobs';
-import { createDataset, getPrisma } from '@tunelab/db';
+import { createDataset, findDatasetByClientKey, getPrisma } from '@tunelab/db';
 import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
 import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../common/server/http.ts';
@@ -18,6 +18,7 @@ import { deleteUpload, type TStoredUpload } from './upload-store.ts';
 /** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */
 export const ZCreateDatasetRequest = z.object({
   uploadId: z.string().optional(),
+  clientKey: z.string().optional(),
   format: ZDatasetFormat.optional(),
   spec: ZDatasetSpec,
 });
@@ -26,31 +27,64 @@ export type TCreateDatasetRequest = z.infer<typeof ZCreateDatasetRequest>;
 export async function inspectUpload(
   upload: TStoredUpload,
   format?: z.infer<typeof ZDatasetFormat>,
+  signal?: AbortSignal,
 ): Promise<TInspection> {
-  return inspectDataset(createReadStream(upload.path, { highWaterMark: 256 * 1024 }), upload.fileName, {
-    format,
-  });
+  return inspectDataset(
+    createReadStream(upload.path, { highWaterMark: 256 * 1024, ...(signal ? { signal } : {}) }),
+    upload.fileName,
+    { format },
+  );
+}
+
+/** A client's key that makes a create idempotent (header Idempotency-Key, or field clientKey). */
+export const ZClientKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200, 'Idempotency-Key: at most 200 characters')
+  .regex(/^[A-Za-z0-9._:-]+$/, 'Idempotency-Key: letters, digits and . _ : - only');
+
+export interface TCreateOptions {
+  format?: z.infer<typeof ZDatasetFormat>;
+  clientKey?: string;
+  /** The request's signal: a client that goes away stops the read and the insert. */
+  signal?: AbortSignal;
 }
 
 /**
  * Validates the whole file against the spec, stores Dataset + rows atomically, then enqueues the
  * profile job. Any DatasetError is thrown before anything is written; if the queue is unreachable
- * the stored dataset is removed again, so a failed request never leaves a half-made dataset.
+ * the stored dataset is removed again, so a failed request never leaves a half-made dataset. With a
+ * client key, a create that already happened answers its dataset again (`replayed`), so a retry
+ * after a timeout never stores the file twice.
  */
 export async function createFromUpload(
   upload: TStoredUpload,
   spec: TDatasetSpec,
-  format?: z.infer<typeof ZDatasetFormat>,
-): Promise<{ id: string; rowCount: number }> {
+  options: TCreateOptions = {},
+): Promise<{ id: string; rowCount: number; replayed?: true }> {
+  const { clientKey, signal } = options;
+  if (clientKey) {
+    const earlier = await findDatasetByClientKey(clientKey);
+    if (earlier) return { ...earlier, replayed: true };
+  }
   const data = await readDataset(
-    createReadStream(upload.path, { highWaterMark: 256 * 1024 }),
+    createReadStream(upload.path, { highWaterMark: 256 * 1024, ...(signal ? { signal } : {}) }),
     upload.fileName,
     spec,
-    {
-      format,
-    },
+    { format: options.format },
   );
-  const created = await createDataset(spec, data, { fileName: upload.fileName });
+  let created: { id: string; rowCount: number };
+  try {
+    created = await createDataset(spec, data, { fileName: upload.fileName, clientKey, signal });
+  } catch (error) {
+    // two requests with one key at once: the other one stored it
+    if (clientKey && (error as { code?: string }).code === 'P2002') {
+      const earlier = await findDatasetByClientKey(clientKey);
+      if (earlier) return { ...earlier, replayed: true };
+    }
+    throw error;
+  }
   await enqueueProfileOrDiscard(created.id);
   await deleteUpload(upload.uploadId);
   return created;
@@ -71,6 +105,12 @@ export async function enqueueProfileOrDiscard(datasetId: string): Promise<void> 
 
 /** Dataset errors carry their row/column issues; everything else goes through the shared mapping. */
 export function errorResponse(error: unknown): Response {
+  if (error instanceof Error && error.name === 'AbortError') {
+    // nobody reads this answer; it is what the log and a proxy see
+    return jsonError(499, 'The client closed the request before it was done; nothing was stored', {
+      code: 'client_closed',
+    });
+  }
   if (error instanceof DatasetError) {
     return jsonError(400, error.message, {
       code: error.code,

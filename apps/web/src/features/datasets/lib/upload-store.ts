@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getArtifactStore } from '@tunelab/db';
+import { getArtifactStore, readEnv } from '@tunelab/db';
 import { z } from 'zod';
 import { HttpError } from '../../../common/server/http.ts';
 import { receiveMultipart, uploadFolder } from '../../../common/server/multipart.ts';
@@ -24,7 +24,15 @@ function uploadDir(uploadId: string): string {
 export async function receiveUpload(
   request: Request,
 ): Promise<{ upload: TStoredUpload; fields: Record<string, string> }> {
-  await pruneUploads();
+  startUploadSweeper();
+  const declared = Number(request.headers.get('content-length') ?? 0) || 0;
+  if (!(await pruneUploads(Date.now(), declared))) {
+    throw new HttpError(
+      507,
+      'uploads_full',
+      `The upload area of the artifact store is full (TUNELAB_UPLOADS_QUOTA_MB = ${readEnv().TUNELAB_UPLOADS_QUOTA_MB} MB, held by uploads inspected in the last 10 minutes); create or discard those datasets, or try again later`,
+    );
+  }
   const received = await receiveMultipart(request, { maxFiles: 1 });
   const file = received.files[0];
   if (!file) throw new HttpError(400, 'no_file', 'No file in the upload: attach it in field "file"');
@@ -50,19 +58,72 @@ export async function findUpload(uploadId: string): Promise<TStoredUpload> {
 }
 
 /** Inspected files nobody turned into a dataset are kept this long (the user may fix the options). */
-const UPLOAD_TTL_MS = 24 * 3600_000;
+export const UPLOAD_TTL_MS = 24 * 3600_000;
+/** Uploads younger than this are never evicted for space (someone is choosing its columns now). */
+const UPLOAD_GRACE_MS = 10 * 60_000;
+const SWEEP_EVERY_MS = 3600_000;
 
-/** Best-effort removal of abandoned uploads; never fails the request that triggered it. */
-export async function pruneUploads(now = Date.now()): Promise<void> {
-  const root = getArtifactStore().resolve(getArtifactStore().uploadsPath());
-  const entries = await readdir(root).catch(() => [] as string[]);
-  await Promise.all(
-    entries.map(async (entry) => {
-      const info = await stat(path.join(root, entry)).catch(() => null);
-      if (info && now - info.mtimeMs > UPLOAD_TTL_MS)
-        await rm(path.join(root, entry), { recursive: true, force: true });
+let sweeper: NodeJS.Timeout | undefined;
+
+/** Starts the hourly sweep of expired uploads in this process (once; it never keeps it alive). */
+export function startUploadSweeper(): void {
+  if (sweeper) return;
+  sweeper = setInterval(() => void pruneUploads().catch(() => undefined), SWEEP_EVERY_MS);
+  sweeper.unref();
+}
+
+interface TUploadEntry {
+  name: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await folderBytes(full);
+    else total += (await stat(full).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+async function listUploads(root: string): Promise<TUploadEntry[]> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const info = await stat(path.join(root, name)).catch(() => null);
+      return info ? { name, mtimeMs: info.mtimeMs, bytes: await folderBytes(path.join(root, name)) } : null;
     }),
   );
+  return entries.filter((e): e is TUploadEntry => e !== null);
+}
+
+/**
+ * The sweeper: removes uploads older than UPLOAD_TTL_MS, then, while the rest plus `incoming` bytes
+ * exceed TUNELAB_UPLOADS_QUOTA_MB, the oldest ones (never one younger than 10 minutes). Returns
+ * whether `incoming` now fits. Failures to remove are ignored (best effort).
+ */
+export async function pruneUploads(now = Date.now(), incoming = 0): Promise<boolean> {
+  const root = getArtifactStore().resolve(getArtifactStore().uploadsPath());
+  const quota = readEnv().TUNELAB_UPLOADS_QUOTA_MB * 1024 * 1024;
+  const remove = (entry: TUploadEntry) => rm(path.join(root, entry.name), { recursive: true, force: true });
+  const entries = await listUploads(root);
+  const kept: TUploadEntry[] = [];
+  for (const entry of entries) {
+    if (now - entry.mtimeMs > UPLOAD_TTL_MS) await remove(entry);
+    else kept.push(entry);
+  }
+  kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  let total = kept.reduce((sum, e) => sum + e.bytes, 0);
+  for (const entry of kept) {
+    if (total + incoming <= quota) break;
+    if (now - entry.mtimeMs < UPLOAD_GRACE_MS) break;
+    await remove(entry);
+    total -= entry.bytes;
+  }
+  return total + incoming <= quota;
 }
 
 export async function deleteUpload(uploadId: string): Promise<void> {

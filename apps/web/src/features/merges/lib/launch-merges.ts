@@ -2,6 +2,8 @@
 // and whether its models can be merged (architecture and vocabulary, base lineage, label spaces),
 // naming models by name, then creates one Run (kind merge) per config with its Merge and
 // MergeParent detail rows, and queues merge.run for each (createQueuedRuns).
+
+import { zOptionalName } from '@tunelab/core/text';
 import { checkStoredMergeable, parseStoredMergeConfig, prisma } from '@tunelab/db';
 import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
@@ -9,7 +11,7 @@ import { z } from 'zod';
 export const ZLaunchMerge = z
   .object({
     yaml: z.string().min(1, 'the merge config is empty').max(100_000),
-    name: z.string().max(200).optional(),
+    name: zOptionalName(200).optional(),
   })
   .strict();
 export type TLaunchMerge = z.infer<typeof ZLaunchMerge>;

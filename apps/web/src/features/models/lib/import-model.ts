@@ -3,8 +3,17 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { modelRowFacts } from '@tunelab/core/dashboard';
 import { HfModelError, importHfModel } from '@tunelab/core/hf';
+import { zOptionalName } from '@tunelab/core/text';
 import { getArtifactStore, type Prisma, prisma } from '@tunelab/db';
+import { z } from 'zod';
+import { HttpError, zodMessage } from '../../../common/server/http.ts';
 import { receiveModelFolder } from './receive-model-folder.ts';
+
+/** The optional form fields of a model import. */
+const ZImportFields = z.object({
+  name: zOptionalName(120).optional(),
+  source: zOptionalName(200, 'source').optional(),
+});
 
 export class ModelImportError extends Error {}
 
@@ -17,6 +26,8 @@ export async function importUploadedModel(req: Request): Promise<{ id: string; n
   const upload = await receiveModelFolder(req);
   const store = getArtifactStore();
   try {
+    const fields = ZImportFields.safeParse(upload.fields);
+    if (!fields.success) throw new HttpError(400, 'invalid_request', zodMessage(fields.error));
     let imported: Awaited<ReturnType<typeof importHfModel>>;
     try {
       imported = await importHfModel(upload.dir);
@@ -34,7 +45,7 @@ export async function importUploadedModel(req: Request): Promise<{ id: string; n
     await store.ensureDir(path.posix.dirname(rel));
     await rename(upload.dir, store.resolve(rel));
     const name =
-      (upload.fields.name ?? '').trim() ||
+      (fields.data.name ?? '') ||
       `bert-${facts.config.hidden_size ?? '?'}x${facts.config.num_hidden_layers ?? '?'}`;
     await prisma.model.create({
       data: {
@@ -45,7 +56,7 @@ export async function importUploadedModel(req: Request): Promise<{ id: string; n
         tokenizer: facts.tokenizer as Prisma.InputJsonValue,
         artifactPath: rel,
         paramCount: facts.paramCount,
-        source: (upload.fields.source ?? '').trim() || 'upload',
+        source: fields.data.source || 'upload',
         task: facts.task,
         numLabels: facts.numLabels,
       },

@@ -1,8 +1,9 @@
 import { ZTrainParams } from '@tunelab/core/dashboard';
+import { zOptionalName } from '@tunelab/core/text';
 import { z } from 'zod';
 
 export const ZCreateSweep = z.object({
-  name: z.string().trim().max(120).optional(),
+  name: zOptionalName(120).optional(),
   modelId: z.string().min(1, 'Choose a base model'),
   datasetId: z.string().min(1, 'Choose a dataset'),
   fractions: z
