@@ -1,6 +1,7 @@
 // Recipe search over merge parameters (see the README, "Recipe search"). Pure and client-safe:
 // the in-process scoring of models and merges is `@tunelab/core/merge-search/node`.
 export { type CmaEsOptions, defaultPopulationSize, SepCmaEs } from './cma-es.ts';
+export { spaceFillingDesign } from './design.ts';
 export {
   type DomainBaseline,
   type DomainMetric,

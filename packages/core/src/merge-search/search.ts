@@ -4,12 +4,13 @@
 // and its result are the same either way.
 import type { TMergeConfig } from '../merge/config.ts';
 import { defaultPopulationSize, SepCmaEs } from './cma-es.ts';
+import { spaceFillingDesign } from './design.ts';
 import { type DomainBaseline, normaliseScore, objectiveOf, paretoFront } from './objective.ts';
 import { centrePoint, decodePoint, type Recipe, searchSpace } from './space.ts';
 import type { TSearchSpec } from './spec.ts';
 
-/** Starting step size in the unit box (about a third of each range either side of the centre). */
-const SIGMA0 = 0.3;
+/** CMA-ES's starting step size in the unit box, around the design's best point. */
+const SIGMA0 = 0.2;
 
 export type EvaluationMode = 'subsample' | 'full';
 
@@ -107,32 +108,8 @@ export async function runRecipeSearch(
 
   const candidates: CandidateResult[] = [];
   const dimension = space.coordinates.length;
-  // Default: CMA-ES's 4 + ⌊3 ln d⌋, but small enough for three generations within the budget, so
-  // that even a small budget moves the distribution rather than sampling around the start.
-  const populationSize = Math.min(
-    spec.budget,
-    spec.population ??
-      Math.max(2, Math.min(defaultPopulationSize(Math.max(1, dimension)), Math.floor(spec.budget / 3))),
-  );
-  // No free parameter (one method without weight / density / λ): one evaluation says it all.
-  const es =
-    dimension > 0
-      ? new SepCmaEs({
-          mean: centrePoint(space),
-          sigma: SIGMA0,
-          populationSize,
-          seed: spec.seed,
-          lower: 0,
-          upper: 1,
-        })
-      : null;
-  while (candidates.length < spec.budget) {
+  const evaluate = async (points: number[][], generation: number) => {
     await hooks.throwIfCancelled?.();
-    const generation = es?.generation ?? 0;
-    let points = es ? es.ask() : [[]];
-    // The first generation's first point is the centre (every range's midpoint): a sane default is always tried.
-    if (generation === 0 && es) points[0] = centrePoint(space);
-    points = points.slice(0, spec.budget - candidates.length);
     const recipes = points.map((x) => decodePoint(x, spec, space));
     const scores = await evaluator.score(
       recipes.map((r) => ({ kind: 'merge', config: r.config })),
@@ -142,9 +119,47 @@ export async function runRecipeSearch(
     const judged = scores.map((s) => judge(s, subsampleBaseline));
     for (const [k, j] of judged.entries())
       candidates.push({ index: candidates.length, generation, recipe: recipes[k] as Recipe, ...j });
-    if (!es) break;
-    if (points.length === es.populationSize) es.tell(judged.map((j) => j.fitness));
     await hooks.onProgress?.({ candidates, baselines, budget: spec.budget });
+    return judged.map((j) => j.fitness);
+  };
+  // Generation 0: a space-filling design (the centre, every range's midpoint, then a Latin
+  // hypercube that includes each range's ends), about half the budget unless a population is set,
+  // so a small budget sees the box's edges. No free parameter: one evaluation says it all.
+  const designSize =
+    dimension > 0 ? Math.min(spec.budget, spec.population ?? Math.max(2, Math.ceil(spec.budget / 2))) : 1;
+  // The design ties the models together (one weight and one density for all, per layer group), as
+  // uniform recipes and grids do; CMA-ES then unties them around the best one.
+  const tiedKey = (c: (typeof space.coordinates)[number]) =>
+    c.kind === 'weight' || c.kind === 'density' ? `${c.kind}:${c.group ?? ''}` : c.kind;
+  const tiedKeys = [...new Set(space.coordinates.map(tiedKey))];
+  const design = spaceFillingDesign(tiedKeys.length, designSize, spec.seed).map((point) =>
+    space.coordinates.map((c) => point[tiedKeys.indexOf(tiedKey(c))] as number),
+  );
+  design[0] = centrePoint(space);
+  const designFitness = await evaluate(design, 0);
+  // Then CMA-ES from the design's best point with a narrower step, for the rest of the budget.
+  const remaining = spec.budget - candidates.length;
+  if (dimension > 0 && remaining > 0) {
+    const bestDesign = designFitness.reduce((b, f, i) => (f > (designFitness[b] as number) ? i : b), 0);
+    // Default: CMA-ES's 4 + ⌊3 ln d⌋, but small enough for two generations within what is left.
+    const populationSize = Math.min(
+      remaining,
+      spec.population ?? Math.max(2, Math.min(defaultPopulationSize(dimension), Math.floor(remaining / 2))),
+    );
+    const es = new SepCmaEs({
+      mean: design[bestDesign] as number[],
+      sigma: SIGMA0,
+      populationSize,
+      seed: spec.seed + 1,
+      lower: 0,
+      upper: 1,
+    });
+    while (candidates.length < spec.budget) {
+      const generation = es.generation + 1;
+      const points = es.ask().slice(0, spec.budget - candidates.length);
+      const fitness = await evaluate(points, generation);
+      if (points.length === es.populationSize) es.tell(fitness);
+    }
   }
 
   // Rescore the best few distinct recipes on the full eval sets.
