@@ -22,6 +22,8 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
   /** How stale a run's cancel flag may be when a processor asks (ms); 0 checks on every call (tests). */
   TUNELAB_CANCEL_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** `smoke`: the demo workspace pretrains and fine-tunes for seconds, not minutes (browser tests). */
+  TUNELAB_DEMO_SCALE: z.enum(['full', 'smoke']).default('full'),
   /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
   TUNELAB_WORKER_ID: z.string().min(1).optional(),
   TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),

@@ -57,6 +57,7 @@ export function AnalysisView({ report, names, spectra }: Props) {
   const [scope, setScope] = useState('overall');
   const heatmap = useMemo(() => buildHeatmap(report.groups, model, figure), [report, model, figure]);
   const label = (id: string) => names[id] ?? id;
+  const unshared = report.unshared ?? [];
   const spectrum = (spectra[matrix] ?? [[]])[0]?.map((_, i) => {
     const row: Record<string, number> = { index: i + 1 };
     (spectra[matrix] ?? []).forEach((values, k) => {
@@ -274,6 +275,39 @@ export function AnalysisView({ report, names, spectra }: Props) {
             </>
           )}
         </div>
+      </div>
+      <div className="card" data-testid="analysis-unshared">
+        <h2>Tensors only one side has</h2>
+        <p className="muted small">
+          Only the tensors the base and a fine-tuned model share are compared above. A fine-tune of a
+          masked-LM base adds a pooler and a classifier (added) and drops the masked-LM head (dropped).
+        </p>
+        {unshared.length === 0 ? (
+          <p className="muted">None: every tensor is in both the base and each fine-tuned model.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>model</th>
+                <th>tensor</th>
+                <th>side</th>
+                <th>shape</th>
+              </tr>
+            </thead>
+            <tbody>
+              {unshared.map((u) => (
+                <tr key={`${u.model}:${u.tensor}`}>
+                  <td className="small">{label(u.model)}</td>
+                  <td className="mono small">{u.tensor}</td>
+                  <td className="small">
+                    {u.side === 'added' ? 'added (not in the base)' : 'dropped (base only)'}
+                  </td>
+                  <td className="mono small">[{u.shape.join(', ')}]</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </div>
       <div className="card">
         <h2>Definitions</h2>
