@@ -13,7 +13,7 @@ import {
 } from '@tunelab/core/dashboard';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError } from '@tunelab/core/jobs';
-import { scoreReference } from '@tunelab/core/metrics';
+import { metricDefined, scoreReference } from '@tunelab/core/metrics';
 import { type EpochEvent, fineTune, loadModel, saveModel, scoreModelOnThreads } from '@tunelab/core/train';
 import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
@@ -53,6 +53,9 @@ export async function trainRun(
   try {
     const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] });
     const { train, eval: evalRows } = splitRows(rows, params);
+    // strict accuracy only where it is defined (whole-number labels), as the run page shows it
+    const labels = { integer: rows.every((r) => Number.isInteger(r.label)) };
+    const defined = (name: string) => metricDefined(name, task, labels);
     const space = await datasetLabelSpace(dataset);
     // The run's tolerance (the form defaults it to the dataset's k) decides flexible accuracy.
     const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
@@ -93,7 +96,7 @@ export async function trainRun(
               }
             }
             await reporter.flush();
-            const shown = EPOCH_METRICS.filter((n) => e.metrics[n] !== undefined)
+            const shown = EPOCH_METRICS.filter((n) => e.metrics[n] !== undefined && defined(n))
               .map((n) => `${n} ${(e.metrics[n] as number).toFixed(4)}`)
               .join(', ');
             await reporter.log(`Epoch ${e.epoch} done at step ${e.step}: ${shown}`);
@@ -165,7 +168,7 @@ export async function trainRun(
     await checkpoints.remove();
     await reporter.log(
       `Succeeded: ${Object.entries(summary.metrics)
-        .filter(([, v]) => typeof v === 'number')
+        .filter(([k, v]) => typeof v === 'number' && defined(k))
         .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
         .join(', ')}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'}`,
     );

@@ -41,4 +41,5 @@ export {
   METRICS,
   type MetricKey,
   type MetricSpec,
+  metricDefined,
 } from './table.ts';

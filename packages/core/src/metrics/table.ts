@@ -102,6 +102,21 @@ export function isMetricKey(key: string): key is MetricKey {
   return Object.hasOwn(METRICS, key);
 }
 
+/**
+ * Whether a metric means something for these labels. Strict accuracy (round(prediction) = label)
+ * is defined only where regression labels are whole numbers: continuous labels (VADER compound
+ * scores in [−1, 1]) are almost never equal to a rounded prediction, so it would read 0. Accepts
+ * camelCase or JSON keys.
+ */
+export function metricDefined(
+  key: string,
+  task: string | null | undefined,
+  labels: { integer: boolean } | readonly number[],
+): boolean {
+  const integer = 'integer' in labels ? labels.integer : labels.every((l) => Number.isInteger(l));
+  return !(findMetric(key)?.key === 'accuracy' && task === 'regression' && !integer);
+}
+
 /** Finds a metric by its camelCase key or its snake_case JSON key (`flexible_accuracy`); undefined if unknown. */
 export function findMetric(name: string): MetricSpec | undefined {
   if (isMetricKey(name)) return METRICS[name];
