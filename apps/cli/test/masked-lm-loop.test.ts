@@ -157,5 +157,53 @@ describe('tunelab on a masked-LM base', { timeout: 180_000 }, () => {
       expect(metrics.flexible_accuracy).toBeGreaterThanOrEqual(0);
       expect(metrics.flexible_accuracy).toBeLessThanOrEqual(1);
     }
+
+    // error reduction against the untuned base exactly as the study used it (its untrained head),
+    // and against a fine-tune with its own head; both scored on the same rows
+    const evalArgs = [
+      '--data',
+      join(dir, 'reviews-eval.csv'),
+      '--text-column',
+      'text',
+      '--label-column',
+      'score',
+    ];
+    const vsBase = JSON.parse(
+      await tunelab('eval', '--model', merged, ...evalArgs, '--max-length', '12', '--reference-model', base),
+    );
+    expect(vsBase.reference.kind).toBe('model "mlm-base" (untrained head, seed 0)');
+    expect(vsBase.reference.n).toBe(vsBase.n);
+    expect(vsBase.error_reduction.mae).toBeCloseTo(1 - vsBase.mae / vsBase.reference.mae, 10);
+    expect(vsBase.error_reduction.flexible).toBe(
+      vsBase.reference.flexible_accuracy === 1
+        ? null
+        : 1 - (1 - vsBase.flexible_accuracy) / (1 - vsBase.reference.flexible_accuracy),
+    );
+    const vsTuned = JSON.parse(
+      await tunelab(
+        'eval',
+        '--model',
+        merged,
+        ...evalArgs,
+        '--max-length',
+        '12',
+        '--reference-model',
+        tuned[0] as string,
+      ),
+    );
+    expect(vsTuned.reference.kind).toBe('model "tuned-reviews" (its own head)');
+    const self = JSON.parse(
+      await tunelab(
+        'eval',
+        '--model',
+        tuned[0] as string,
+        ...evalArgs,
+        '--max-length',
+        '12',
+        '--reference-model',
+        tuned[0] as string,
+      ),
+    );
+    expect(self.error_reduction.mae).toBeCloseTo(0, 10);
   });
 });

@@ -25,6 +25,10 @@ export const TRAIN_PARAM_HELP = {
   tolerance: 'k for flexible accuracy: |round(prediction) − label| ≤ k counts as right.',
   seed: 'Seed for initialisation of the head, shuffling and dropout.',
   fold: 'Cross-validation: score on this fold of the dataset and train on the others (needs assigned folds).',
+  evalSource:
+    'Which eval rows judge the run: all, or only the real ones (train on real + synthetic, judge on real: the study protocol).',
+  referenceModelId:
+    'Error reduction against this model scored on the same rows (a base model with its untrained head, as the study did); default: the mean / majority predictor.',
 } as const;
 
 export const ZTrainParams = z.object({
@@ -45,6 +49,10 @@ export const ZTrainParams = z.object({
   maxSteps: z.number().int().min(0).default(0),
   /** Cross-validation fold scored by this run (the dataset's assigned folds); absent = train/eval split. */
   fold: z.number().int().min(0).max(99).optional(),
+  /** `real`: only the real rows of the eval split are scored (training still uses every row). Absent = all. */
+  evalSource: z.enum(['all', 'real']).optional(),
+  /** Error reduction against this model scored on the same rows; absent = the mean / majority predictor. */
+  referenceModelId: z.string().min(1).max(64).optional(),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});

@@ -24,6 +24,7 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
+  modelReferenceKind,
   referencePredictor,
   scorePredictions,
   scoreReference,
@@ -42,4 +43,5 @@ export {
   type MetricKey,
   type MetricSpec,
   metricDefined,
+  SCORING_DEFINITIONS,
 } from './table.ts';

@@ -52,7 +52,7 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
     label: 'Accuracy',
     shortLabel: 'Acc',
     definition:
-      'Share of rows whose prediction equals the label (regression: clamped to the label range and rounded).',
+      'Strict: share of rows whose prediction equals the label (regression: clamped to the label range, then rounded half away from zero).',
     higherIsBetter: true,
     format: 'percent',
     tasks: ['regression', 'classification'],
@@ -62,7 +62,8 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
     jsonKey: 'flexible_accuracy',
     label: 'Flexible accuracy',
     shortLabel: 'Flex acc',
-    definition: 'Share of rows whose clamped, rounded prediction is within ±k of the label (k per dataset).',
+    definition:
+      'Flexible: share of rows whose prediction, clamped to the label range and rounded half away from zero, is within ±k of the label (k per dataset).',
     higherIsBetter: true,
     format: 'percent',
     tasks: ['regression'],
@@ -87,6 +88,20 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
     format: 'number',
     tasks: ['regression', 'classification'],
   },
+});
+
+/**
+ * How predictions become the figures, shown beside them (run page, compare, CLI `--help`): the
+ * rounding rule of strict and flexible accuracy, and error reduction against a named reference.
+ */
+export const SCORING_DEFINITIONS = Object.freeze({
+  rounding:
+    'Regression predictions are clamped to the label range, then rounded half away from zero (2.5 → 3, −2.5 → −3).',
+  strict:
+    'Strict accuracy: the rounded prediction equals the label (shown only where labels are whole numbers).',
+  flexible: 'Flexible accuracy: the rounded prediction is within ±k of the label.',
+  errorReduction:
+    'Error reduction = 1 − errors(run) / errors(reference), on the same rows, for MAE and for flexible errors; the reference is named beside it.',
 });
 
 /** The evaluation metrics a user chooses between (loss is a training signal, not a result). */

@@ -90,6 +90,14 @@ export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
         : `Dataset "${row.name}" has no folds: assign them on its page before a cross-validation run.`,
     );
   }
+  if (req.params.referenceModelId !== undefined) {
+    const reference = await prisma.model.findUnique({
+      where: { id: req.params.referenceModelId },
+      select: { id: true },
+    });
+    if (!reference)
+      problems.push(`Reference model ${req.params.referenceModelId} does not exist: pick another reference.`);
+  }
   if (problems.length) throw new LaunchRefused(problems);
 
   return createQueuedRuns(
