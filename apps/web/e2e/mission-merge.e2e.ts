@@ -19,7 +19,9 @@ const step = (name: string) =>
 
 async function shot(page: Page, name: string) {
   const dir = process.env.TUNELAB_E2E_SHOTS;
-  if (dir) await page.screenshot({ path: path.join(dir, `merge-${name}.png`), fullPage: true });
+  if (!dir) return;
+  await page.waitForTimeout(1500); // chart animations
+  await page.screenshot({ path: path.join(dir, `merge-${name}.png`), fullPage: true });
 }
 
 interface TRun {

@@ -60,7 +60,8 @@ export const vectorsProcessor = defineProcessor({
     if (missing.length > 0) throw new InputError(`models ${missing.join(', ')} do not exist`);
 
     const [base, ...tuned] = folders as string[];
-    await ctx.log(`Comparing ${tuned.length} tuned models with base ${analysis.modelIds[0]}`);
+    const baseName = models.find((m) => m.id === analysis.modelIds[0])?.name ?? analysis.modelIds[0];
+    await ctx.log(`Comparing ${tuned.length} tuned models with base "${baseName}"`);
     const report = await analyzeTuningVectors(base as string, tuned, {
       ...params.data,
       // Name models by id rather than by folder in what the UI reads (and in messages).
