@@ -228,6 +228,9 @@ async function main() {
     ).bytes.toString();
     assert.match(svg, /^<svg|<svg[\s>]/, 'the SVG export is not an SVG');
     assert.match(svg, /per dataset/, 'the exported SVG has no title');
+    // one bar per scored model and dataset, drawn (not an empty frame waiting for an animation)
+    const drawn = svg.match(/recharts-bar-rectangle\b/g)?.length ?? 0;
+    assert.ok(drawn >= 2, `the exported SVG draws ${drawn} bars`);
     const scatterCsv = await download(
       page,
       '[data-testid=merge-scatter] button[title="Download the plotted points as CSV"]',

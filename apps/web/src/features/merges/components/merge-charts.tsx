@@ -126,7 +126,13 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
               <Legend />
               {models.map((m, i) =>
                 scored.includes(m) ? (
-                  <Bar key={m.id} dataKey={m.id} name={m.label} fill={PALETTE[i % PALETTE.length]} />
+                  <Bar
+                    isAnimationActive={false}
+                    key={m.id}
+                    dataKey={m.id}
+                    name={m.label}
+                    fill={PALETTE[i % PALETTE.length]}
+                  />
                 ) : null,
               )}
             </BarChart>
@@ -215,6 +221,7 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                 {/* padded so the x-axis title below the ticks is not covered by the legend */}
                 <Legend wrapperStyle={{ paddingTop: 20 }} />
                 <Scatter
+                  isAnimationActive={false}
                   name={mergePoints.length === 1 ? 'merge' : 'merges'}
                   data={mergePoints}
                   fill={PALETTE[0]}
@@ -223,6 +230,7 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                 </Scatter>
                 {front.length > 0 && (
                   <Scatter
+                    isAnimationActive={false}
                     name="Pareto front"
                     data={front}
                     line={{ stroke: PALETTE[2] }}
@@ -231,11 +239,23 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                   />
                 )}
                 {basePoints.length > 0 && (
-                  <Scatter name="base" data={basePoints} fill="#5d6b7e" shape="square">
+                  <Scatter
+                    isAnimationActive={false}
+                    name="base"
+                    data={basePoints}
+                    fill="#5d6b7e"
+                    shape="square"
+                  >
                     <LabelList dataKey="label" position="right" fontSize={10} />
                   </Scatter>
                 )}
-                <Scatter name="parents" data={parentPoints} fill={PALETTE[1]} shape="triangle">
+                <Scatter
+                  isAnimationActive={false}
+                  name="parents"
+                  data={parentPoints}
+                  fill={PALETTE[1]}
+                  shape="triangle"
+                >
                   <LabelList dataKey="label" position="right" fontSize={10} />
                 </Scatter>
               </ScatterChart>
