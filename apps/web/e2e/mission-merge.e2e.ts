@@ -223,6 +223,8 @@ async function main() {
     const png = await download(page, '[data-testid=merge-bars] button[title="Download PNG"]');
     assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${png.name} is not a PNG`);
     assert.ok(png.bytes.length > 2000, `${png.name} is only ${png.bytes.length} bytes`);
+    // the whole chart, not a legend icon: the PNG is as wide as the chart card (2× scale)
+    assert.ok(png.bytes.readUInt32BE(16) > 800, `${png.name} is ${png.bytes.readUInt32BE(16)} px wide`);
     const svg = (
       await download(page, '[data-testid=merge-bars] button[title="Download SVG"]')
     ).bytes.toString();
