@@ -17,6 +17,9 @@ const config: NextConfig = {
     'ioredis',
   ],
   typedRoutes: false,
+  // `npm start` builds without the Turbopack build cache (its write cost a first start 10-30 s);
+  // repeated builds (browser tests) keep it.
+  experimental: { turbopackFileSystemCacheForBuild: process.env.TUNELAB_NEXT_BUILD_CACHE !== '0' },
   // Typechecking is CI's `npm run typecheck`; a second pass here doubled the first `npm start`.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,

@@ -5,16 +5,13 @@
 //    token is refused, the right one sets an HttpOnly SameSite cookie and opens the dashboard; the API wants
 //    the bearer token; security headers on every answer. Exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable, type Stack, startStack } from './stack.ts';
+import type { BrowserContext } from 'playwright-core';
+import { type Browser, freePort, openBrowser, type Stack, startStack } from './stack.ts';
 
-const PORT = Number(process.env.TUNELAB_E2E_ACCESS_PORT ?? 3227);
-const REMOTE_PORT = PORT + 1;
-const EVIL_PORT = PORT + 2;
+const PORT = await freePort(process.env.TUNELAB_E2E_ACCESS_PORT);
+const REMOTE_PORT = await freePort();
+const EVIL_PORT = await freePort();
 const TOKEN = 'e2e-access-token-0123456789abcdef';
 const log: string[] = [];
 
@@ -41,12 +38,9 @@ async function runCount(baseUrl: string): Promise<number> {
   return ((await res.json()) as { runs: unknown[] }).runs.length;
 }
 
-async function browserContext(chromiumPath: string, profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    // rebind.evil.example resolves to this machine, as a DNS-rebinding attacker would arrange.
-    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.evil.example 127.0.0.1'],
-  });
+async function browserContext(): Promise<Browser> {
+  // rebind.evil.example resolves to this machine, as a DNS-rebinding attacker would arrange.
+  return openBrowser({ args: ['--host-resolver-rules=MAP rebind.evil.example 127.0.0.1'] });
 }
 
 async function loopbackChecks(stack: Stack, context: BrowserContext): Promise<void> {
@@ -134,16 +128,14 @@ async function remoteChecks(stack: Stack, context: BrowserContext): Promise<void
 }
 
 async function main() {
-  const chromiumPath = chromiumExecutable();
-  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-access-'));
   let stack: Stack | undefined;
-  let context: BrowserContext | undefined;
+  let browser: Browser | undefined;
   try {
     stack = await startStack({ port: PORT, worker: false, log });
-    context = await browserContext(chromiumPath, profile);
-    await loopbackChecks(stack, context);
-    await context.close();
-    context = undefined;
+    browser = await browserContext();
+    await loopbackChecks(stack, browser.context);
+    await browser.close();
+    browser = undefined;
     await stack.stop();
     stack = undefined;
 
@@ -154,17 +146,15 @@ async function main() {
       bind: '0.0.0.0',
       env: { TUNELAB_TOKEN: TOKEN },
     });
-    await rm(profile, { recursive: true, force: true });
-    context = await browserContext(chromiumPath, profile);
-    await remoteChecks(stack, context);
+    browser = await browserContext();
+    await remoteChecks(stack, browser.context);
     step('all steps passed');
   } catch (e) {
     console.error(log.slice(-40).join('\n'));
     throw e;
   } finally {
-    await context?.close().catch(() => undefined);
+    await browser?.close();
     await stack?.stop();
-    await rm(profile, { recursive: true, force: true });
   }
 }
 

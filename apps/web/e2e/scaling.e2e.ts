@@ -5,34 +5,21 @@
 // file (or TUNELAB_E2E_SHOTS). Exits non-zero on any failure.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { importModel, runSweep, TINY_BERT, uploadDataset } from './e2e-data.ts';
-import { CHROMIUM_ARGS, freePort, REPO_ROOT, startStack } from './stack.ts';
+import { freePort, openBrowser, REPO_ROOT, startStack } from './stack.ts';
 
 const log: string[] = [];
 const step = (name: string) => console.log(`[e2e:scaling] ${new Date().toISOString().slice(11, 19)} ${name}`);
 
 async function main() {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,
-    );
-  }
   const tmp = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-scaling-'));
   const stack = await startStack({ port: await freePort(process.env.TUNELAB_E2E_SCALING_PORT), log });
-  const browser = await chromium.launchPersistentContext(path.join(tmp, 'chrome'), {
-    executablePath: chromiumPath,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-    acceptDownloads: true,
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const browser = await openBrowser({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const { page } = browser;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestRedisPrefix, deleteRedisPrefix } from '@tunelab/db/testing';
 import { Redis } from 'ioredis';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = path.resolve(WEB_DIR, '../..');
@@ -189,3 +190,42 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+export interface Browser {
+  context: BrowserContext;
+  /** The context's first page. */
+  page: Page;
+  /** Closes Chromium and removes its profile folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium (chromiumExecutable()) in a throw-away profile, with CHROMIUM_ARGS and `args`
+ * added. Every browser test opens its browser here.
+ */
+export async function openBrowser(
+  options: {
+    viewport?: { width: number; height: number };
+    args?: string[];
+    acceptDownloads?: boolean;
+    /** Profile folder (removed on close); a new temporary one by default. */
+    profileDir?: string;
+  } = {},
+): Promise<Browser> {
+  const profile = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-')));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumExecutable(),
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

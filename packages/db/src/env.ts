@@ -34,6 +34,8 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_INFRA_BACKOFF_MS: z.coerce.number().int().positive().default(500),
   /** How often a worker re-checks that every queued or running run has its job (ms; 0 = only at start). */
   TUNELAB_RECONCILE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** `smoke`: the demo workspace pretrains and fine-tunes for seconds, not minutes (browser tests). */
+  TUNELAB_DEMO_SCALE: z.enum(['full', 'smoke']).default('full'),
   /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
   TUNELAB_WORKER_ID: z.string().min(1).optional(),
   TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),

@@ -1,6 +1,12 @@
 import { initBackend } from '@tunelab/core/backend';
 import { TRAIN_PARAM_DEFAULTS, ZEvaluateParams } from '@tunelab/core/dashboard';
-import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
+import {
+  EVAL_METRIC_KEYS,
+  errorReductions,
+  METRICS,
+  modelReferenceKind,
+  SCORING_DEFINITIONS,
+} from '@tunelab/core/metrics';
 import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
 import type { Command } from 'commander';
 import { parseRunFlags } from './run-flags.ts';
@@ -26,6 +32,9 @@ export function parseLabelRange(value: string): [number, number] {
  * `tunelab eval --model DIR --data FILE --text-column C --label-column C [--tolerance K]`: metrics as
  * one JSON object. Regression predictions are clamped to the range the model was trained on (stored
  * in its config.json, or `--label-range`), never to the range of the labels in FILE.
+ * `--reference-model DIR` scores that model on the same rows (a base checkpoint with an untrained
+ * head seeded by `--reference-seed`, as the MADRS-BERT study compared with its untuned BERT) and adds
+ * `reference: {kind, ...metrics}` and `error_reduction: {mae, flexible}` against it.
  */
 export function registerEval(program: Command): void {
   program
@@ -46,6 +55,11 @@ export function registerEval(program: Command): void {
       '--label-range <min,max>',
       "regression: the scale predictions are clamped to (default: the model's training range)",
     )
+    .option(
+      '--reference-model <dir>',
+      `also score this model on the same rows and print error_reduction against it. ${SCORING_DEFINITIONS.errorReduction}`,
+    )
+    .option('--reference-seed <n>', 'seed of the reference model head when it has none (default 0)')
     .action(
       async (o: {
         model: string;
@@ -55,6 +69,8 @@ export function registerEval(program: Command): void {
         tolerance?: string;
         maxLength?: string;
         labelRange?: string;
+        referenceModel?: string;
+        referenceSeed?: string;
       }) => {
         const p = parseRunFlags(
           ZEvaluateParams,
@@ -62,10 +78,14 @@ export function registerEval(program: Command): void {
           { tolerance: '--tolerance', maxLength: '--max-length' },
         );
         const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
+        const referenceSeed = o.referenceSeed === undefined ? 0 : Number(o.referenceSeed);
+        if (!Number.isInteger(referenceSeed) || referenceSeed < 0)
+          throw new Error(`--reference-seed must be a whole number ≥ 0, got "${o.referenceSeed}"`);
         await initBackend();
         const { model, tokenizer } = await loadModel(o.model);
         try {
-          const task = model.head === 'regression' ? 'regression' : 'classification';
+          const task: 'regression' | 'classification' =
+            model.head === 'regression' ? 'regression' : 'classification';
           if (task === 'regression' && !labelRange && !model.labelRange) {
             process.stderr.write(
               `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
@@ -81,13 +101,40 @@ export function registerEval(program: Command): void {
             task,
             classes: named,
           });
-          const { metrics } = scoreModel(model, tokenizer, examples, {
+          const scoring = {
             task,
-            labelRange,
+            // the reference is scored on the model's scale, so both are clamped alike
+            labelRange: labelRange ?? model.labelRange ?? undefined,
             tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
             maxLength: p.maxLength,
+          };
+          const { metrics } = scoreModel(model, tokenizer, examples, scoring);
+          if (o.referenceModel === undefined) {
+            process.stdout.write(`${JSON.stringify(metrics)}\n`);
+            return;
+          }
+          const ref = await loadModel(o.referenceModel, {
+            task,
+            numLabels: task === 'classification' ? model.numLabels : undefined,
+            seed: referenceSeed,
           });
-          process.stdout.write(`${JSON.stringify(metrics)}\n`);
+          try {
+            const refMetrics = scoreModel(ref.model, ref.tokenizer, examples, scoring).metrics;
+            const name = o.referenceModel.replace(/\/+$/, '').split('/').pop() || o.referenceModel;
+            const kind = modelReferenceKind(
+              name,
+              ref.model.initialisedHead.length > 0 ? { untrainedSeed: referenceSeed } : 'own',
+            );
+            process.stdout.write(
+              `${JSON.stringify({
+                ...metrics,
+                reference: { kind, ...refMetrics },
+                error_reduction: errorReductions(task, metrics, refMetrics),
+              })}\n`,
+            );
+          } finally {
+            ref.model.dispose();
+          }
         } finally {
           model.dispose();
         }

@@ -45,8 +45,11 @@ export function runLabel(run: {
   model?: { name: string } | null;
   seed?: number | null;
   fraction?: number | null;
+  merge?: { name: string | null; method: string } | null;
 }): string {
   if (run.name) return run.name;
+  if (run.kind === 'merge')
+    return `merge · ${run.merge?.name ?? `${run.merge?.method ?? ''} merge on ${run.model?.name ?? '?'}`}`;
   const modelName = (run.params as { modelName?: unknown } | undefined)?.modelName;
   if (run.kind === 'pretrain')
     return `pretrain · ${typeof modelName === 'string' ? modelName : run.id.slice(-8)}`;

@@ -23,7 +23,7 @@ async function processTrain(runId: string): Promise<unknown> {
   return runProcessorJob([trainProcessor], 'run.train', { runId });
 }
 
-async function seed(params: Record<string, number>, cancel = false, rows = 40) {
+async function seed(params: Record<string, number | string>, cancel = false, rows = 40) {
   const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
   const dataset = await prisma.dataset.create({
     data: {
@@ -63,6 +63,37 @@ async function seed(params: Record<string, number>, cancel = false, rows = 40) {
 }
 
 describe('run.train processor', () => {
+  it('judges on real rows only and measures error reduction against a named reference model', async () => {
+    const run = await seed({
+      epochs: 1,
+      batchSize: 8,
+      maxLength: 16,
+      lr: 1e-3,
+      evalSource: 'real',
+      referenceModelId: 'tiny',
+    });
+    await prisma.$executeRaw`UPDATE "DatasetRow" SET "source" = 'synthetic' WHERE "datasetId" = ${run.datasetId} AND "index" % 2 = 1`;
+    expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
+    const { summary } = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    const s = summary as {
+      trainRows: number;
+      evalRows: number;
+      metrics: { mae: number; n: number };
+      reference: { kind: string; metrics: { mae: number; n: number } };
+      errorReduction: { mae: number };
+      bySource: { real?: unknown; synthetic?: unknown };
+    };
+    // 40 rows, 20 % held out (8), of which only the real ones are scored; training keeps all 32
+    expect(s.trainRows).toBe(32);
+    expect(s.evalRows).toBeGreaterThan(0);
+    expect(s.evalRows).toBeLessThan(8);
+    expect(s.metrics.n).toBe(s.evalRows);
+    expect(s.bySource.synthetic).toBeUndefined();
+    expect(s.reference.kind).toBe('model "tiny-bert" (its own head)');
+    expect(s.reference.metrics.n).toBe(s.evalRows);
+    expect(s.errorReduction.mae).toBeCloseTo(1 - s.metrics.mae / s.reference.metrics.mae, 10);
+  });
+
   it('cross-validation: scores fold i, trains on the others; the model keeps the dataset range', async () => {
     const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16, lr: 1e-3, fold: 1 }, false, 24);
     await prisma.$executeRaw`UPDATE "DatasetRow" SET "fold" = "index" % 3 WHERE "datasetId" = ${run.datasetId}`;

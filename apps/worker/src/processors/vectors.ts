@@ -75,7 +75,8 @@ export const vectorsProcessor = defineProcessor({
     // Name models by id rather than by folder in what the UI reads (and in messages).
     const names = { base: analysis.modelIds[0] as string, tuned: analysis.modelIds.slice(1) };
     const share = texts ? 0.7 : 1;
-    await ctx.log(`Comparing ${tuned.length} tuned models with base ${analysis.modelIds[0]}`);
+    const baseName = models.find((m) => m.id === analysis.modelIds[0])?.name ?? analysis.modelIds[0];
+    await ctx.log(`Comparing ${tuned.length} tuned models with base "${baseName}"`);
     const report = await analyzeTuningVectors(base as string, tuned, {
       ...vectorOptions,
       names,

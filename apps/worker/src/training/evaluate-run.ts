@@ -2,7 +2,7 @@
 // metrics, the reference (mean / majority of the train split) and the predictions.
 import { initBackend } from '@tunelab/core/backend';
 import { scoringSummary, type TRunSummary, ZEvaluateParams } from '@tunelab/core/dashboard';
-import { scoreReference } from '@tunelab/core/metrics';
+import { metricDefined, scoreReference } from '@tunelab/core/metrics';
 import { loadModel, scoreModelOnThreads } from '@tunelab/core/train';
 import { datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
 import { RunReporter } from './run-reporter.ts';
@@ -31,6 +31,7 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
   const scored = rows.filter((r) => r.split === p.split);
   if (scored.length === 0) throw new Error(`Dataset "${dataset.name}" has no ${p.split} rows to evaluate on`);
   const train = rows.filter((r) => r.split === 'train');
+  const labels = { integer: rows.every((r) => Number.isInteger(r.label)) };
   const space = await datasetLabelSpace(dataset);
   const scoring =
     space.task === 'regression' ? { ...space, tolerance: p.tolerance ?? space.tolerance } : space;
@@ -68,7 +69,7 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
   });
   await reporter.log(
     `Done: ${Object.entries(summary.metrics)
-      .filter(([, v]) => typeof v === 'number')
+      .filter(([k, v]) => typeof v === 'number' && metricDefined(k, dataset.task, labels))
       .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
       .join(', ')}`,
   );

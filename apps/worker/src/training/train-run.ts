@@ -11,12 +11,14 @@ import {
   type TRunSummary,
   ZTrainParams,
 } from '@tunelab/core/dashboard';
+import { InputError } from '@tunelab/core/errors';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError, InterruptedError } from '@tunelab/core/jobs';
-import { scoreReference } from '@tunelab/core/metrics';
+import { metricDefined, scoreReference } from '@tunelab/core/metrics';
 import { type EpochEvent, fineTune, loadModel, saveModel, scoreModelOnThreads } from '@tunelab/core/train';
 import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
+import { scoreReferenceModel } from './reference-model.ts';
 import { cancelRequested, RunReporter } from './run-reporter.ts';
 import { threadsForRun } from './run-threads.ts';
 import { splitRows } from './split-rows.ts';
@@ -52,14 +54,23 @@ export async function trainRun(
 
   try {
     const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] });
-    const { train, eval: evalRows } = splitRows(rows, { ...params, task });
+    const { train, eval: splitEval } = splitRows(rows, { ...params, task });
+    // "judge on real rows only" (the study protocol): training keeps every row
+    const evalRows = params.evalSource === 'real' ? splitEval.filter((r) => r.source === 'real') : splitEval;
+    if (evalRows.length === 0 && splitEval.length > 0)
+      throw new InputError(
+        `Dataset "${dataset.name}" has no real rows in its eval split: judge on all rows, or add real rows`,
+      );
+    // strict accuracy only where it is defined (whole-number labels), as the run page shows it
+    const labels = { integer: rows.every((r) => Number.isInteger(r.label)) };
+    const defined = (name: string) => metricDefined(name, task, labels);
     const space = await datasetLabelSpace(dataset);
     // The run's tolerance (the form defaults it to the dataset's k) decides flexible accuracy.
     const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
     const labelRange = space.task === 'regression' ? space.labelRange : null;
     const classes = space.task === 'classification' ? space.numClasses : undefined;
     await reporter.log(
-      `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold}${params.cv ? ` of ${params.cv.k}` : ''})`}${params.mix ? `, ${Math.round(params.mix.share * 100)} % synthetic` : ''}; ${
+      `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold}${params.cv ? ` of ${params.cv.k}` : ''})`}${params.mix ? `, ${Math.round(params.mix.share * 100)} % synthetic` : ''}${params.evalSource === 'real' ? ' (real rows only)' : ''}; ${
         labelRange ? `label range ${labelRange.join('…')}` : `${classes} classes`
       }`,
     );
@@ -93,7 +104,7 @@ export async function trainRun(
               }
             }
             await reporter.flush();
-            const shown = EPOCH_METRICS.filter((n) => e.metrics[n] !== undefined)
+            const shown = EPOCH_METRICS.filter((n) => e.metrics[n] !== undefined && defined(n))
               .map((n) => `${n} ${(e.metrics[n] as number).toFixed(4)}`)
               .join(', ');
             await reporter.log(`Epoch ${e.epoch} done at step ${e.step}: ${shown}`);
@@ -148,11 +159,17 @@ export async function trainRun(
       maxLength: params.maxLength,
       threads,
     });
-    const reference = scoreReference(
-      train.map((r) => r.label),
-      evalRows,
-      scoring,
-    );
+    const reference = params.referenceModelId
+      ? await scoreReferenceModel(params.referenceModelId, evalRows, scoring, {
+          seed: params.seed,
+          maxLength: params.maxLength,
+          threads,
+        })
+      : scoreReference(
+          train.map((r) => r.label),
+          evalRows,
+          scoring,
+        );
 
     const modelId = await saveResultModel(
       runId,
@@ -182,9 +199,11 @@ export async function trainRun(
     await checkpoints.remove();
     await reporter.log(
       `Succeeded: ${Object.entries(summary.metrics)
-        .filter(([, v]) => typeof v === 'number')
+        .filter(([k, v]) => typeof v === 'number' && defined(k))
         .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
-        .join(', ')}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'}`,
+        .join(
+          ', ',
+        )}; error reduction (MAE) ${summary.errorReduction?.mae?.toFixed(3) ?? 'n/a'} vs ${reference.kind}`,
     );
     return { runId, modelId, summary };
   } finally {

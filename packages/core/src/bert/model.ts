@@ -31,6 +31,11 @@ export class BertModel {
   labelNames: string[] | null = null;
   /** Regression: the label range [min, max] it was trained for, saved in config.json (see LABEL_RANGE_FIELD). */
   labelRange: [number, number] | null = null;
+  /**
+   * Head tensors `fromTensors` initialised because the source lacked them or their shape did not
+   * fit (a base checkpoint's classifier): non-empty means the head is untrained.
+   */
+  readonly initialisedHead: string[] = [];
   private readonly id = nextModelId++;
 
   private constructor(
@@ -63,6 +68,7 @@ export class BertModel {
         data = given.data;
       } else if (isHead || opts.allowMissing) {
         data = initTensor(name, shape, std, rng, config.pad_token_id);
+        if (isHead) model.initialisedHead.push(name);
       } else if (given === undefined) {
         throw new Error(`${source}: tensor ${name} is missing`);
       } else {

@@ -27,6 +27,10 @@ export const TRAIN_PARAM_HELP = {
   fold: 'Cross-validation: score on this fold of the dataset and train on the others (needs assigned folds).',
   mix: 'Two-way sweep: train on round(trainFraction · N) rows with this share synthetic, scored on the real eval rows.',
   cv: 'k-fold cross-validation computed by the run itself: seeded, stratified, grouped folds of the train and eval rows.',
+  evalSource:
+    'Which eval rows judge the run: all, or only the real ones (train on real + synthetic, judge on real: the study protocol).',
+  referenceModelId:
+    'Error reduction against this model scored on the same rows (a base model with its untrained head, as the study did); default: the mean / majority predictor.',
 } as const;
 
 export const ZTrainParams = z.object({
@@ -66,6 +70,10 @@ export const ZTrainParams = z.object({
       grouped: z.boolean().default(false),
     })
     .optional(),
+  /** `real`: only the real rows of the eval split are scored (training still uses every row). Absent = all. */
+  evalSource: z.enum(['all', 'real']).optional(),
+  /** Error reduction against this model scored on the same rows; absent = the mean / majority predictor. */
+  referenceModelId: z.string().min(1).max(64).optional(),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});

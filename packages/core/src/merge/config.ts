@@ -136,7 +136,8 @@ export function parseMergeConfig(
   }
   const config = parsed.data;
   const definition = MERGE_METHODS[config.merge_method];
-  const folder = path.dirname(path.resolve(sourcePath));
+  // turbopackIgnore: user-given paths, read at run time; without it `next build` traces the whole project.
+  const folder = path.dirname(path.resolve(/*turbopackIgnore: true*/ sourcePath));
   const resolveModel: ModelResolver =
     options.resolveModel ?? ((ref) => ({ ref, name: ref, path: path.resolve(folder, ref) }));
   const resolved = new Map<string, MergeModelRef>();

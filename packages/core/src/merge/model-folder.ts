@@ -75,7 +75,9 @@ export async function loadModelFolder(name: string, dir: string): Promise<ModelF
   }
   const tokenizer = new Map<string, Buffer>();
   for (const file of TOKENIZER_FILES) {
-    const contents = await readFile(path.join(dir, file)).catch(() => undefined);
+    const contents = await readFile(
+      /*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, file),
+    ).catch(() => undefined);
     if (contents) tokenizer.set(file, contents);
   }
   return { name, dir, config, tokenizer };

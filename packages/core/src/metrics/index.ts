@@ -24,6 +24,7 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
+  modelReferenceKind,
   referencePredictor,
   scorePredictions,
   scoreReference,
@@ -41,4 +42,6 @@ export {
   METRICS,
   type MetricKey,
   type MetricSpec,
+  metricDefined,
+  SCORING_DEFINITIONS,
 } from './table.ts';

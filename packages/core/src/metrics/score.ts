@@ -149,3 +149,15 @@ export function scoreReference(
     ),
   };
 }
+
+/**
+ * The name of a model used as the reference of error reduction, scored on the same rows: with its
+ * own trained head, or (a base checkpoint, as the MADRS-BERT study used its untuned BERT) with a
+ * head initialised from `seed` and never trained. The name goes beside every error-reduction figure.
+ * @example modelReferenceKind('bert-base', { untrainedSeed: 0 }) // 'model "bert-base" (untrained head, seed 0)'
+ */
+export function modelReferenceKind(name: string, head: 'own' | { untrainedSeed: number }): string {
+  return head === 'own'
+    ? `model "${name}" (its own head)`
+    : `model "${name}" (untrained head, seed ${head.untrainedSeed})`;
+}

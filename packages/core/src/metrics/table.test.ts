@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classificationMetrics } from './classification.ts';
 import { regressionMetrics } from './regression.ts';
-import { EVAL_METRIC_KEYS, findMetric, fromJsonKeys, METRICS } from './table.ts';
+import { EVAL_METRIC_KEYS, findMetric, fromJsonKeys, METRICS, metricDefined } from './table.ts';
 
 describe('the metrics table', () => {
   it('names every key the CLI prints, by its JSON key, for the tasks that report it', () => {
@@ -57,5 +57,16 @@ describe('the metrics table', () => {
       m.format,
     ]);
     expect(rows.filter((r) => r.length === 6 && expected.some((e) => e[0] === r[0]))).toEqual(expected);
+  });
+});
+
+describe('metricDefined', () => {
+  it('hides strict accuracy for continuous regression labels only', () => {
+    expect(metricDefined('accuracy', 'regression', [0.25, -0.5, 1])).toBe(false);
+    expect(metricDefined('accuracy', 'regression', [0, 3, -2])).toBe(true);
+    expect(metricDefined('accuracy', 'regression', { integer: false })).toBe(false);
+    expect(metricDefined('accuracy', 'classification', { integer: false })).toBe(true);
+    expect(metricDefined('flexible_accuracy', 'regression', [0.25])).toBe(true);
+    expect(metricDefined('mae', 'regression', { integer: false })).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
     label: 'Accuracy',
     shortLabel: 'Acc',
     definition:
-      'Share of rows whose prediction equals the label (regression: clamped to the label range and rounded).',
+      'Strict: share of rows whose prediction equals the label (regression: clamped to the label range, then rounded half away from zero).',
     higherIsBetter: true,
     format: 'percent',
     tasks: ['regression', 'classification'],
@@ -62,7 +62,8 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
     jsonKey: 'flexible_accuracy',
     label: 'Flexible accuracy',
     shortLabel: 'Flex acc',
-    definition: 'Share of rows whose clamped, rounded prediction is within ±k of the label (k per dataset).',
+    definition:
+      'Flexible: share of rows whose prediction, clamped to the label range and rounded half away from zero, is within ±k of the label (k per dataset).',
     higherIsBetter: true,
     format: 'percent',
     tasks: ['regression'],
@@ -89,6 +90,20 @@ export const METRICS: Readonly<Record<MetricKey, MetricSpec>> = Object.freeze({
   },
 });
 
+/**
+ * How predictions become the figures, shown beside them (run page, compare, CLI `--help`): the
+ * rounding rule of strict and flexible accuracy, and error reduction against a named reference.
+ */
+export const SCORING_DEFINITIONS = Object.freeze({
+  rounding:
+    'Regression predictions are clamped to the label range, then rounded half away from zero (2.5 → 3, −2.5 → −3).',
+  strict:
+    'Strict accuracy: the rounded prediction equals the label (shown only where labels are whole numbers).',
+  flexible: 'Flexible accuracy: the rounded prediction is within ±k of the label.',
+  errorReduction:
+    'Error reduction = 1 − errors(run) / errors(reference), on the same rows, for MAE and for flexible errors; the reference is named beside it.',
+});
+
 /** The evaluation metrics a user chooses between (loss is a training signal, not a result). */
 export const EVAL_METRIC_KEYS: readonly MetricKey[] = [
   'mae',
@@ -100,6 +115,21 @@ export const EVAL_METRIC_KEYS: readonly MetricKey[] = [
 
 export function isMetricKey(key: string): key is MetricKey {
   return Object.hasOwn(METRICS, key);
+}
+
+/**
+ * Whether a metric means something for these labels. Strict accuracy (round(prediction) = label)
+ * is defined only where regression labels are whole numbers: continuous labels (VADER compound
+ * scores in [−1, 1]) are almost never equal to a rounded prediction, so it would read 0. Accepts
+ * camelCase or JSON keys.
+ */
+export function metricDefined(
+  key: string,
+  task: string | null | undefined,
+  labels: { integer: boolean } | readonly number[],
+): boolean {
+  const integer = 'integer' in labels ? labels.integer : labels.every((l) => Number.isInteger(l));
+  return !(findMetric(key)?.key === 'accuracy' && task === 'regression' && !integer);
 }
 
 /** Finds a metric by its camelCase key or its snake_case JSON key (`flexible_accuracy`); undefined if unknown. */

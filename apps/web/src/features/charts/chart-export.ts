@@ -100,8 +100,15 @@ function serializeSvg(
 
 /** The chart's drawing: a recharts surface, or any other svg marked data-export (heatmaps). */
 function chartSvg(container: HTMLElement | null): SVGSVGElement {
-  const svg = (container?.querySelector('svg.recharts-surface') ??
-    container?.querySelector('svg[data-export]')) as SVGSVGElement | null;
+  // The largest one: legend icons are small svg.recharts-surface elements too, and may come first.
+  const area = (el: SVGSVGElement) => {
+    const r = el.getBoundingClientRect();
+    return r.width * r.height;
+  };
+  const svg =
+    [...(container?.querySelectorAll<SVGSVGElement>('svg.recharts-surface, svg[data-export]') ?? [])].sort(
+      (a, b) => area(b) - area(a),
+    )[0] ?? null;
   if (!svg) throw new Error('The chart has not been drawn yet: nothing to export');
   return svg;
 }

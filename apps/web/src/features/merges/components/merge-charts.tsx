@@ -37,6 +37,9 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
   const [xId, setX] = useState(datasets[0]?.id ?? '');
   const [yId, setY] = useState(datasets[1]?.id ?? datasets[0]?.id ?? '');
   const lower = lowerIsBetter(metric);
+  // A model without a head for these datasets (a masked-LM base) has no bar: named below, not in the legend.
+  const scored = models.filter((m) => Object.keys(m.scores).length > 0);
+  const unscored = models.filter((m) => !scored.includes(m));
   const bars = datasets.map((d) => {
     const row: Record<string, string | number> = { dataset: d.name };
     for (const m of models) {
@@ -121,12 +124,26 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
               <YAxis tickFormatter={fmt} />
               <Tooltip formatter={(v) => fmt(Number(v))} />
               <Legend />
-              {models.map((m, i) => (
-                <Bar key={m.id} dataKey={m.id} name={m.label} fill={PALETTE[i % PALETTE.length]} />
-              ))}
+              {models.map((m, i) =>
+                scored.includes(m) ? (
+                  <Bar
+                    isAnimationActive={false}
+                    key={m.id}
+                    dataKey={m.id}
+                    name={m.label}
+                    fill={PALETTE[i % PALETTE.length]}
+                  />
+                ) : null,
+              )}
             </BarChart>
           </ResponsiveContainer>
         </div>
+        {unscored.length > 0 && (
+          <p className="muted small" data-testid="merge-unscored">
+            Not scored: {unscored.map((m) => m.label).join(', ')} (no head for these datasets, e.g. a
+            masked-LM base).
+          </p>
+        )}
       </div>
       {datasets.length >= 2 && (
         <div className="chart-card" data-testid="merge-scatter">
@@ -201,8 +218,10 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                     ) : null;
                   }}
                 />
-                <Legend />
+                {/* padded so the x-axis title below the ticks is not covered by the legend */}
+                <Legend wrapperStyle={{ paddingTop: 20 }} />
                 <Scatter
+                  isAnimationActive={false}
                   name={mergePoints.length === 1 ? 'merge' : 'merges'}
                   data={mergePoints}
                   fill={PALETTE[0]}
@@ -211,6 +230,7 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                 </Scatter>
                 {front.length > 0 && (
                   <Scatter
+                    isAnimationActive={false}
                     name="Pareto front"
                     data={front}
                     line={{ stroke: PALETTE[2] }}
@@ -219,11 +239,23 @@ export function MergeCharts({ datasets, metrics, models, siblings }: Props) {
                   />
                 )}
                 {basePoints.length > 0 && (
-                  <Scatter name="base" data={basePoints} fill="#5d6b7e" shape="square">
+                  <Scatter
+                    isAnimationActive={false}
+                    name="base"
+                    data={basePoints}
+                    fill="#5d6b7e"
+                    shape="square"
+                  >
                     <LabelList dataKey="label" position="right" fontSize={10} />
                   </Scatter>
                 )}
-                <Scatter name="parents" data={parentPoints} fill={PALETTE[1]} shape="triangle">
+                <Scatter
+                  isAnimationActive={false}
+                  name="parents"
+                  data={parentPoints}
+                  fill={PALETTE[1]}
+                  shape="triangle"
+                >
                   <LabelList dataKey="label" position="right" fontSize={10} />
                 </Scatter>
               </ScatterChart>

@@ -245,6 +245,54 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             />
             <span className="hint">{TRAIN_PARAM_HELP.trainFraction}</span>
           </label>
+          <label className="field">
+            Judge on
+            <select
+              name="evalSource"
+              data-testid="launch-eval-source"
+              value={params.evalSource ?? 'all'}
+              onChange={(e) =>
+                setParams((p) => ({ ...p, evalSource: e.target.value === 'real' ? 'real' : undefined }))
+              }
+            >
+              <option value="all">all eval rows</option>
+              <option value="real">real eval rows only</option>
+            </select>
+            <span className="hint">{TRAIN_PARAM_HELP.evalSource}</span>
+          </label>
+          <label className="field">
+            Error reduction against
+            <select
+              name="referenceModelId"
+              data-testid="launch-reference"
+              value={params.referenceModelId ?? ''}
+              onChange={(e) => setParams((p) => ({ ...p, referenceModelId: e.target.value || undefined }))}
+            >
+              <option value="">
+                {dataset?.task === 'classification' ? 'majority class' : 'mean of train labels'} (default)
+              </option>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  model {m.label}
+                  {m.id === modelId ? ' (this base, untrained head)' : ''}
+                </option>
+              ))}
+            </select>
+            <span className="hint">{TRAIN_PARAM_HELP.referenceModelId}</span>
+          </label>
+          <div className="field">
+            <button
+              type="button"
+              data-testid="launch-study-protocol"
+              onClick={() => setParams((p) => ({ ...p, evalSource: 'real', trainFraction: 1 }))}
+            >
+              Study protocol
+            </button>
+            <span className="hint">
+              Train on every row (real + synthetic), judge on the real eval rows only. Pick the untuned base
+              as the reference as well to set the study's figure beside the honest one.
+            </span>
+          </div>
         </div>
       </div>
       <div className="card">

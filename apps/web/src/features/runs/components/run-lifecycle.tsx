@@ -8,7 +8,7 @@ export async function RunLifecycle({ runId }: { runId: string }) {
   const snapshot = await runSnapshot(runId);
   if (!snapshot) return <div className="error-box">Run {runId} does not exist</div>;
   return (
-    <div data-testid="run-lifecycle">
+    <div data-testid="run-lifecycle" data-run-id={runId}>
       <div className="row" style={{ marginBottom: 8 }}>
         <a href={`/runs/${runId}`} className="muted small mono">
           run {runId}

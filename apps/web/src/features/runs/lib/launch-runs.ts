@@ -100,6 +100,14 @@ export async function launchRuns(input: TLaunchRuns): Promise<string[]> {
     );
   if (row && cv && row.rowCount < cv.k)
     problems.push(`Dataset "${row.name}" has ${row.rowCount} rows, fewer than k = ${cv.k} folds.`);
+  if (req.params.referenceModelId !== undefined) {
+    const reference = await prisma.model.findUnique({
+      where: { id: req.params.referenceModelId },
+      select: { id: true },
+    });
+    if (!reference)
+      problems.push(`Reference model ${req.params.referenceModelId} does not exist: pick another reference.`);
+  }
   if (problems.length) throw new LaunchRefused(problems);
 
   return createQueuedRuns(

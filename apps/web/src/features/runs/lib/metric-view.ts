@@ -1,14 +1,11 @@
 // What a summary of metrics may show without misleading: strict accuracy only where labels are
 // whole numbers, references named by class, and a title that says which rows were scored.
+import { metricDefined } from '@tunelab/core/metrics';
 import { prisma } from '@tunelab/db';
 
-/**
- * Strict accuracy (round(prediction) = label) is meaningless when labels are continuous (VADER
- * compound scores in [−1, 1] are almost never whole): it would read "0.0 %". Hide it there.
- */
+/** Strict accuracy only where it is defined (whole-number labels): the core's `metricDefined`. */
 export function shownMetric(key: string, task: string | null | undefined, integerLabels: boolean): boolean {
-  if (key === 'accuracy' && task === 'regression' && !integerLabels) return false;
-  return true;
+  return metricDefined(key, task, { integer: integerLabels });
 }
 
 /** "majority class (0)" → "majority class (negative)" when the class names are known. */

@@ -3,7 +3,6 @@ import {
   fmtAgo,
   fmtDuration,
   fmtMetric,
-  fmtNum,
   fmtPct,
   runDurationSeconds,
   runLabel,
@@ -31,7 +30,11 @@ export function toRunRow(run: RunListItem): RunRow {
     tags: run.tags,
     metrics: {
       ...Object.fromEntries(RUN_LIST_METRICS.map((k) => [k, fmtMetric(k, m[k])])),
-      errorReduction: fmtPct(er?.mae),
+      // named beside the figure: which reference the run's errors were compared with
+      errorReduction:
+        typeof er?.mae === 'number' && summary.success && summary.data.reference
+          ? `${fmtPct(er.mae)} vs ${summary.data.reference.kind}`
+          : fmtPct(er?.mae),
     },
   };
 }
