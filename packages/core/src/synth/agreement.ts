@@ -166,7 +166,10 @@ export function agreementTable(scores: readonly TScore[], { seed = 1 } = {}): TA
   const byRater = new Map<string, Map<string, TScore>>();
   for (const s of scores) {
     let m = byRater.get(s.rater);
-    if (!m) byRater.set(s.rater, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      byRater.set(s.rater, m);
+    }
     m.set(s.textId, s);
   }
   const raters = [...byRater.keys()].sort((x, y) =>

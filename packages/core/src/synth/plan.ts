@@ -105,7 +105,10 @@ export function labelHistogram(
     const item = r.item ?? null;
     const key = `${item ?? ''}\u0000${r.label}`;
     let row = map.get(key);
-    if (!row) map.set(key, (row = { item, label: r.label, real: 0, synthetic: 0 }));
+    if (!row) {
+      row = { item, label: r.label, real: 0, synthetic: 0 };
+      map.set(key, row);
+    }
     if (r.source === 'synthetic') row.synthetic++;
     else row.real++;
   }
