@@ -22,6 +22,8 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_HEARTBEAT_MS: z.coerce.number().int().positive().default(5000),
   /** How stale a run's cancel flag may be when a processor asks (ms); 0 checks on every call (tests). */
   TUNELAB_CANCEL_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** First backoff (ms) before retrying a generation request that got 429 or 5xx; doubles each retry. */
+  TUNELAB_GENERATION_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
   TUNELAB_WORKER_ID: z.string().min(1).optional(),
   TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),

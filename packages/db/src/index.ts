@@ -49,3 +49,12 @@ export {
   setRunProgress,
   settleSweep,
 } from './runs.ts';
+export {
+  CONNECTION_VIEW,
+  createSyntheticDataset,
+  findConnectionView,
+  findConnectionWithKey,
+  listConnections,
+  type TConnectionView,
+  type TSyntheticRowInput,
+} from './synth.ts';

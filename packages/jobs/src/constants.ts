@@ -21,6 +21,7 @@ export const RUN_KIND_JOB = Object.freeze({
   evaluate: JOB_NAMES.runEvaluate,
   merge: JOB_NAMES.mergeRun,
   analyse: JOB_NAMES.analysisVectors,
+  generate: JOB_NAMES.generateRun,
 }) satisfies Record<string, TJobName>;
 export type TRunKind = keyof typeof RUN_KIND_JOB;
 export type TRunJobName = (typeof RUN_KIND_JOB)[TRunKind];

@@ -4,6 +4,7 @@
 import type { TJobName } from '@tunelab/core/jobs';
 import { datasetProfileProcessor } from './dataset-profile.ts';
 import { evaluateProcessor } from './evaluate.ts';
+import { generateProcessor } from './generate.ts';
 import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
@@ -20,6 +21,7 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   pretrainProcessor as TProcessorDefinition<TJobName>,
   sweepProcessor as TProcessorDefinition<TJobName>,
   evaluateProcessor as TProcessorDefinition<TJobName>,
+  generateProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

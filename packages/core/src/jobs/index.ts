@@ -24,6 +24,7 @@ export const JOB_NAMES = {
   sweepLaunch: 'sweep.launch',
   analysisVectors: 'analysis.vectors',
   mergeRun: 'merge.run',
+  generateRun: 'generate.run',
 } as const;
 export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -45,6 +46,9 @@ export type TAnalysisVectorsJob = z.infer<typeof ZAnalysisVectorsJob>;
 /** The Run (kind merge) whose Merge detail row holds the config. */
 export const ZMergeJob = z.object({ runId: ZId }).strict();
 export type TMergeJob = z.infer<typeof ZMergeJob>;
+/** The Run (kind generate) whose Generation detail row holds the plan and the connection. */
+export const ZGenerateJob = z.object({ runId: ZId }).strict();
+export type TGenerateJob = z.infer<typeof ZGenerateJob>;
 
 /** Payload schema of each job name. */
 export const JOB_SCHEMAS = {
@@ -55,6 +59,7 @@ export const JOB_SCHEMAS = {
   [JOB_NAMES.sweepLaunch]: ZSweepLaunchJob,
   [JOB_NAMES.analysisVectors]: ZAnalysisVectorsJob,
   [JOB_NAMES.mergeRun]: ZMergeJob,
+  [JOB_NAMES.generateRun]: ZGenerateJob,
 } as const satisfies Record<TJobName, z.ZodType>;
 
 export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -68,6 +73,8 @@ export const JOB_QUEUE = {
   [JOB_NAMES.runEvaluate]: QUEUE_NAMES.compute,
   [JOB_NAMES.analysisVectors]: QUEUE_NAMES.compute,
   [JOB_NAMES.mergeRun]: QUEUE_NAMES.compute,
+  // Network-bound (waits on the endpoint), so it runs in the worker process.
+  [JOB_NAMES.generateRun]: QUEUE_NAMES.control,
 } as const satisfies Record<TJobName, TQueueName>;
 
 /**

@@ -2,5 +2,6 @@
 // texts, and agreement statistics between reviewers and target scores. Pure; no I/O.
 export * from './agreement.ts';
 export * from './checks.ts';
+export * from './endpoint.ts';
 export * from './plan.ts';
 export { fCdf, fQuantile, incompleteBeta } from './stats.ts';
