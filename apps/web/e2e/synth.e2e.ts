@@ -104,7 +104,7 @@ async function main() {
     await item.locator('textarea[name=editedText]').fill('Edited by ana: I sleep two hours at most.');
     await item.locator('input[name=score]').fill('5');
     await item.getByRole('button', { name: /Accept/ }).click();
-    await page.waitForLoadState('load');
+    await waitFor('the first review to be stored', async () => (await page.locator('[data-testid=review-item]').count()) === 1, 30_000, 200);
     item = page.locator('[data-testid=review-item]').first();
     await item.locator('input[name=score]').fill('4');
     await item.getByRole('button', { name: /Accept/ }).click();
@@ -150,6 +150,7 @@ async function main() {
     step('done');
   } catch (error) {
     console.error(log.slice(-60).join('\n'));
+    console.error(`page ${page.url()}: ${await page.textContent('[data-testid=notice-error]', { timeout: 1000 }).catch(() => 'no error notice')}`);
     throw error;
   } finally {
     await browser.close();
