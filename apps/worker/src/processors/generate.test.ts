@@ -104,6 +104,7 @@ describe('generation runs', () => {
       fewShot: 2,
       temperature: 0.7,
       seed: 40,
+      reviews: 2,
     });
     // The first answer copies a few-shot example back: the checks flag it.
     stub.queue.push({ text: 'real interview 0: I sleep 8 hours and wake up 0 times a night' });
@@ -132,6 +133,7 @@ describe('generation runs', () => {
       ['sleep', 6, 'pending', 42],
     ]);
     expect(texts[0]?.fewShotRowIds).toHaveLength(2);
+    expect(texts.map((t) => t.reviewsWanted)).toEqual([2, 2, 2]);
     expect(texts[0]?.checks).toMatchObject({ nearDuplicateOfReal: true });
     expect(texts[2]?.checks).toMatchObject({ nearDuplicateOfReal: false, copiedFewShot: false });
     const sent = r.generation?.sentRows as { rowId: string; position: number; host: string }[];

@@ -120,6 +120,7 @@ export const generateProcessor = defineProcessor({
             seed,
             fewShotRowIds: shots.map((s) => s.id),
             origin: 'generated',
+            reviewsWanted: spec.reviews,
           },
         }),
         prisma.generation.update({

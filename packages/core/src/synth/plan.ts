@@ -38,6 +38,8 @@ export const ZGenerationSpec = z
       .max(2 ** 31 - 1)
       .default(1),
     maxTokens: z.number().int().min(1).max(8_000).default(400),
+    /** Reviews each text needs before it settles (2 = double review). */
+    reviews: z.number().int().min(1).max(3).default(1),
   })
   .strict()
   .superRefine((spec, ctx) => {

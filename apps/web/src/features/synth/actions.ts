@@ -1,7 +1,6 @@
 'use server';
 // Form actions of the synthetic-data pages: each parses its FormData, calls the feature's server
 // lib, and redirects back with ?error=… (or ?ok=…) so the page says what happened.
-import { cancelRun } from '@tunelab/jobs';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { actionError } from '../../common/server/http.ts';
@@ -88,17 +87,10 @@ export async function launchGenerationAction(form: FormData) {
         temperature: num(form, 'temperature') ?? 0.9,
         seed: num(form, 'seed') ?? 1,
         maxTokens: num(form, 'maxTokens') ?? 400,
+        reviews: form.get('double') === 'on' ? 2 : 1,
       },
     });
     return `/synth/runs/${runId}`;
-  });
-}
-
-export async function cancelGenerationAction(form: FormData) {
-  const runId = str(form, 'runId');
-  await attempt(`/synth/runs/${runId}`, async () => {
-    const { status } = await cancelRun(runId);
-    return { ok: `run ${status === 'cancelled' ? 'cancelled' : 'asked to stop'}` };
   });
 }
 

@@ -1,8 +1,7 @@
 import { getPrisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../common/components/auto-refresh.tsx';
-import { StatusBadge } from '../../common/components/status-badge.tsx';
-import { cancelGenerationAction } from './actions.ts';
+import { RunLifecycle } from '../runs/components/run-lifecycle.tsx';
 import { ChecksCell } from './components/checks-cell.tsx';
 import { Notice } from './components/notice.tsx';
 
@@ -24,7 +23,6 @@ export async function GenerationPage({
     where: { id },
     include: {
       dataset: { select: { id: true, name: true } },
-      logs: { orderBy: { ts: 'desc' }, take: 30 },
       generation: { include: { texts: { orderBy: { position: 'asc' } } } },
     },
   });
@@ -55,14 +53,7 @@ export async function GenerationPage({
       <AutoRefresh active={active} everyMs={1500} />
       <div className="page-head">
         <h1>{run.name ?? 'Generation run'}</h1>
-        <StatusBadge status={run.status} />
         <span className="spacer" />
-        {active && (
-          <form action={cancelGenerationAction}>
-            <input type="hidden" name="runId" value={run.id} />
-            <button type="submit">Cancel</button>
-          </form>
-        )}
         {run.dataset && (
           <a className="button primary" href={`/synth/review/${run.dataset.id}`}>
             Review queue
@@ -148,12 +139,6 @@ export async function GenerationPage({
             ))}
           </tbody>
         </table>
-      </div>
-      <div className="card">
-        <h2>Log</h2>
-        <pre className="small">
-          {run.logs.map((l) => `${l.ts.toISOString()} ${l.level} ${l.message}`).join('\n')}
-        </pre>
       </div>
     </>
   );

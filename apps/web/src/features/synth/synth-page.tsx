@@ -171,6 +171,9 @@ export async function SynthPage({ searchParams }: { searchParams: SearchParams }
               Max tokens per text <input name="maxTokens" type="number" min={1} defaultValue={400} />
             </label>
             <label>
+              <input type="checkbox" name="double" /> Double review every text
+            </label>
+            <label>
               Name (optional) <input name="name" />
             </label>
             <button type="submit" className="primary">
