@@ -76,6 +76,22 @@ describe('synthetic data flow', () => {
     const tested = await testConnection(connection.id);
     expect(tested).toMatchObject({ ok: true, model: 'stub-7b', loopback: true });
 
+    // The privacy switch: few-shot rows never go to an endpoint outside this machine unless allowed.
+    const outside = await saveConnection({
+      name: 'hosted',
+      baseUrl: 'http://192.0.2.1:9/v1',
+      model: 'm',
+      apiKey: KEY,
+    });
+    await expect(
+      launchGeneration({
+        datasetId: realId,
+        connectionId: outside.id,
+        spec: { plan: [{ score: 5, count: 1 }], template: 'x {{score}}', fewShot: 1 },
+      }),
+    ).rejects.toThrow(/outside this machine and may not receive real rows/);
+    expect(await prisma.run.count({ where: { kind: 'generate' } })).toBe(0);
+
     const runId = await launchGeneration({
       datasetId: realId,
       connectionId: connection.id,
