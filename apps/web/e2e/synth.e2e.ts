@@ -32,6 +32,8 @@ async function main() {
     viewport: { width: 1400, height: 1000 },
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
     const { baseUrl } = stack;
     step('a real dataset with scarce high scores');
@@ -104,7 +106,12 @@ async function main() {
     await item.locator('textarea[name=editedText]').fill('Edited by ana: I sleep two hours at most.');
     await item.locator('input[name=score]').fill('5');
     await item.getByRole('button', { name: /Accept/ }).click();
-    await waitFor('the first review to be stored', async () => (await page.locator('[data-testid=review-item]').count()) === 1, 30_000, 200);
+    await waitFor(
+      'the first review to be stored',
+      async () => (await page.locator('[data-testid=review-item]').count()) === 1,
+      30_000,
+      200,
+    );
     item = page.locator('[data-testid=review-item]').first();
     await item.locator('input[name=score]').fill('4');
     await item.getByRole('button', { name: /Accept/ }).click();
@@ -150,7 +157,11 @@ async function main() {
     step('done');
   } catch (error) {
     console.error(log.slice(-60).join('\n'));
-    console.error(`page ${page.url()}: ${await page.textContent('[data-testid=notice-error]', { timeout: 1000 }).catch(() => 'no error notice')}`);
+    console.error(`page errors: ${pageErrors.join('\n')}`);
+    console.error((await page.content()).replace(/<script[\s\S]*?<\/script>/g, '').slice(0, 4000));
+    console.error(
+      `page ${page.url()}: ${await page.textContent('[data-testid=notice-error]', { timeout: 1000 }).catch(() => 'no error notice')}`,
+    );
     throw error;
   } finally {
     await browser.close();

@@ -61,11 +61,9 @@ export async function GenerationPage({
         )}
       </div>
       <Notice ok={one(sp.ok)} error={one(sp.error)} />
-      {run.error && (
-        <div className="error-box" data-testid="run-error">
-          {run.error}
-        </div>
-      )}
+      <div className="card">
+        <RunLifecycle runId={run.id} />
+      </div>
       <div className="grid three" style={{ marginBottom: 14 }}>
         <div className="card">
           <h3>Progress</h3>
