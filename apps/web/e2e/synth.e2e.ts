@@ -91,9 +91,12 @@ async function main() {
       async () => (await page.textContent('[data-testid=run-status]')) === 'succeeded',
       60_000,
     );
-    assert.match(
-      (await page.textContent('[data-testid=generation-tokens]')) ?? '',
-      /22 prompt \+ 14 completion/,
+    // The live status comes from the run's own poll; the server-rendered figures follow on a refresh.
+    await waitFor(
+      'the token counter',
+      async () =>
+        /22 prompt \+ 14 completion/.test((await page.textContent('[data-testid=generation-tokens]')) ?? ''),
+      30_000,
     );
     assert.match((await page.textContent('[data-testid=sent-rows]')) ?? '', /No real row/);
     await page.getByRole('link', { name: 'Review queue' }).click();
