@@ -36,6 +36,8 @@ export const ZEnv = ZCoreEnv.extend({
   TUNELAB_RECONCILE_MS: z.coerce.number().int().min(0).default(60_000),
   /** `smoke`: the demo workspace pretrains and fine-tunes for seconds, not minutes (browser tests). */
   TUNELAB_DEMO_SCALE: z.enum(['full', 'smoke']).default('full'),
+  /** First backoff (ms) before retrying a generation request that got 429 or 5xx; doubles each retry. */
+  TUNELAB_GENERATION_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   /** Set by the worker runtime for its sandboxed children: the parent's id and tfjs backend. */
   TUNELAB_WORKER_ID: z.string().min(1).optional(),
   TUNELAB_WORKER_BACKEND: z.string().min(1).optional(),

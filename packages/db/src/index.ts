@@ -52,3 +52,12 @@ export {
   settleParentRun,
   settleSweep,
 } from './runs.ts';
+export {
+  CONNECTION_VIEW,
+  createSyntheticDataset,
+  findConnectionView,
+  findConnectionWithKey,
+  listConnections,
+  type TConnectionView,
+  type TSyntheticRowInput,
+} from './synth.ts';

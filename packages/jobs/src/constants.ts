@@ -24,6 +24,7 @@ export const RUN_KIND_JOB = Object.freeze({
   search: JOB_NAMES.searchRun,
   search_candidate: JOB_NAMES.searchCandidate,
   crossval: JOB_NAMES.runCrossval,
+  generate: JOB_NAMES.generateRun,
 }) satisfies Record<string, TJobName>;
 export type TRunKind = keyof typeof RUN_KIND_JOB;
 export type TRunJobName = (typeof RUN_KIND_JOB)[TRunKind];

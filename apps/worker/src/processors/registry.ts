@@ -5,6 +5,7 @@ import type { TJobName } from '@tunelab/core/jobs';
 import { crossvalProcessor } from './crossval.ts';
 import { datasetProfileProcessor } from './dataset-profile.ts';
 import { evaluateProcessor } from './evaluate.ts';
+import { generateProcessor } from './generate.ts';
 import { mergeProcessor } from './merge.ts';
 import { pretrainProcessor } from './pretrain.ts';
 import { buildProcessorTable } from './run-job.ts';
@@ -26,6 +27,7 @@ export const PROCESSORS: readonly TProcessorDefinition<TJobName>[] = [
   searchProcessor as TProcessorDefinition<TJobName>,
   searchCandidateProcessor as TProcessorDefinition<TJobName>,
   crossvalProcessor as TProcessorDefinition<TJobName>,
+  generateProcessor as TProcessorDefinition<TJobName>,
 ];
 
 export const PROCESSOR_TABLE = buildProcessorTable(PROCESSORS);

@@ -27,6 +27,7 @@ export const JOB_NAMES = {
   searchRun: 'search.run',
   searchCandidate: 'search.candidate',
   runCrossval: 'run.crossval',
+  generateRun: 'generate.run',
 } as const;
 export type TJobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -55,6 +56,9 @@ export const ZSearchCandidateJob = z.object({ runId: ZId }).strict();
 /** The Run (kind crossval) whose k folds to create and queue; it settles when its last fold ends. */
 export const ZCrossvalJob = z.object({ runId: ZId }).strict();
 export type TCrossvalJob = z.infer<typeof ZCrossvalJob>;
+/** The Run (kind generate) whose Generation detail row holds the plan and the connection. */
+export const ZGenerateJob = z.object({ runId: ZId }).strict();
+export type TGenerateJob = z.infer<typeof ZGenerateJob>;
 
 /** Payload schema of each job name. */
 export const JOB_SCHEMAS = {
@@ -68,6 +72,7 @@ export const JOB_SCHEMAS = {
   [JOB_NAMES.searchRun]: ZSearchJob,
   [JOB_NAMES.searchCandidate]: ZSearchCandidateJob,
   [JOB_NAMES.runCrossval]: ZCrossvalJob,
+  [JOB_NAMES.generateRun]: ZGenerateJob,
 } as const satisfies Record<TJobName, z.ZodType>;
 
 export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -85,6 +90,8 @@ export const JOB_QUEUE = {
   // The search itself only waits on its candidates (in-process); each candidate merges and scores.
   [JOB_NAMES.searchRun]: QUEUE_NAMES.control,
   [JOB_NAMES.searchCandidate]: QUEUE_NAMES.compute,
+  // Network-bound (waits on the endpoint), so it runs in the worker process.
+  [JOB_NAMES.generateRun]: QUEUE_NAMES.control,
 } as const satisfies Record<TJobName, TQueueName>;
 
 /**

@@ -8,6 +8,7 @@ import { LabelHistogram, LengthHistogram } from './components/profile-charts.tsx
 import { RowsBrowser } from './components/rows-browser.tsx';
 import './datasets.css';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
+import { ScarcityCard } from '../synth/components/scarcity-card.tsx';
 
 const fmt = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
@@ -140,6 +141,13 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
             </dl>
           </div>
         </div>
+      )}
+      {dataset.status === 'ready' && <ScarcityCard datasetId={dataset.id} />}
+      {dataset.origin === 'synthetic' && (
+        <p className="muted small">
+          <a href={`/api/synth/datasets/${dataset.id}/provenance`}>Download rows with provenance</a>{' '}
+          (connection, model, prompt, seed, reviewers, edits, score used)
+        </p>
       )}
       <RowsBrowser datasetId={dataset.id} />
     </>

@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/compare', label: 'Compare' },
   { href: '/merges', label: 'Merges' },
   { href: '/analyses', label: 'Analyses' },
+  { href: '/synth', label: 'Synthetic' },
 ] as const;
 
 export function NavLinks() {

@@ -1,0 +1,4 @@
+import { SynthPage } from '@/features/synth/synth-page.tsx';
+
+export const dynamic = 'force-dynamic';
+export default SynthPage;

@@ -1,0 +1,3 @@
+export { GET } from '@/features/synth/plan-route.ts';
+
+export const dynamic = 'force-dynamic';

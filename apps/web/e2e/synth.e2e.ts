@@ -1,0 +1,184 @@
+// Browser test of synthetic data with experts in the loop, against a real stack (Postgres, Redis,
+// `next start`, a worker) and a small OpenAI-compatible server on loopback: add a connection and
+// test it → plan from the dataset page's floor → generate → review two texts (one edited) →
+// agreement shown → synthetic dataset created → composed with the real dataset. Exits non-zero on
+// any failure.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startOpenAiStub } from '@tunelab/core/llm/testing';
+import { createPrismaClient } from '@tunelab/db';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumExecutable, freePort, startStack, waitFor } from './stack.ts';
+
+const KEY = 'sk-e2e-SECRET-4242';
+const log: string[] = [];
+const step = (name: string) => console.log(`[e2e:synth] ${new Date().toISOString().slice(11, 19)} ${name}`);
+
+async function main() {
+  const executablePath = chromiumExecutable();
+  const stub = await startOpenAiStub();
+  const stack = await startStack({
+    port: await freePort(process.env.TUNELAB_E2E_SYNTH_PORT),
+    log,
+    env: { TUNELAB_GENERATION_BACKOFF_MS: '10' },
+  });
+  const prisma = createPrismaClient(stack.databaseUrl);
+  const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-e2e-chrome-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    const { baseUrl } = stack;
+    step('a real dataset with scarce high scores');
+    const real = await prisma.dataset.create({
+      data: {
+        name: 'interviews',
+        task: 'regression',
+        labelMin: 0,
+        labelMax: 6,
+        textColumn: 'text',
+        labelColumn: 'label',
+        rowCount: 12,
+        status: 'ready',
+        rows: {
+          create: Array.from({ length: 12 }, (_, i) => ({
+            index: i,
+            text: `real note ${i}: I sleep ${8 - (i % 4)} hours most nights`,
+            label: i % 3,
+            split: 'train' as const,
+          })),
+        },
+      },
+    });
+
+    step('add a connection and test it');
+    await page.goto(`${baseUrl}/synth`);
+    const form = page.locator('[data-testid=connection-form]');
+    await form.locator('input[name=name]').fill('local stub');
+    await form.locator('input[name=baseUrl]').fill(stub.baseUrl);
+    await form.locator('input[name=model]').fill('stub-7b');
+    await form.locator('input[name=apiKey]').fill(KEY);
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-testid=notice-ok]');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.waitForSelector('[data-testid=notice-ok]:has-text("stub-7b answered")');
+    assert.ok(!(await page.content()).includes(KEY), 'the key is not on the page');
+
+    step('plan from the dataset page: bring each bin up to 4 rows');
+    await page.goto(`${baseUrl}/datasets/${real.id}`);
+    await page.locator('[data-testid=floor-form] input[name=floor]').fill('4');
+    await page.locator('[data-testid=floor-form] button').click();
+    await page.waitForURL(/\/synth\?/);
+    const planned = await page.locator('[data-testid=generate-form] textarea[name=plan]').inputValue();
+    assert.match(planned, /^3, 4$/m, `the floor plan fills score 3 (got ${planned})`);
+    await page.locator('[data-testid=generate-form] textarea[name=plan]').fill('sleep, 5, 2');
+    await page
+      .locator('[data-testid=generate-form] textarea[name=scale]')
+      .fill('5: severe, sleeps under three hours');
+    await page.locator('[data-testid=generate-form] button[type=submit]').click();
+    await page.waitForURL(/\/synth\/runs\//);
+
+    step('the run finishes and its texts land in the review queue');
+    await waitFor(
+      'the generation to succeed',
+      async () => (await page.textContent('[data-testid=run-status]')) === 'succeeded',
+      60_000,
+    );
+    // The live status comes from the run's own poll; the server-rendered figures follow on a refresh.
+    await waitFor(
+      'the token counter',
+      async () =>
+        /22 prompt \+ 14 completion/.test((await page.textContent('[data-testid=generation-tokens]')) ?? ''),
+      30_000,
+    );
+    assert.match((await page.textContent('[data-testid=sent-rows]')) ?? '', /No real row/);
+    await page.getByRole('link', { name: 'Review queue' }).click();
+
+    step('review two texts as ana, editing one');
+    await page.locator('[data-testid=reviewer-form] input[name=reviewer]').fill('ana');
+    await page.locator('[data-testid=reviewer-form] button').click();
+    await page.waitForSelector('[data-testid=notice-ok]:has-text("reviewing as ana")');
+    let item = page.locator('[data-testid=review-item]').first();
+    await item.locator('textarea[name=editedText]').fill('Edited by ana: I sleep two hours at most.');
+    await item.locator('input[name=score]').fill('5');
+    await item.getByRole('button', { name: /Accept/ }).click();
+    await waitFor(
+      'the first review to be stored',
+      async () => (await page.locator('[data-testid=review-item]').count()) === 1,
+      30_000,
+      200,
+    );
+    item = page.locator('[data-testid=review-item]').first();
+    await item.locator('input[name=score]').fill('4');
+    await item.getByRole('button', { name: /Accept/ }).click();
+    await page.waitForSelector('[data-testid=agreement] td:has-text("ana vs target")');
+    assert.equal(await page.locator('[data-testid=review-item]').count(), 0);
+
+    step('make the synthetic dataset');
+    await page.locator('[data-testid=make-dataset] input[name=name]').fill('sleep synthetic');
+    await page.locator('[data-testid=make-dataset] button').click();
+    await page.waitForURL(/\/datasets\//);
+    const synthId = page.url().split('/datasets/')[1]?.split(/[?#]/)[0] as string;
+    await waitFor(
+      'the synthetic dataset to be profiled',
+      async () => (await prisma.dataset.findUnique({ where: { id: synthId } }))?.status === 'ready',
+      60_000,
+    );
+    const provenance = await (
+      await page.request.get(`${baseUrl}/api/synth/datasets/${synthId}/provenance`)
+    ).text();
+    assert.ok(!provenance.includes(KEY), 'the key is not in the export');
+    assert.match(provenance, /Edited by ana/);
+    assert.match(provenance, /"model":"stub-7b"/);
+
+    step('compose with the real dataset');
+    const composed = await page.request.post(`${baseUrl}/api/datasets/compose`, {
+      headers: { origin: baseUrl },
+      data: {
+        name: 'real + synthetic',
+        sources: [
+          { datasetId: real.id, ratio: 0.8 },
+          { datasetId: synthId, ratio: 0.2 },
+        ],
+      },
+    });
+    assert.ok(composed.ok(), `compose answered ${composed.status()}: ${await composed.text()}`);
+    const { id: composedId } = (await composed.json()) as { id: string };
+    const sources = await prisma.datasetRow.groupBy({
+      by: ['source'],
+      where: { datasetId: composedId },
+      _count: true,
+    });
+    assert.deepEqual(sources.map((s) => s.source).sort(), ['real', 'synthetic']);
+    step('done');
+  } catch (error) {
+    console.error(log.slice(-60).join('\n'));
+    console.error(`page errors: ${pageErrors.join('\n')}`);
+    console.error((await page.content()).replace(/<script[\s\S]*?<\/script>/g, '').slice(0, 4000));
+    console.error(
+      `page ${page.url()}: ${await page.textContent('[data-testid=notice-error]', { timeout: 1000 }).catch(() => 'no error notice')}`,
+    );
+    throw error;
+  } finally {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+    await prisma.$disconnect();
+    await stub.close();
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
