@@ -24,9 +24,13 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
+  meanOverItems,
   referencePredictor,
+  scoreItems,
   scorePredictions,
   scoreReference,
+  type TItemScoredRow,
+  type TItemSpace,
   type TLabelSpace,
   type TMetricValues,
   type TReferencePredictor,
@@ -36,9 +40,13 @@ export {
 export {
   EVAL_METRIC_KEYS,
   findMetric,
+  flattenItemMetrics,
   fromJsonKeys,
+  ITEM_METRIC_SEPARATOR,
   isMetricKey,
+  itemMetricName,
   METRICS,
   type MetricKey,
   type MetricSpec,
+  parseItemMetricName,
 } from './table.ts';

@@ -123,3 +123,36 @@ export function fromJsonKeys(
   }
   return out;
 }
+
+/**
+ * Multi-item scales: an item's figure is named `<item>/<jsonKey>` in flat metric records (epoch
+ * metrics, the `eval/<item>/<jsonKey>` curves), beside the unprefixed means over items.
+ */
+export const ITEM_METRIC_SEPARATOR = '/';
+
+/** @example itemMetricName('sadness', 'mae') // 'sadness/mae' */
+export function itemMetricName(item: string, jsonKey: string): string {
+  return `${item}${ITEM_METRIC_SEPARATOR}${jsonKey}`;
+}
+
+/** The item and metric of a per-item metric name, or null for an unprefixed one. The item is everything before the last separator. */
+export function parseItemMetricName(name: string): { item: string; jsonKey: string } | null {
+  const at = name.lastIndexOf(ITEM_METRIC_SEPARATOR);
+  if (at <= 0 || at === name.length - 1) return null;
+  return { item: name.slice(0, at), jsonKey: name.slice(at + 1) };
+}
+
+/**
+ * One flat record of the means and every item's figures (`<item>/<jsonKey>`), as epoch metrics and
+ * curves store them.
+ * @example flattenItemMetrics({ mae: 1 }, { a: { mae: 0.5 } }) // { mae: 1, 'a/mae': 0.5 }
+ */
+export function flattenItemMetrics(
+  means: Readonly<Record<string, number>>,
+  items: Readonly<Record<string, Readonly<Record<string, number>>>> | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = { ...means };
+  for (const [item, m] of Object.entries(items ?? {}))
+    for (const [k, v] of Object.entries(m)) out[itemMetricName(item, k)] = v;
+  return out;
+}
