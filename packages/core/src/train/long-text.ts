@@ -108,7 +108,9 @@ export function poolLogits(
     throw new InputError('pooling "max" is for classification; regression windows pool by their mean');
   }
   const groups: number[][][] = Array.from({ length: documents }, () => []);
-  logits.forEach((l, i) => groups[owner[i] as number]?.push(task === 'regression' ? l : softmax(l)));
+  logits.forEach((l, i) => {
+    groups[owner[i] as number]?.push(task === 'regression' ? [...l] : softmax(l));
+  });
   return groups.map((g) => {
     if (g.length === 0) throw new Error('a document has no pieces');
     if (g.length === 1 && task === 'regression') return g[0] as number[];
