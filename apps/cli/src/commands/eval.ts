@@ -3,6 +3,7 @@ import { TRAIN_PARAM_DEFAULTS, ZEvaluateParams } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
 import type { Command } from 'commander';
+import { type LongTextFlags, longTextFlags, longTextFromFlags } from './long-text-flags.ts';
 import { parseRunFlags } from './run-flags.ts';
 
 /** `--label-range MIN,MAX` → [MIN, MAX]. */
@@ -28,7 +29,7 @@ export function parseLabelRange(value: string): [number, number] {
  * in its config.json, or `--label-range`), never to the range of the labels in FILE.
  */
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description(
       `print metrics as JSON: ${jsonKeysFor('regression')} (regression) or ${jsonKeysFor('classification')}; plus n`,
@@ -36,7 +37,11 @@ export function registerEval(program: Command): void {
     .requiredOption('--model <dir>', 'fine-tuned Hugging Face style folder')
     .requiredOption('--data <file>', 'CSV, TSV or JSONL with text and label columns')
     .requiredOption('--text-column <name>', 'column holding the text')
-    .requiredOption('--label-column <name>', 'column holding the label')
+    .requiredOption(
+      '--label-column <name>',
+      "column holding the label; a,b,c: one column per item of a multi-item model, in the model's item order",
+    )
+    .option('--item-column <name>', "multi-item model, long shape: column naming each row's item")
     .option(
       '--tolerance <k>',
       `flexible accuracy tolerance (regression; default ${TRAIN_PARAM_DEFAULTS.tolerance})`,
@@ -45,9 +50,10 @@ export function registerEval(program: Command): void {
     .option(
       '--label-range <min,max>',
       "regression: the scale predictions are clamped to (default: the model's training range)",
-    )
-    .action(
-      async (o: {
+    );
+  longTextFlags(command).action(
+    async (
+      o: {
         model: string;
         data: string;
         textColumn: string;
@@ -55,44 +61,59 @@ export function registerEval(program: Command): void {
         tolerance?: string;
         maxLength?: string;
         labelRange?: string;
-      }) => {
-        const p = parseRunFlags(
-          ZEvaluateParams,
-          { tolerance: o.tolerance, maxLength: o.maxLength },
-          { tolerance: '--tolerance', maxLength: '--max-length' },
-        );
-        const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
-        await initBackend();
-        const { model, tokenizer } = await loadModel(o.model);
-        try {
-          const task = model.head === 'regression' ? 'regression' : 'classification';
-          if (task === 'regression' && !labelRange && !model.labelRange) {
-            process.stderr.write(
-              `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
-            );
-          }
-          const named =
-            model.labelNames && !model.labelNames.every((l, i) => l === `LABEL_${i}`)
-              ? model.labelNames
-              : undefined;
-          const { examples } = await readLabelledFile(o.data, {
-            textColumn: o.textColumn,
-            labelColumn: o.labelColumn,
-            task,
-            classes: named,
-          });
-          const { metrics } = scoreModel(model, tokenizer, examples, {
-            task,
-            labelRange,
-            tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
-            maxLength: p.maxLength,
-          });
-          process.stdout.write(`${JSON.stringify(metrics)}\n`);
-        } finally {
-          model.dispose();
+        itemColumn?: string;
+      } & LongTextFlags,
+    ) => {
+      const p = parseRunFlags(
+        ZEvaluateParams,
+        { tolerance: o.tolerance, maxLength: o.maxLength },
+        { tolerance: '--tolerance', maxLength: '--max-length' },
+      );
+      const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
+      await initBackend();
+      const { model, tokenizer } = await loadModel(o.model);
+      try {
+        const task = model.head === 'regression' ? 'regression' : 'classification';
+        if (task === 'regression' && !labelRange && !model.labelRange) {
+          process.stderr.write(
+            `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
+          );
         }
-      },
-    );
+        const named =
+          model.labelNames && !model.labelNames.every((l, i) => l === `LABEL_${i}`)
+            ? model.labelNames
+            : undefined;
+        const itemNames = model.numLabels > 1 && task === 'regression' ? model.itemNames : null;
+        const columns = o.labelColumn.split(',');
+        if (itemNames && !o.itemColumn && columns.length !== itemNames.length)
+          throw new Error(
+            `${o.model} scores ${itemNames.length} items (${itemNames.join(', ')}): give --label-column with ${itemNames.length} columns, or --item-column`,
+          );
+        const { examples } = await readLabelledFile(o.data, {
+          textColumn: o.textColumn,
+          labelColumn: o.labelColumn,
+          task,
+          classes: named,
+          itemColumn: o.itemColumn,
+          items: o.itemColumn && itemNames ? itemNames : undefined,
+        });
+        const scored = scoreModel(model, tokenizer, examples, {
+          task,
+          labelRange,
+          tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
+          maxLength: p.maxLength,
+          longText: longTextFromFlags(o),
+        });
+        // Multi-item: each item's figures under "items", the means over items at the top.
+        const items = scored.items
+          ? Object.fromEntries(Object.entries(scored.items).map(([name, s]) => [name, s.metrics]))
+          : undefined;
+        process.stdout.write(`${JSON.stringify(items ? { items, ...scored.metrics } : scored.metrics)}\n`);
+      } finally {
+        model.dispose();
+      }
+    },
+  );
 }
 
 /** The JSON keys `tunelab eval` prints for a task, from the metrics table. */

@@ -7,12 +7,14 @@ import {
 } from '@tunelab/core/dashboard';
 import { ZTask } from '@tunelab/core/datasets';
 import { readCoreEnv } from '@tunelab/core/env';
+import { nestItemMetrics } from '@tunelab/core/metrics';
 import { readLabelledFile, runThreads, type StepEvent, trainFolder } from '@tunelab/core/train';
 import type { Command } from 'commander';
+import { type LongTextFlags, longTextFlags, longTextFromFlags } from './long-text-flags.ts';
 import { parseRunFlags } from './run-flags.ts';
 import { positiveInt } from './tokenize.ts';
 
-interface TrainFlags {
+interface TrainFlags extends LongTextFlags {
   model: string;
   train: string;
   eval: string;
@@ -27,6 +29,7 @@ interface TrainFlags {
   tolerance?: string;
   threads?: string;
   out: string;
+  itemColumn?: string;
 }
 
 function formatSeconds(s: number): string {
@@ -61,14 +64,18 @@ export function trainParamsFromFlags(o: Partial<Record<keyof typeof FLAGS, strin
 
 /** `tunelab train …`: fine-tune without the queue; writes a Hugging Face folder and metrics.json. */
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('fine-tune a model on a labelled file; writes a Hugging Face folder and metrics.json')
     .requiredOption('--model <dir>', 'base model folder (Hugging Face style)')
     .requiredOption('--train <file>', 'training data (CSV, TSV or JSONL)')
     .requiredOption('--eval <file>', 'evaluation data (CSV, TSV or JSONL)')
     .requiredOption('--text-column <name>', 'column holding the text')
-    .requiredOption('--label-column <name>', 'column holding the label')
+    .requiredOption(
+      '--label-column <name>',
+      'column holding the label; a,b,c: one column per item of a multi-item scale (wide)',
+    )
+    .option('--item-column <name>', "multi-item scale, long shape: column naming each row's item")
     .requiredOption('--task <task>', 'regression or classification')
     // Defaults come from the run contract (ZTrainParams), so `tunelab train` trains as the dashboard does.
     .option('--epochs <n>', `passes over the training data (default ${D.epochs})`)
@@ -78,49 +85,57 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', `seed for shuffling, dropout and head initialisation (default ${D.seed})`)
     .option('--tolerance <k>', `flexible accuracy tolerance (regression; default ${D.tolerance})`)
     .option('--threads <n>', 'data-parallel training threads (default: TUNELAB_THREADS, else every core)')
-    .requiredOption('--out <dir>', 'output folder')
-    .action(async (o: TrainFlags) => {
-      const parsedTask = ZTask.safeParse(o.task);
-      if (!parsedTask.success)
-        throw new Error(`--task must be regression or classification, got "${o.task}"`);
-      const task = parsedTask.data;
-      const params = trainParamsFromFlags(o);
-      const backend = await initBackend();
-      const threads = runThreads({
-        requested:
-          o.threads === undefined ? readCoreEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
-        backend,
-      });
-      const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task };
-      const train = await readLabelledFile(o.train, cols);
-      const evalSet = await readLabelledFile(o.eval, { ...cols, classes: train.classes ?? undefined });
-      const tty = process.stderr.isTTY === true;
-      let lastPlain = 0;
-      const result = await trainFolder({
-        modelDir: o.model,
-        outDir: o.out,
-        train: train.examples,
-        eval: evalSet.examples,
-        classes: train.classes,
-        // The label range is the training files' (train ∪ eval), saved with the model for `tunelab eval`.
-        options: { ...fineTuneOptions(params, { task, numLabels: train.classes?.length }), threads },
-        callbacks: {
-          onStep: (e) => {
-            if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);
-            else if (e.step === e.totalSteps || Date.now() - lastPlain > 5000 || e.step === 1) {
-              lastPlain = Date.now();
-              process.stderr.write(`${progressLine(e)}\n`);
-            }
-          },
-          onEpoch: (e) => {
-            if (tty) process.stderr.write('\n');
-            process.stderr.write(`train: epoch ${e.epoch} ${JSON.stringify(e.metrics)}\n`);
-          },
-        },
-      });
-      process.stderr.write(`train: ${result.status} after ${result.epochs} epochs; wrote ${o.out}\n`);
-      process.stdout.write(
-        `${JSON.stringify({ status: result.status, out: o.out, metrics: result.metrics })}\n`,
-      );
+    .requiredOption('--out <dir>', 'output folder');
+  longTextFlags(command).action(async (o: TrainFlags) => {
+    const parsedTask = ZTask.safeParse(o.task);
+    if (!parsedTask.success) throw new Error(`--task must be regression or classification, got "${o.task}"`);
+    const task = parsedTask.data;
+    const params = trainParamsFromFlags(o);
+    const backend = await initBackend();
+    const threads = runThreads({
+      requested:
+        o.threads === undefined ? readCoreEnv().TUNELAB_THREADS : positiveInt(o.threads, '--threads'),
+      backend,
     });
+    const longText = longTextFromFlags(o);
+    const cols = { textColumn: o.textColumn, labelColumn: o.labelColumn, task, itemColumn: o.itemColumn };
+    const train = await readLabelledFile(o.train, cols);
+    const evalSet = await readLabelledFile(o.eval, {
+      ...cols,
+      classes: train.classes ?? undefined,
+      items: o.itemColumn ? train.items?.map((i) => i.name) : undefined,
+    });
+    const tty = process.stderr.isTTY === true;
+    let lastPlain = 0;
+    const result = await trainFolder({
+      modelDir: o.model,
+      outDir: o.out,
+      train: train.examples,
+      eval: evalSet.examples,
+      classes: train.classes,
+      // The label range is the training files' (train ∪ eval), saved with the model for `tunelab eval`.
+      options: {
+        ...fineTuneOptions(params, { task, numLabels: train.classes?.length, items: train.items }),
+        longText,
+        threads,
+      },
+      callbacks: {
+        onStep: (e) => {
+          if (tty) process.stderr.write(`\r${progressLine(e)}\u001b[K`);
+          else if (e.step === e.totalSteps || Date.now() - lastPlain > 5000 || e.step === 1) {
+            lastPlain = Date.now();
+            process.stderr.write(`${progressLine(e)}\n`);
+          }
+        },
+        onEpoch: (e) => {
+          if (tty) process.stderr.write('\n');
+          process.stderr.write(`train: epoch ${e.epoch} ${JSON.stringify(e.metrics)}\n`);
+        },
+      },
+    });
+    process.stderr.write(`train: ${result.status} after ${result.epochs} epochs; wrote ${o.out}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ status: result.status, out: o.out, metrics: nestItemMetrics(result.metrics) })}\n`,
+    );
+  });
 }

@@ -48,5 +48,6 @@ export {
   METRICS,
   type MetricKey,
   type MetricSpec,
+  nestItemMetrics,
   parseItemMetricName,
 } from './table.ts';

@@ -156,3 +156,21 @@ export function flattenItemMetrics(
     for (const [k, v] of Object.entries(m)) out[itemMetricName(item, k)] = v;
   return out;
 }
+
+/**
+ * The CLI / metrics.json form of a flat record: the unprefixed figures (means over items) at the top
+ * and each item's under `items` (absent when no key names an item).
+ * @example nestItemMetrics({ mae: 1, 'a/mae': 0.5 }) // { mae: 1, items: { a: { mae: 0.5 } } }
+ */
+export function nestItemMetrics(
+  flat: Readonly<Record<string, number>>,
+): Record<string, number | Record<string, Record<string, number>>> {
+  const out: Record<string, number> = {};
+  const items: Record<string, Record<string, number>> = {};
+  for (const [name, v] of Object.entries(flat)) {
+    const parsed = parseItemMetricName(name);
+    if (!parsed) out[name] = v;
+    else (items[parsed.item] ??= {})[parsed.jsonKey] = v;
+  }
+  return Object.keys(items).length > 0 ? { items, ...out } : out;
+}
