@@ -15,10 +15,10 @@ async function insertRows(
   rows: readonly TDatasetRowInput[],
 ) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source")
-     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource"
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[])
-       AS u(id, index, text, label, label_text, split, source)`,
+    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "labels", "item")
+     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.labels::jsonb, u.item
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
+       AS u(id, index, text, label, label_text, split, source, labels, item)`,
     datasetId,
     rows.map(() => randomUUID()),
     rows.map((row) => row.index),
@@ -27,6 +27,8 @@ async function insertRows(
     rows.map((row) => row.labelText),
     rows.map((row) => row.split),
     rows.map((row) => row.source),
+    rows.map((row) => (row.labels ? JSON.stringify(row.labels) : null)),
+    rows.map((row) => row.item ?? null),
   );
 }
 
@@ -77,6 +79,10 @@ export async function createDataset(
       format: data.format,
       origin: originOf(data),
       tolerance: spec.tolerance,
+      shape: data.shape,
+      items: data.items ?? undefined,
+      labelColumns: spec.labelColumns ?? undefined,
+      itemColumn: spec.itemColumn ?? null,
     },
     data.rows,
   );
