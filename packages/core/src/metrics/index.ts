@@ -27,6 +27,7 @@ export {
   meanOverItems,
   referencePredictor,
   scoreItems,
+  scoreItemsReference,
   scorePredictions,
   scoreReference,
   type TItemScoredRow,

@@ -227,3 +227,27 @@ export function scoreReference(
     ),
   };
 }
+
+/**
+ * The default reference of a multi-item scale on the same rows: per item, the mean of that item's
+ * training labels (`referencePredictor`), scored with `scoreItems`.
+ */
+export function scoreItemsReference(
+  trainLabels: readonly (readonly (number | null)[])[],
+  rows: readonly TItemScoredRow[],
+  items: readonly TItemSpace[],
+): { kind: string; scores: TScores } {
+  const values = items.map((item, j) => {
+    const ys = trainLabels.map((l) => l[j]).filter((y): y is number => y != null);
+    if (ys.length === 0) throw new MetricsError(`reference: item "${item.name}" has no training labels`);
+    return referencePredictor('regression', ys).value;
+  });
+  return {
+    kind: 'mean of train labels, per item',
+    scores: scoreItems(
+      rows.map(() => values),
+      rows,
+      items,
+    ),
+  };
+}

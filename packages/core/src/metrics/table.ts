@@ -170,7 +170,7 @@ export function nestItemMetrics(
   for (const [name, v] of Object.entries(flat)) {
     const parsed = parseItemMetricName(name);
     if (!parsed) out[name] = v;
-    else (items[parsed.item] ??= {})[parsed.jsonKey] = v;
+    else items[parsed.item] = { ...items[parsed.item], [parsed.jsonKey]: v };
   }
   return Object.keys(items).length > 0 ? { items, ...out } : out;
 }
