@@ -5,7 +5,14 @@ export * from './compose.ts';
 export { bytesOf, decodeUtf8 } from './decode.ts';
 export { DatasetError, formatIssue, type TDatasetErrorCode, type TDatasetIssue } from './errors.ts';
 export { checkHeader, formatFromFileName, parseRecords, type TRecordSink } from './parse.ts';
-export { computeProfile, countWords, quantiles, type TProfileOptions, type TProfileRow } from './profile.ts';
+export {
+  computeProfile,
+  countWords,
+  quantiles,
+  type TProfileOptions,
+  type TProfileRow,
+  tokenProfile,
+} from './profile.ts';
 export {
   inferClasses,
   inspectDataset,

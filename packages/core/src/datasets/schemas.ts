@@ -181,6 +181,21 @@ export const ZDatasetProfile = z.object({
     ),
   }),
   emptyTexts: z.number().int(),
+  /**
+   * Tokens per text (WordPiece, [CLS] and [SEP] included) against a model's max length: how much
+   * truncation would drop. Present when the profile was computed with a tokenizer.
+   */
+  tokens: z
+    .object({
+      model: z.string(),
+      maxLength: z.number().int(),
+      quantiles: ZQuantiles,
+      /** Texts longer than maxLength. */
+      overMax: z.number().int(),
+      /** Share of all tokens that truncation at maxLength would drop. */
+      droppedShare: z.number(),
+    })
+    .optional(),
   splits: z.object({ train: z.number().int(), eval: z.number().int(), test: z.number().int() }),
   sources: z.object({ real: z.number().int(), synthetic: z.number().int() }),
   computedAt: z.string(),

@@ -204,9 +204,10 @@ export function configForExport(config: BertConfig, head: HfHead, numLabels?: nu
     out.id2label = Object.fromEntries(names.map((name, i) => [String(i), name]));
     out.label2id = Object.fromEntries(names.map((name, i) => [name, i]));
     // One output is regression in transformers whatever the config said; several outputs are
-    // regression only when the config says so (a multi-item scale: one output per item).
+    // regression only when the config was written for exactly these outputs as regression (a
+    // multi-item scale: one output per item); a regression config re-headed with n classes is not.
     out.problem_type =
-      n === 1 || config.problem_type === 'regression'
+      n === 1 || (config.problem_type === 'regression' && config.num_labels === n)
         ? 'regression'
         : config.problem_type === 'multi_label_classification'
           ? 'multi_label_classification'

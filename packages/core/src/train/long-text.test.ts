@@ -91,3 +91,14 @@ describe('a label at the end of long texts', () => {
     expect(windowed.mae as number).toBeLessThan(truncated.mae as number);
   }, 60_000);
 });
+
+describe('tokens per text against the max length', () => {
+  it('counts texts over the limit and the share of tokens truncation drops', async () => {
+    const { tokenProfile } = await import('../datasets/profile.ts');
+    const count = (t: string) => tokenizer.encode(t, Number.MAX_SAFE_INTEGER).ids.length;
+    const p = tokenProfile([FILLER.slice(0, 3).join(' '), FILLER.slice(0, 18).join(' ')], count, 10, 'tiny');
+    // 5 and 20 tokens; the second loses 10 of 25
+    expect(p).toMatchObject({ maxLength: 10, overMax: 1, droppedShare: 10 / 25, model: 'tiny' });
+    expect([p.quantiles.min, p.quantiles.max]).toEqual([5, 20]);
+  });
+});
