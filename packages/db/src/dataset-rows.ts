@@ -1,4 +1,10 @@
-import type { TRowSource, TSplit, TTask } from '@tunelab/core/datasets';
+import {
+  type TDatasetItem,
+  type TRowSource,
+  type TSplit,
+  type TTask,
+  ZDatasetItem,
+} from '@tunelab/core/datasets';
 import type { TLabelSpace } from '@tunelab/core/metrics';
 import { getPrisma, type PrismaClient } from './client.ts';
 
@@ -12,6 +18,10 @@ export interface TLoadedRow {
   fold: number | null;
   /** The document the row is a segment of (the dataset's group column); null without one. */
   group: string | null;
+  /** Wide multi-item rows: each item's label, null where unlabelled. */
+  labels?: (number | null)[];
+  /** Long multi-item rows: the index of the row's item. */
+  item?: number;
 }
 
 /**
@@ -23,15 +33,37 @@ export async function loadDatasetRows(
   where: { splits?: readonly TSplit[]; fold?: number } = {},
   client: PrismaClient = getPrisma(),
 ): Promise<TLoadedRow[]> {
-  return client.datasetRow.findMany({
+  const rows = await client.datasetRow.findMany({
     where: {
       datasetId,
       ...(where.splits ? { split: { in: [...where.splits] } } : {}),
       ...(where.fold !== undefined ? { fold: where.fold } : {}),
     },
-    select: { index: true, text: true, label: true, split: true, source: true, fold: true, group: true },
+    select: {
+      index: true,
+      text: true,
+      label: true,
+      split: true,
+      source: true,
+      fold: true,
+      labels: true,
+      item: true,
+      group: true,
+    },
     orderBy: { index: 'asc' },
   });
+  // Multi-item fields only where the row has them, so single-label rows read as before.
+  return rows.map(({ labels, item, ...row }) => ({
+    ...row,
+    ...(Array.isArray(labels) ? { labels: labels as (number | null)[] } : {}),
+    ...(item !== null ? { item } : {}),
+  }));
+}
+
+/** A multi-item dataset's items (Dataset.items), or null for a single-label dataset. */
+export function datasetItems(dataset: { items?: unknown }): TDatasetItem[] | null {
+  const parsed = ZDatasetItem.array().min(2).safeParse(dataset.items);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The dataset fields the label space is read from. */

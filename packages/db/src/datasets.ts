@@ -15,10 +15,10 @@ async function insertRows(
   rows: readonly TDatasetRowInput[],
 ) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "group")
-     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.grp
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[])
-       AS u(id, index, text, label, label_text, split, source, grp)`,
+    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "group", "labels", "item")
+     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.grp, u.labels::jsonb, u.item
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+       AS u(id, index, text, label, label_text, split, source, grp, labels, item)`,
     datasetId,
     rows.map(() => randomUUID()),
     rows.map((row) => row.index),
@@ -28,6 +28,8 @@ async function insertRows(
     rows.map((row) => row.split),
     rows.map((row) => row.source),
     rows.map((row) => row.group ?? null),
+    rows.map((row) => (row.labels ? JSON.stringify(row.labels) : null)),
+    rows.map((row) => row.item ?? null),
   );
 }
 
@@ -85,6 +87,10 @@ export async function createDataset(
       format: data.format,
       origin: originOf(data),
       tolerance: spec.tolerance,
+      shape: data.shape,
+      items: data.items ?? undefined,
+      labelColumns: spec.labelColumns ?? undefined,
+      itemColumn: spec.itemColumn ?? null,
     },
     data.rows,
     file.signal,

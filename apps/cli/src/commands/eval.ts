@@ -9,6 +9,7 @@ import {
 } from '@tunelab/core/metrics';
 import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
 import type { Command } from 'commander';
+import { type LongTextFlags, longTextFlags, longTextFromFlags } from './long-text-flags.ts';
 import { parseRunFlags } from './run-flags.ts';
 
 /** `--label-range MIN,MAX` → [MIN, MAX]. */
@@ -37,7 +38,7 @@ export function parseLabelRange(value: string): [number, number] {
  * `reference: {kind, ...metrics}` and `error_reduction: {mae, flexible}` against it.
  */
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description(
       `print metrics as JSON: ${jsonKeysFor('regression')} (regression) or ${jsonKeysFor('classification')}; plus n`,
@@ -45,7 +46,11 @@ export function registerEval(program: Command): void {
     .requiredOption('--model <dir>', 'fine-tuned Hugging Face style folder')
     .requiredOption('--data <file>', 'CSV, TSV or JSONL with text and label columns')
     .requiredOption('--text-column <name>', 'column holding the text')
-    .requiredOption('--label-column <name>', 'column holding the label')
+    .requiredOption(
+      '--label-column <name>',
+      "column holding the label; a,b,c: one column per item of a multi-item model, in the model's item order",
+    )
+    .option('--item-column <name>', "multi-item model, long shape: column naming each row's item")
     .option(
       '--tolerance <k>',
       `flexible accuracy tolerance (regression; default ${TRAIN_PARAM_DEFAULTS.tolerance})`,
@@ -59,9 +64,10 @@ export function registerEval(program: Command): void {
       '--reference-model <dir>',
       `also score this model on the same rows and print error_reduction against it. ${SCORING_DEFINITIONS.errorReduction}`,
     )
-    .option('--reference-seed <n>', 'seed of the reference model head when it has none (default 0)')
-    .action(
-      async (o: {
+    .option('--reference-seed <n>', 'seed of the reference model head when it has none (default 0)');
+  longTextFlags(command).action(
+    async (
+      o: {
         model: string;
         data: string;
         textColumn: string;
@@ -69,77 +75,94 @@ export function registerEval(program: Command): void {
         tolerance?: string;
         maxLength?: string;
         labelRange?: string;
+        itemColumn?: string;
         referenceModel?: string;
         referenceSeed?: string;
-      }) => {
-        const p = parseRunFlags(
-          ZEvaluateParams,
-          { tolerance: o.tolerance, maxLength: o.maxLength },
-          { tolerance: '--tolerance', maxLength: '--max-length' },
-        );
-        const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
-        const referenceSeed = o.referenceSeed === undefined ? 0 : Number(o.referenceSeed);
-        if (!Number.isInteger(referenceSeed) || referenceSeed < 0)
-          throw new Error(`--reference-seed must be a whole number ≥ 0, got "${o.referenceSeed}"`);
-        await initBackend();
-        const { model, tokenizer } = await loadModel(o.model);
-        try {
-          const task: 'regression' | 'classification' =
-            model.head === 'regression' ? 'regression' : 'classification';
-          if (task === 'regression' && !labelRange && !model.labelRange) {
-            process.stderr.write(
-              `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
-            );
-          }
-          const named =
-            model.labelNames && !model.labelNames.every((l, i) => l === `LABEL_${i}`)
-              ? model.labelNames
-              : undefined;
-          const { examples } = await readLabelledFile(o.data, {
-            textColumn: o.textColumn,
-            labelColumn: o.labelColumn,
-            task,
-            classes: named,
-          });
-          const scoring = {
-            task,
-            // the reference is scored on the model's scale, so both are clamped alike
-            labelRange: labelRange ?? model.labelRange ?? undefined,
-            tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
-            maxLength: p.maxLength,
-          };
-          const { metrics } = scoreModel(model, tokenizer, examples, scoring);
-          if (o.referenceModel === undefined) {
-            process.stdout.write(`${JSON.stringify(metrics)}\n`);
-            return;
-          }
-          const ref = await loadModel(o.referenceModel, {
-            task,
-            numLabels: task === 'classification' ? model.numLabels : undefined,
-            seed: referenceSeed,
-          });
-          try {
-            const refMetrics = scoreModel(ref.model, ref.tokenizer, examples, scoring).metrics;
-            const name = o.referenceModel.replace(/\/+$/, '').split('/').pop() || o.referenceModel;
-            const kind = modelReferenceKind(
-              name,
-              ref.model.initialisedHead.length > 0 ? { untrainedSeed: referenceSeed } : 'own',
-            );
-            process.stdout.write(
-              `${JSON.stringify({
-                ...metrics,
-                reference: { kind, ...refMetrics },
-                error_reduction: errorReductions(task, metrics, refMetrics),
-              })}\n`,
-            );
-          } finally {
-            ref.model.dispose();
-          }
-        } finally {
-          model.dispose();
+      } & LongTextFlags,
+    ) => {
+      const p = parseRunFlags(
+        ZEvaluateParams,
+        { tolerance: o.tolerance, maxLength: o.maxLength },
+        { tolerance: '--tolerance', maxLength: '--max-length' },
+      );
+      const labelRange = o.labelRange === undefined ? undefined : parseLabelRange(o.labelRange);
+      const referenceSeed = o.referenceSeed === undefined ? 0 : Number(o.referenceSeed);
+      if (!Number.isInteger(referenceSeed) || referenceSeed < 0)
+        throw new Error(`--reference-seed must be a whole number ≥ 0, got "${o.referenceSeed}"`);
+      await initBackend();
+      const { model, tokenizer } = await loadModel(o.model);
+      try {
+        const task: 'regression' | 'classification' =
+          model.head === 'regression' ? 'regression' : 'classification';
+        if (task === 'regression' && !labelRange && !model.labelRange) {
+          process.stderr.write(
+            `eval: ${o.model} stores no label range (config.json "tunelab_label_range"); predictions are rounded but not clamped. Pass --label-range MIN,MAX to clamp.\n`,
+          );
         }
-      },
-    );
+        const named =
+          model.labelNames && !model.labelNames.every((l, i) => l === `LABEL_${i}`)
+            ? model.labelNames
+            : undefined;
+        const itemNames = model.numLabels > 1 && task === 'regression' ? model.itemNames : null;
+        const columns = o.labelColumn.split(',');
+        if (itemNames && !o.itemColumn && columns.length !== itemNames.length)
+          throw new Error(
+            `${o.model} scores ${itemNames.length} items (${itemNames.join(', ')}): give --label-column with ${itemNames.length} columns, or --item-column`,
+          );
+        const { examples } = await readLabelledFile(o.data, {
+          textColumn: o.textColumn,
+          labelColumn: o.labelColumn,
+          task,
+          classes: named,
+          itemColumn: o.itemColumn,
+          items: o.itemColumn && itemNames ? itemNames : undefined,
+        });
+        const scoring = {
+          task,
+          // the reference is scored on the model's scale, so both are clamped alike
+          labelRange: labelRange ?? model.labelRange ?? undefined,
+          tolerance: p.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
+          maxLength: p.maxLength,
+          longText: longTextFromFlags(o),
+        };
+        const scored = scoreModel(model, tokenizer, examples, scoring);
+        // Multi-item: each item's figures under "items", the means over items at the top.
+        const items = scored.items
+          ? Object.fromEntries(Object.entries(scored.items).map(([name, s]) => [name, s.metrics]))
+          : undefined;
+        const metrics = items ? { items, ...scored.metrics } : scored.metrics;
+        if (o.referenceModel === undefined) {
+          process.stdout.write(`${JSON.stringify(metrics)}\n`);
+          return;
+        }
+        if (items) throw new Error('--reference-model: multi-item models compare with the per-item mean only');
+        const ref = await loadModel(o.referenceModel, {
+          task,
+          numLabels: task === 'classification' ? model.numLabels : undefined,
+          seed: referenceSeed,
+        });
+        try {
+          const refMetrics = scoreModel(ref.model, ref.tokenizer, examples, scoring).metrics;
+          const name = o.referenceModel.replace(/\/+$/, '').split('/').pop() || o.referenceModel;
+          const kind = modelReferenceKind(
+            name,
+            ref.model.initialisedHead.length > 0 ? { untrainedSeed: referenceSeed } : 'own',
+          );
+          process.stdout.write(
+            `${JSON.stringify({
+              ...scored.metrics,
+              reference: { kind, ...refMetrics },
+              error_reduction: errorReductions(task, scored.metrics, refMetrics),
+            })}\n`,
+          );
+        } finally {
+          ref.model.dispose();
+        }
+      } finally {
+        model.dispose();
+      }
+    },
+  );
 }
 
 /** The JSON keys `tunelab eval` prints for a task, from the metrics table. */

@@ -6,6 +6,7 @@ import { initBackend } from '@tunelab/core/backend';
 import {
   fineTuneName,
   fineTuneOptions,
+  longTextOptions,
   modelRowFacts,
   scoringSummary,
   type TRunSummary,
@@ -14,9 +15,24 @@ import {
 import { InputError } from '@tunelab/core/errors';
 import { importHfModel } from '@tunelab/core/hf';
 import { CancelledError, InterruptedError } from '@tunelab/core/jobs';
-import { metricDefined, scoreReference } from '@tunelab/core/metrics';
-import { type EpochEvent, fineTune, loadModel, saveModel, scoreModelOnThreads } from '@tunelab/core/train';
-import { datasetLabelSpace, getArtifactStore, loadDatasetRows, type Prisma, prisma } from '@tunelab/db';
+import { itemMetricName, metricDefined, scoreItemsReference, scoreReference } from '@tunelab/core/metrics';
+import {
+  type EpochEvent,
+  fineTune,
+  itemLabelsOf,
+  itemSpacesFor,
+  loadModel,
+  saveModel,
+  scoreModelOnThreads,
+} from '@tunelab/core/train';
+import {
+  datasetItems,
+  datasetLabelSpace,
+  getArtifactStore,
+  loadDatasetRows,
+  type Prisma,
+  prisma,
+} from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { scoreReferenceModel } from './reference-model.ts';
 import { cancelRequested, RunReporter } from './run-reporter.ts';
@@ -69,6 +85,14 @@ export async function trainRun(
     const scoring = space.task === 'regression' ? { ...space, tolerance: params.tolerance } : space;
     const labelRange = space.task === 'regression' ? space.labelRange : null;
     const classes = space.task === 'classification' ? space.numClasses : undefined;
+    // Multi-item scales: one output per item, each with its own range.
+    const items =
+      datasetItems(dataset)?.map((i) => ({
+        name: i.name,
+        ...(i.labelMin !== null && i.labelMax !== null
+          ? { labelRange: [i.labelMin, i.labelMax] as [number, number] }
+          : {}),
+      })) ?? null;
     await reporter.log(
       `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold}${params.cv ? ` of ${params.cv.k}` : ''})`}${params.mix ? `, ${Math.round(params.mix.share * 100)} % synthetic` : ''}${params.evalSource === 'real' ? ' (real rows only)' : ''}; ${
         labelRange ? `label range ${labelRange.join('…')}` : `${classes} classes`
@@ -78,7 +102,7 @@ export async function trainRun(
     const store = getArtifactStore();
     const loaded = await loadModel(store.resolve(baseModel.artifactPath), {
       task,
-      numLabels: task === 'classification' ? classes : undefined,
+      numLabels: task === 'classification' ? classes : (items?.length ?? 1),
       seed: params.seed,
     });
     const checkpoints = new CheckpointStore(runId);
@@ -92,12 +116,16 @@ export async function trainRun(
         loaded.model,
         loaded.tokenizer,
         { train, eval: evalRows },
-        { ...fineTuneOptions(params, { task, labelRange, numLabels: classes }), threads },
+        { ...fineTuneOptions(params, { task, labelRange, numLabels: classes, items }), threads },
         {
           onStep: (e) => reporter.step(e, params.maxSteps),
           onEpoch: async (e: EpochEvent) => {
             const wallTime = new Date();
-            for (const name of EPOCH_METRICS) {
+            const names = [
+              ...EPOCH_METRICS,
+              ...(items ?? []).flatMap((item) => EPOCH_METRICS.map((m) => itemMetricName(item.name, m))),
+            ];
+            for (const name of names) {
               const value = e.metrics[name];
               if (value !== undefined && Number.isFinite(value)) {
                 await reporter.point({ name, split: 'eval', step: e.step, value, epoch: e.epoch, wallTime });
@@ -157,14 +185,25 @@ export async function trainRun(
     const scored = await scoreModelOnThreads(loaded.model, loaded.tokenizer, evalRows, {
       ...scoring,
       maxLength: params.maxLength,
+      longText: longTextOptions(params),
+      items: items ?? undefined,
       threads,
     });
-    const reference = params.referenceModelId
-      ? await scoreReferenceModel(params.referenceModelId, evalRows, scoring, {
-          seed: params.seed,
-          maxLength: params.maxLength,
-          threads,
-        })
+    const reference = items
+      ? scoreItemsReference(
+          train.map((r, i) => itemLabelsOf(r, items.length, `train row ${i + 1}`)),
+          evalRows.map((r, i) => ({
+            labels: itemLabelsOf(r, items.length, `eval row ${i + 1}`),
+            source: r.source,
+          })),
+          itemSpacesFor(loaded.model, { ...scoring, items }),
+        )
+      : params.referenceModelId
+        ? await scoreReferenceModel(params.referenceModelId, evalRows, scoring, {
+            seed: params.seed,
+            maxLength: params.maxLength,
+            threads,
+          })
       : scoreReference(
           train.map((r) => r.label),
           evalRows,

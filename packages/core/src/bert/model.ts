@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LABEL_RANGE_FIELD } from '../hf/config.ts';
+import { ITEM_RANGES_FIELD, LABEL_RANGE_FIELD } from '../hf/config.ts';
 import type { F32Tensor, TensorMap } from '../safetensors/index.ts';
 import { type BertArchConfig, validateArch } from './config.ts';
 import { bertTensorShapes, type HeadKind } from './params.ts';
@@ -9,7 +9,7 @@ let nextModelId = 0;
 
 export interface BuildOptions {
   head: HeadKind;
-  /** Classification classes; regression always has 1 output. */
+  /** Classification classes; regression outputs (one per item of a multi-item scale; default 1). */
   numLabels?: number;
   /** Seed for tensors that must be initialised (new heads, or everything when random). */
   seed?: number;
@@ -36,6 +36,10 @@ export class BertModel {
    * fit (a base checkpoint's classifier): non-empty means the head is untrained.
    */
   readonly initialisedHead: string[] = [];
+  /** Multi-item regression: the items' names in output order (saved as id2label), null for one output. */
+  itemNames: string[] | null = null;
+  /** Multi-item regression: each item's label range in output order (saved as ITEM_RANGES_FIELD). */
+  itemRanges: ([number, number] | null)[] | null = null;
   private readonly id = nextModelId++;
 
   private constructor(
@@ -43,7 +47,7 @@ export class BertModel {
     readonly head: HeadKind,
     numLabels: number,
   ) {
-    this.numLabels = head === 'regression' ? 1 : numLabels;
+    this.numLabels = numLabels;
   }
 
   /**
@@ -55,7 +59,9 @@ export class BertModel {
   static fromTensors(config: BertArchConfig, tensors: TensorMap, opts: BuildOptions): BertModel {
     const source = opts.source ?? 'model';
     validateArch(config, source);
-    const model = new BertModel(config, opts.head, opts.numLabels ?? config.num_labels ?? 2);
+    const numLabels =
+      opts.head === 'regression' ? (opts.numLabels ?? 1) : (opts.numLabels ?? config.num_labels ?? 2);
+    const model = new BertModel(config, opts.head, numLabels);
     const rng = new Rng(opts.seed ?? 42);
     const std = config.initializer_range ?? 0.02;
     for (const [name, shape] of bertTensorShapes(config, opts.head, model.numLabels)) {
@@ -116,15 +122,20 @@ export class BertModel {
   exportConfig(): BertArchConfig {
     const c: BertArchConfig = { ...this.config };
     delete c[LABEL_RANGE_FIELD];
+    delete c[ITEM_RANGES_FIELD];
     if (this.head === 'regression') {
       if (this.labelRange) c[LABEL_RANGE_FIELD] = [...this.labelRange];
+      if (this.numLabels > 1 && this.itemRanges)
+        c[ITEM_RANGES_FIELD] = this.itemRanges.map((r) => r && [...r]);
       Object.assign(c, {
         architectures: ['BertForSequenceClassification'],
-        num_labels: 1,
+        num_labels: this.numLabels,
         problem_type: 'regression',
       });
-      c.id2label = { 0: 'LABEL_0' };
-      c.label2id = { LABEL_0: 0 };
+      // One output per item, named by the item (transformers' id2label), LABEL_i when unnamed.
+      const names = Array.from({ length: this.numLabels }, (_, i) => this.itemNames?.[i] ?? `LABEL_${i}`);
+      c.id2label = Object.fromEntries(names.map((l, i) => [i, l]));
+      c.label2id = Object.fromEntries(names.map((l, i) => [l, i]));
     } else if (this.head === 'classification') {
       const labels = Array.from({ length: this.numLabels }, (_, i) => this.labelNames?.[i] ?? `LABEL_${i}`);
       Object.assign(c, {

@@ -15,7 +15,7 @@ export function bertTensorShapes(c: BertArchConfig, head: HeadKind, numLabels = 
       ? expectedBertTensors(c, 'masked-lm').filter((t) => !t.optional)
       : head === 'none'
         ? expectedBertTensors(c, 'none')
-        : expectedBertTensors(c, 'sequence-classification', head === 'regression' ? 1 : numLabels);
+        : expectedBertTensors(c, 'sequence-classification', numLabels);
   return new Map(layout.map((t) => [t.name, t.shape]));
 }
 

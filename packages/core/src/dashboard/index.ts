@@ -11,6 +11,7 @@ export {
 export {
   EVALUATE_PARAM_DEFAULTS,
   fineTuneOptions,
+  longTextOptions,
   PRETRAIN_PARAM_DEFAULTS,
   pretrainOptions,
   type TEvaluateParams,

@@ -40,6 +40,20 @@ export const ZRunSummary = z.object({
   epochs: z.number().optional(),
   seconds: z.number().optional(),
   stoppedEarly: z.boolean().optional(),
+  /**
+   * Multi-item scales: each item's metrics, its reference's and its error reductions, keyed by item
+   * name in output order; `metrics`, `reference` and `errorReduction` then hold the means over items.
+   */
+  items: z
+    .record(
+      z.string(),
+      z.object({
+        metrics: ZEvalMetrics,
+        reference: ZEvalMetrics.optional(),
+        errorReduction: z.object({ mae: z.number().nullable(), flexible: z.number().nullable() }).optional(),
+      }),
+    )
+    .optional(),
 });
 export type TRunSummary = z.infer<typeof ZRunSummary>;
 
@@ -56,7 +70,23 @@ export function scoringSummary(
   task: TTask,
   scores: TScores,
   reference: { kind: string; scores: TScores },
-): Pick<TRunSummary, 'metrics' | 'reference' | 'errorReduction' | 'bySource'> {
+): Pick<TRunSummary, 'metrics' | 'reference' | 'errorReduction' | 'bySource' | 'items'> {
+  const items = scores.items
+    ? Object.fromEntries(
+        Object.entries(scores.items).map(([name, s]) => {
+          const ref = reference.scores.items?.[name]?.metrics;
+          return [
+            name,
+            {
+              metrics: toSummaryMetrics(s.metrics),
+              ...(ref
+                ? { reference: toSummaryMetrics(ref), errorReduction: errorReductions(task, s.metrics, ref) }
+                : {}),
+            },
+          ];
+        }),
+      )
+    : undefined;
   const bySource = scores.bySource
     ? Object.fromEntries(Object.entries(scores.bySource).map(([k, m]) => [k, toSummaryMetrics(m)]))
     : undefined;
@@ -65,5 +95,6 @@ export function scoringSummary(
     reference: { kind: reference.kind, metrics: toSummaryMetrics(reference.scores.metrics) },
     errorReduction: errorReductions(task, scores.metrics, reference.scores.metrics),
     ...(bySource ? { bySource } : {}),
+    ...(items ? { items } : {}),
   };
 }

@@ -74,6 +74,14 @@ export const ZTrainParams = z.object({
   evalSource: z.enum(['all', 'real']).optional(),
   /** Error reduction against this model scored on the same rows; absent = the mean / majority predictor. */
   referenceModelId: z.string().min(1).max(64).optional(),
+  /** Texts longer than maxLength: truncate (first tokens), head-tail, or overlapping windows pooled per text. */
+  longText: z.enum(['truncate', 'head-tail', 'windows']).default('truncate'),
+  /** Windows: tokens per window ([CLS] and [SEP] included; default maxLength). */
+  window: z.number().int().min(8).max(512).optional(),
+  /** Windows: tokens between window starts (default half a window). */
+  stride: z.number().int().min(1).max(510).optional(),
+  /** Windows: how window predictions become one per text (max: classification only). */
+  pool: z.enum(['mean', 'max']).default('mean'),
 });
 export type TTrainParams = z.infer<typeof ZTrainParams>;
 export const TRAIN_PARAM_DEFAULTS: TTrainParams = ZTrainParams.parse({});
@@ -85,6 +93,13 @@ export interface TLabelSpaceFacts {
   labelRange?: readonly [number, number] | null;
   /** Classification: the number of classes. */
   numLabels?: number;
+  /** Multi-item scales (regression): the items, names and ranges in output order. */
+  items?: readonly { name: string; labelRange?: readonly [number, number] }[] | null;
+}
+
+/** The engine's long-text option of a run's parameters. */
+export function longTextOptions(params: Pick<TTrainParams, 'longText' | 'window' | 'stride' | 'pool'>) {
+  return { mode: params.longText, window: params.window, stride: params.stride, pool: params.pool };
 }
 
 /**
@@ -109,6 +124,14 @@ export function fineTuneOptions(params: TTrainParams, space: TLabelSpaceFacts) {
     labelRange:
       task === 'regression' && space.labelRange ? ([...space.labelRange] as [number, number]) : undefined,
     numLabels: task === 'classification' ? space.numLabels : undefined,
+    items:
+      space.items && space.items.length > 1
+        ? space.items.map((i) => ({
+            name: i.name,
+            labelRange: i.labelRange ? ([...i.labelRange] as [number, number]) : undefined,
+          }))
+        : undefined,
+    longText: longTextOptions(params),
     earlyStopping:
       params.earlyStoppingPatience > 0
         ? task === 'regression'

@@ -13,7 +13,14 @@ export {
   parseRecords,
   type TRecordSink,
 } from './parse.ts';
-export { computeProfile, countWords, quantiles, type TProfileOptions, type TProfileRow } from './profile.ts';
+export {
+  computeProfile,
+  countWords,
+  quantiles,
+  type TProfileOptions,
+  type TProfileRow,
+  tokenProfile,
+} from './profile.ts';
 export {
   inferClasses,
   inspectDataset,

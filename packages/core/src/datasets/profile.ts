@@ -18,6 +18,30 @@ export interface TProfileOptions {
 type TBin = TDatasetProfile['label']['histogram'][number];
 
 /**
+ * Tokens per text against a model's max length (`TDatasetProfile.tokens`): quantiles, texts over
+ * the limit and the share of all tokens truncation would drop. `count` gives a text's tokens,
+ * [CLS] and [SEP] included (e.g. `(t) => tokenizer.encode(t, Number.MAX_SAFE_INTEGER).ids.length`).
+ * @example tokenProfile(['a b c'], (t) => t.split(' ').length + 2, 4, 'tiny') // overMax 1, droppedShare 0.2
+ */
+export function tokenProfile(
+  texts: readonly string[],
+  count: (text: string) => number,
+  maxLength: number,
+  model: string,
+): NonNullable<TDatasetProfile['tokens']> {
+  const lengths = texts.map(count);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const dropped = lengths.reduce((a, n) => a + Math.max(0, n - maxLength), 0);
+  return {
+    model,
+    maxLength,
+    quantiles: quantiles(lengths),
+    overMax: lengths.filter((n) => n > maxLength).length,
+    droppedShare: total === 0 ? 0 : dropped / total,
+  };
+}
+
+/**
  * Summary statistics the dataset page shows: label histogram (overall and per split), text length
  * quantiles in characters and words, exact duplicate texts (and those whose labels disagree),
  * split and source sizes.

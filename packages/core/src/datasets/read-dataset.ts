@@ -2,7 +2,16 @@ import { characterProblem } from '../text/index.ts';
 import { decodeUtf8 } from './decode.ts';
 import { DatasetError, IssueList } from './errors.ts';
 import { formatFromFileName, parseRecords } from './parse.ts';
-import type { TDatasetFormat, TDatasetRowInput, TDatasetSpec, TRowSource, TSplit } from './schemas.ts';
+import {
+  shapeOfSpec,
+  type TDatasetFormat,
+  type TDatasetItem,
+  type TDatasetRowInput,
+  type TDatasetShape,
+  type TDatasetSpec,
+  type TRowSource,
+  type TSplit,
+} from './schemas.ts';
 import { assignSplits } from './split.ts';
 
 export interface TInspection {
@@ -24,6 +33,10 @@ export interface TReadDataset {
   labelMax: number | null;
   /** Whether splits came from the file (else assigned by the seeded stratified split). */
   splitFromFile: boolean;
+  /** How the labels are held: one label, wide (a column per item) or long (item + label rows). */
+  shape: TDatasetShape;
+  /** Multi-item: each item's name and label range (given, or the range of its labels); null otherwise. */
+  items: TDatasetItem[] | null;
 }
 
 type TByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -88,7 +101,11 @@ export async function readDataset(
   options: { format?: TDatasetFormat } = {},
 ): Promise<TReadDataset> {
   const format = resolveFormat(fileName, options.format);
-  let positions: { text: number; label: number; split?: number; source?: number; group?: number } | undefined;
+  let positions:
+    | { text: number; label: number; split?: number; source?: number; group?: number; item?: number; labels?: number[] }
+    | undefined;
+  const shape = shapeOfSpec(spec);
+  const itemTexts: string[] = [];
   const rows: TDatasetRowInput[] = [];
   const labelTexts: string[] = [];
   const issues = {
@@ -110,10 +127,11 @@ export async function readDataset(
           column === undefined ? undefined : header.indexOf(column);
         const missing = [
           spec.textColumn,
-          spec.labelColumn,
+          ...(spec.labelColumns ?? [spec.labelColumn]),
           spec.splitColumn,
           spec.sourceColumn,
           spec.groupColumn,
+          spec.itemColumn,
         ].filter((column): column is string => column !== undefined && !header.includes(column));
         if (missing.length > 0) {
           throw new DatasetError(
@@ -129,6 +147,8 @@ export async function readDataset(
           split: find(spec.splitColumn),
           source: find(spec.sourceColumn),
           group: find(spec.groupColumn),
+          item: find(spec.itemColumn),
+          labels: spec.labelColumns?.map((c) => header.indexOf(c)),
         };
       },
       onRecord(values, row) {
@@ -146,7 +166,27 @@ export async function readDataset(
           if (problem) issues.characters.add({ row, column, message: problem });
         }
         let label = Number.NaN;
-        if (spec.task === 'regression') {
+        let itemLabels: (number | null)[] | undefined;
+        if (positions.labels && spec.labelColumns) {
+          // Wide: a label per item column; an empty cell masks that item for this row.
+          itemLabels = positions.labels.map((at, j) => {
+            const column = spec.labelColumns?.[j] as string;
+            const raw = (values[at] ?? '').trim();
+            if (raw === '') return null;
+            const y = Number(raw);
+            const range =
+              spec.itemRanges?.[column] ??
+              (hasRange ? [spec.labelMin as number, spec.labelMax as number] : null);
+            if (!Number.isFinite(y))
+              issues.label.add({ row, column, message: `"${clip(raw)}" is not a number` });
+            else if (range && (y < range[0] || y > range[1]))
+              issues.range.add({ row, column, message: `${y} is outside [${range[0]}, ${range[1]}]` });
+            return y;
+          });
+          if (itemLabels.every((y) => y === null))
+            issues.label.add({ row, column: spec.labelColumns.join(', '), message: 'no item has a label' });
+          label = itemLabels.find((y) => y !== null) ?? 0;
+        } else if (spec.task === 'regression') {
           label = rawLabel === '' ? Number.NaN : Number(rawLabel);
           if (!Number.isFinite(label)) {
             issues.label.add({
@@ -197,6 +237,17 @@ export async function readDataset(
         }
         const group =
           positions.group === undefined ? undefined : (values[positions.group] ?? '').trim() || null;
+        if (positions.item !== undefined) {
+          const raw = (values[positions.item] ?? '').trim();
+          if (raw === '') issues.label.add({ row, column: spec.itemColumn, message: 'item is empty' });
+          else if (spec.items && !spec.items.includes(raw))
+            issues.label.add({
+              row,
+              column: spec.itemColumn,
+              message: `"${clip(raw)}" is not one of the items (${spec.items.join(', ')})`,
+            });
+          itemTexts.push(raw);
+        }
         rows.push({
           index: row - 1,
           text: text ?? '',
@@ -205,6 +256,7 @@ export async function readDataset(
           split,
           source,
           ...(group === undefined ? {} : { group }),
+          ...(itemLabels ? { labels: itemLabels } : {}),
         });
         labelTexts.push(rawLabel);
         return true;
@@ -214,6 +266,24 @@ export async function readDataset(
   );
 
   throwIfAny(issues.characters, 'invalid_characters', `${fileName} holds characters a dataset cannot store`);
+  // Long: item names (given, or the column's values sorted) and each row's item index; per-item ranges.
+  let itemNames: string[] | null = spec.labelColumns ?? null;
+  if (shape === 'long') {
+    itemNames = spec.items ?? inferClasses(itemTexts.filter((t) => t !== ''));
+    const index = new Map(itemNames.map((name, i) => [name, i]));
+    rows.forEach((r, i) => {
+      const name = itemTexts[i] as string;
+      r.item = index.get(name) ?? -1;
+      const range = spec.itemRanges?.[name];
+      if (range && Number.isFinite(r.label) && (r.label < range[0] || r.label > range[1]))
+        issues.range.add({
+          row: r.index + 1,
+          column: spec.labelColumn,
+          message: `${r.label} is outside item "${name}"'s [${range[0]}, ${range[1]}]`,
+        });
+    });
+  }
+
   throwIfAny(issues.text, 'invalid_text', `${fileName} has empty texts in column "${spec.textColumn}"`);
   throwIfAny(
     issues.label,
@@ -223,6 +293,12 @@ export async function readDataset(
       : `${fileName} has invalid labels in column "${spec.labelColumn}"`,
   );
   throwIfAny(issues.range, 'label_out_of_range', `${fileName} has labels out of range`);
+  if (itemNames && itemNames.length < 2) {
+    throw new DatasetError(
+      'invalid_label',
+      `${fileName}: column "${spec.itemColumn}" names only one item ("${itemNames[0] ?? ''}"); a multi-item scale needs at least two`,
+    );
+  }
   throwIfAny(issues.split, 'invalid_split', `${fileName} has invalid split values`);
   throwIfAny(issues.source, 'invalid_source', `${fileName} has invalid source values`);
 
@@ -246,6 +322,14 @@ export async function readDataset(
   const labels = rows.map((row) => row.label);
   const splitFromFile = spec.splitColumn !== undefined;
   if (!splitFromFile) assignSplits(rows, { task: spec.task, seed: spec.splitSeed });
+  const items = itemNames ? datasetItems(itemNames, rows, spec) : null;
+  // Wide: the whole scale's range spans every item's labels.
+  if (items && shape === 'wide')
+    labels.splice(
+      0,
+      labels.length,
+      ...rows.flatMap((r) => (r.labels ?? []).filter((y): y is number => y !== null)),
+    );
   return {
     format,
     columns,
@@ -255,7 +339,29 @@ export async function readDataset(
     labelMax:
       spec.task === 'regression' ? (spec.labelMax ?? extreme(labels, Math.max)) : (classes?.length ?? 1) - 1,
     splitFromFile,
+    shape,
+    items,
   };
+}
+
+/** Each item's range: `itemRanges`, else labelMin/labelMax, else the range of its labels. */
+function datasetItems(
+  names: readonly string[],
+  rows: readonly TDatasetRowInput[],
+  spec: TDatasetSpec,
+): TDatasetItem[] {
+  return names.map((name, j) => {
+    const given = spec.itemRanges?.[name];
+    if (given) return { name, labelMin: given[0], labelMax: given[1] };
+    if (spec.labelMin !== undefined && spec.labelMax !== undefined)
+      return { name, labelMin: spec.labelMin, labelMax: spec.labelMax };
+    const ys = rows
+      .map((r) => (r.labels ? r.labels[j] : r.item === j ? r.label : null))
+      .filter((y): y is number => y != null);
+    return ys.length === 0
+      ? { name, labelMin: null, labelMax: null }
+      : { name, labelMin: extreme(ys, Math.min), labelMax: extreme(ys, Math.max) };
+  });
 }
 
 /** A one-column header holding ';' or tabs is usually a file in another format than its name says. */

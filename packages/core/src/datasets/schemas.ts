@@ -32,6 +32,20 @@ export const ZDatasetSpec = z
     splitSeed: z.number().int().default(42),
     /** Default source of rows when there is no source column. */
     origin: ZRowSource.default('real'),
+    /**
+     * Multi-item scale, wide shape: one label column per item (the items are these columns, in
+     * this order); an empty cell masks that item for the row. Regression only.
+     */
+    labelColumns: z.array(z.string().min(1)).min(2).optional(),
+    /**
+     * Multi-item scale, long shape: each row is a segment for the item named in this column, scored
+     * in `labelColumn`. Regression only.
+     */
+    itemColumn: z.string().min(1).optional(),
+    /** Multi-item: item names in output order (long shape: default the column's values, sorted). */
+    items: z.array(z.string().min(1)).min(2).optional(),
+    /** Multi-item: a label range per item name (else labelMin/labelMax, the same for all). */
+    itemRanges: z.record(z.string(), z.tuple([z.number().finite(), z.number().finite()])).optional(),
   })
   .superRefine((spec, ctx) => {
     if ((spec.labelMin === undefined) !== (spec.labelMax === undefined)) {
@@ -51,6 +65,34 @@ export const ZDatasetSpec = z
         message: 'text and label must be different columns',
       });
     }
+    if (spec.labelColumns && spec.itemColumn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['itemColumn'],
+        message: 'choose one shape: several label columns (wide) or an item column (long)',
+      });
+    }
+    if ((spec.labelColumns || spec.itemColumn) && spec.task !== 'regression') {
+      ctx.addIssue({ code: 'custom', path: ['task'], message: 'multi-item scales are regression' });
+    }
+    if (spec.labelColumns && new Set(spec.labelColumns).size !== spec.labelColumns.length) {
+      ctx.addIssue({ code: 'custom', path: ['labelColumns'], message: 'label columns must be unique' });
+    }
+    if (spec.labelColumns?.includes(spec.textColumn) || spec.itemColumn === spec.textColumn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labelColumns'],
+        message: 'the text column cannot be a label or item column',
+      });
+    }
+    for (const [item, [lo, hi]] of Object.entries(spec.itemRanges ?? {})) {
+      if (lo > hi)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['itemRanges', item],
+          message: `item "${item}": min is greater than max`,
+        });
+    }
     if (
       spec.task === 'classification' &&
       spec.classes &&
@@ -60,6 +102,22 @@ export const ZDatasetSpec = z
     }
   });
 export type TDatasetSpec = z.infer<typeof ZDatasetSpec>;
+
+/** How a dataset holds its labels: one label, several label columns (wide), or item + label rows (long). */
+export type TDatasetShape = 'single' | 'wide' | 'long';
+
+/** The shape a spec chose. */
+export function shapeOfSpec(spec: Pick<TDatasetSpec, 'labelColumns' | 'itemColumn'>): TDatasetShape {
+  return spec.labelColumns ? 'wide' : spec.itemColumn ? 'long' : 'single';
+}
+
+/** A multi-item dataset's items: name and label range (stored in Dataset.items). */
+export const ZDatasetItem = z.object({
+  name: z.string().min(1),
+  labelMin: z.number().nullable(),
+  labelMax: z.number().nullable(),
+});
+export type TDatasetItem = z.infer<typeof ZDatasetItem>;
 export type TDatasetSpecInput = z.input<typeof ZDatasetSpec>;
 
 /** One validated row, ready to store as a DatasetRow. */
@@ -73,6 +131,10 @@ export interface TDatasetRowInput {
   source: TRowSource;
   /** The document the row belongs to (the group column's value); absent without a group column. */
   group?: string | null;
+  /** Wide shape: each item's label in item order, null where the cell is empty. */
+  labels?: (number | null)[];
+  /** Long shape: index of the row's item. */
+  item?: number;
 }
 
 export const ZHistogramBin = z.object({
@@ -124,6 +186,21 @@ export const ZDatasetProfile = z.object({
     ),
   }),
   emptyTexts: z.number().int(),
+  /**
+   * Tokens per text (WordPiece, [CLS] and [SEP] included) against a model's max length: how much
+   * truncation would drop. Present when the profile was computed with a tokenizer.
+   */
+  tokens: z
+    .object({
+      model: z.string(),
+      maxLength: z.number().int(),
+      quantiles: ZQuantiles,
+      /** Texts longer than maxLength. */
+      overMax: z.number().int(),
+      /** Share of all tokens that truncation at maxLength would drop. */
+      droppedShare: z.number(),
+    })
+    .optional(),
   splits: z.object({ train: z.number().int(), eval: z.number().int(), test: z.number().int() }),
   sources: z.object({ real: z.number().int(), synthetic: z.number().int() }),
   computedAt: z.string(),

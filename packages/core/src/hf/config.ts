@@ -156,6 +156,19 @@ export function headFromConfig(config: BertConfig): HfHead | undefined {
  */
 export const LABEL_RANGE_FIELD = 'tunelab_label_range';
 
+/**
+ * config.json key where TuneLab keeps a multi-item regression model's label range per item (in
+ * output order; null where an item has none), so each item's predictions clamp to its own scale.
+ */
+export const ITEM_RANGES_FIELD = 'tunelab_item_ranges';
+
+/** The stored per-item label ranges of a config, or null when absent or malformed. */
+export function itemRangesOfConfig(config: Record<string, unknown>): ([number, number] | null)[] | null {
+  const r = config[ITEM_RANGES_FIELD];
+  if (!Array.isArray(r)) return null;
+  return r.map((x) => (x === null ? null : labelRangeOfConfig({ [LABEL_RANGE_FIELD]: x })));
+}
+
 /** The stored label range of a config, or null when it has none (or a malformed one). */
 export function labelRangeOfConfig(config: Record<string, unknown>): [number, number] | null {
   const r = config[LABEL_RANGE_FIELD];
@@ -190,9 +203,11 @@ export function configForExport(config: BertConfig, head: HfHead, numLabels?: nu
     out.num_labels = n;
     out.id2label = Object.fromEntries(names.map((name, i) => [String(i), name]));
     out.label2id = Object.fromEntries(names.map((name, i) => [name, i]));
-    // One output is regression in transformers whatever the config said; several outputs cannot be.
+    // One output is regression in transformers whatever the config said; several outputs are
+    // regression only when the config was written for exactly these outputs as regression (a
+    // multi-item scale: one output per item); a regression config re-headed with n classes is not.
     out.problem_type =
-      n === 1
+      n === 1 || (config.problem_type === 'regression' && config.num_labels === n)
         ? 'regression'
         : config.problem_type === 'multi_label_classification'
           ? 'multi_label_classification'

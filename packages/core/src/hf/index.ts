@@ -8,6 +8,8 @@ export {
   type HfHead,
   HfModelError,
   headFromConfig,
+  ITEM_RANGES_FIELD,
+  itemRangesOfConfig,
   LABEL_RANGE_FIELD,
   labelNames,
   labelRangeOfConfig,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/index.ts';
-import { LABEL_RANGE_FIELD } from '../hf/config.ts';
+import { ITEM_RANGES_FIELD, LABEL_RANGE_FIELD } from '../hf/config.ts';
 import { openSafetensors, type SafetensorsReader } from '../safetensors/index.ts';
 
 /** Tokenizer files copied into a merged model, when the source has them. */
@@ -34,7 +34,14 @@ export function architectureKey(config: Record<string, unknown>): string {
 
 /** config.json fields that define a classification head's label space. */
 // The label range travels with the head: a merge scores on the head source's scale.
-const LABEL_FIELDS = ['num_labels', 'id2label', 'label2id', 'problem_type', LABEL_RANGE_FIELD] as const;
+const LABEL_FIELDS = [
+  'num_labels',
+  'id2label',
+  'label2id',
+  'problem_type',
+  LABEL_RANGE_FIELD,
+  ITEM_RANGES_FIELD,
+] as const;
 
 /** Prefixes of task-head tensors (BertFor*): their meaning depends on the label space. */
 export const HEAD_PREFIXES = ['classifier.', 'cls.'] as const;

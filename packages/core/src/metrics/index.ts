@@ -25,9 +25,14 @@ export {
 } from './regression.ts';
 export {
   modelReferenceKind,
+  meanOverItems,
   referencePredictor,
+  scoreItems,
+  scoreItemsReference,
   scorePredictions,
   scoreReference,
+  type TItemScoredRow,
+  type TItemSpace,
   type TLabelSpace,
   type TMetricValues,
   type TReferencePredictor,
@@ -37,11 +42,16 @@ export {
 export {
   EVAL_METRIC_KEYS,
   findMetric,
+  flattenItemMetrics,
   fromJsonKeys,
+  ITEM_METRIC_SEPARATOR,
   isMetricKey,
+  itemMetricName,
   METRICS,
   type MetricKey,
   type MetricSpec,
   metricDefined,
   SCORING_DEFINITIONS,
+  nestItemMetrics,
+  parseItemMetricName,
 } from './table.ts';

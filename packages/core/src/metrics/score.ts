@@ -34,6 +34,11 @@ export interface TScores {
   bySource?: Partial<Record<TRowSource, TMetricValues>>;
   /** Classification: confusion_matrix[true][predicted]. */
   confusionMatrix?: number[][];
+  /**
+   * Multi-item scales: each item's own figures (on the rows labelled for it), keyed by item name;
+   * `metrics` and `bySource` then hold the means over the items (n: labelled (row, item) pairs).
+   */
+  items?: Record<string, TScores>;
 }
 
 const SOURCES: readonly TRowSource[] = ['real', 'synthetic'];
@@ -92,6 +97,79 @@ export function scorePredictions(
         idx.map((i) => (rows[i] as TScoredRow).label),
         space,
       ).metrics;
+    }
+  }
+  return scores;
+}
+
+/** A row of a multi-item scale: each item's label in item order, null where it has none. */
+export interface TItemScoredRow {
+  labels: readonly (number | null)[];
+  source?: TRowSource | null;
+}
+
+/** One item of a multi-item scale and the label space it is scored in. */
+export interface TItemSpace {
+  name: string;
+  space: TLabelSpace;
+}
+
+/**
+ * Means over items of each metric the items report (n: the sum). An item without labelled rows
+ * (n 0) takes no part in the means.
+ */
+export function meanOverItems(perItem: readonly TMetricValues[]): TMetricValues {
+  const scored = perItem.filter((m) => (m.n ?? 0) > 0);
+  const out: TMetricValues = {};
+  const keys = new Set(scored.flatMap((m) => Object.keys(m)));
+  for (const key of keys) {
+    const values = scored.map((m) => m[key]).filter((v): v is number => v !== undefined);
+    if (key === 'n') out.n = values.reduce((a, b) => a + b, 0);
+    else if (values.length > 0) out[key] = values.reduce((a, b) => a + b, 0) / values.length;
+  }
+  if (out.n === undefined) out.n = 0;
+  return out;
+}
+
+/**
+ * Scores multi-item predictions (per row, one value per item) against rows labelled per item:
+ * every item on its labelled rows only (`scorePredictions` in its own label space), then the mean
+ * over items of each figure, overall and per source.
+ * @example scoreItems([[1, 2]], [{ labels: [1, null] }], items).items.a.metrics.mae // 0; item b has n 0
+ */
+export function scoreItems(
+  predictions: readonly (readonly number[])[],
+  rows: readonly TItemScoredRow[],
+  items: readonly TItemSpace[],
+): TScores {
+  if (predictions.length !== rows.length) {
+    throw new MetricsError(`scoring: ${predictions.length} predictions for ${rows.length} rows`);
+  }
+  const perItem: Record<string, TScores> = {};
+  items.forEach((item, j) => {
+    const idx: number[] = [];
+    rows.forEach((r, i) => {
+      if (r.labels[j] != null) idx.push(i);
+    });
+    perItem[item.name] =
+      idx.length === 0
+        ? { metrics: { n: 0 } }
+        : scorePredictions(
+            idx.map((i) => (predictions[i] as readonly number[])[j] as number),
+            idx.map((i) => ({
+              label: (rows[i] as TItemScoredRow).labels[j] as number,
+              source: rows[i]?.source,
+            })),
+            item.space,
+          );
+  });
+  const all = Object.values(perItem);
+  const scores: TScores = { metrics: meanOverItems(all.map((s) => s.metrics)), items: perItem };
+  if (all.some((s) => s.bySource)) {
+    scores.bySource = {};
+    for (const source of SOURCES) {
+      const of = all.map((s) => s.bySource?.[source]).filter((m): m is TMetricValues => m !== undefined);
+      if (of.length > 0) scores.bySource[source] = meanOverItems(of);
     }
   }
   return scores;
@@ -160,4 +238,28 @@ export function modelReferenceKind(name: string, head: 'own' | { untrainedSeed: 
   return head === 'own'
     ? `model "${name}" (its own head)`
     : `model "${name}" (untrained head, seed ${head.untrainedSeed})`;
+}
+
+/**
+ * The default reference of a multi-item scale on the same rows: per item, the mean of that item's
+ * training labels (`referencePredictor`), scored with `scoreItems`.
+ */
+export function scoreItemsReference(
+  trainLabels: readonly (readonly (number | null)[])[],
+  rows: readonly TItemScoredRow[],
+  items: readonly TItemSpace[],
+): { kind: string; scores: TScores } {
+  const values = items.map((item, j) => {
+    const ys = trainLabels.map((l) => l[j]).filter((y): y is number => y != null);
+    if (ys.length === 0) throw new MetricsError(`reference: item "${item.name}" has no training labels`);
+    return referencePredictor('regression', ys).value;
+  });
+  return {
+    kind: 'mean of train labels, per item',
+    scores: scoreItems(
+      rows.map(() => values),
+      rows,
+      items,
+    ),
+  };
 }

@@ -153,3 +153,54 @@ export function fromJsonKeys(
   }
   return out;
 }
+
+/**
+ * Multi-item scales: an item's figure is named `<item>/<jsonKey>` in flat metric records (epoch
+ * metrics, the `eval/<item>/<jsonKey>` curves), beside the unprefixed means over items.
+ */
+export const ITEM_METRIC_SEPARATOR = '/';
+
+/** @example itemMetricName('sadness', 'mae') // 'sadness/mae' */
+export function itemMetricName(item: string, jsonKey: string): string {
+  return `${item}${ITEM_METRIC_SEPARATOR}${jsonKey}`;
+}
+
+/** The item and metric of a per-item metric name, or null for an unprefixed one. The item is everything before the last separator. */
+export function parseItemMetricName(name: string): { item: string; jsonKey: string } | null {
+  const at = name.lastIndexOf(ITEM_METRIC_SEPARATOR);
+  if (at <= 0 || at === name.length - 1) return null;
+  return { item: name.slice(0, at), jsonKey: name.slice(at + 1) };
+}
+
+/**
+ * One flat record of the means and every item's figures (`<item>/<jsonKey>`), as epoch metrics and
+ * curves store them.
+ * @example flattenItemMetrics({ mae: 1 }, { a: { mae: 0.5 } }) // { mae: 1, 'a/mae': 0.5 }
+ */
+export function flattenItemMetrics(
+  means: Readonly<Record<string, number>>,
+  items: Readonly<Record<string, Readonly<Record<string, number>>>> | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = { ...means };
+  for (const [item, m] of Object.entries(items ?? {}))
+    for (const [k, v] of Object.entries(m)) out[itemMetricName(item, k)] = v;
+  return out;
+}
+
+/**
+ * The CLI / metrics.json form of a flat record: the unprefixed figures (means over items) at the top
+ * and each item's under `items` (absent when no key names an item).
+ * @example nestItemMetrics({ mae: 1, 'a/mae': 0.5 }) // { mae: 1, items: { a: { mae: 0.5 } } }
+ */
+export function nestItemMetrics(
+  flat: Readonly<Record<string, number>>,
+): Record<string, number | Record<string, Record<string, number>>> {
+  const out: Record<string, number> = {};
+  const items: Record<string, Record<string, number>> = {};
+  for (const [name, v] of Object.entries(flat)) {
+    const parsed = parseItemMetricName(name);
+    if (!parsed) out[name] = v;
+    else items[parsed.item] = { ...items[parsed.item], [parsed.jsonKey]: v };
+  }
+  return Object.keys(items).length > 0 ? { items, ...out } : out;
+}

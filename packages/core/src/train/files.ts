@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readDataset, ZDatasetSpec } from '../datasets/index.ts';
 import type { TTask } from '../datasets/schemas.ts';
-import type { TrainExample } from './types.ts';
+import type { TItemSpec, TrainExample } from './types.ts';
 
 export interface LabelledFile {
   examples: TrainExample[];
@@ -10,6 +10,8 @@ export interface LabelledFile {
   classes: string[] | null;
   /** With `groupColumn`: each example's document (null where the cell is empty). */
   groups?: (string | null)[];
+  /** Multi-item scales: the items (names and ranges, in output order); null for one label. */
+  items: TItemSpec[] | null;
 }
 
 /**
@@ -19,20 +21,48 @@ export interface LabelledFile {
  */
 export async function readLabelledFile(
   path: string,
-  opts: { textColumn: string; labelColumn: string; task: TTask; classes?: string[]; groupColumn?: string },
+  opts: {
+    textColumn: string;
+    /** One column, or several separated by commas (a wide multi-item scale). */
+    labelColumn: string;
+    task: TTask;
+    classes?: string[];
+    /** Long multi-item scale: the column naming each row's item. */
+    itemColumn?: string;
+    /** Multi-item: item names in output order (long: default the item column's values, sorted). */
+    items?: string[];
+    /** Cross-validation groups: rows with the same value (one document) stay in one fold. */
+    groupColumn?: string;
+  },
 ): Promise<LabelledFile> {
+  const labelColumns = opts.labelColumn.split(',').map((c) => c.trim());
   const spec = ZDatasetSpec.parse({
     name: basename(path),
     task: opts.task,
     textColumn: opts.textColumn,
-    labelColumn: opts.labelColumn,
+    labelColumn: labelColumns[0],
+    labelColumns: labelColumns.length > 1 ? labelColumns : undefined,
+    itemColumn: opts.itemColumn,
+    items: opts.items,
     classes: opts.classes,
     groupColumn: opts.groupColumn,
   });
   const data = await readDataset([await readFile(path)], path, spec);
   return {
-    examples: data.rows.map((r) => ({ text: r.text, label: r.label })),
+    examples: data.rows.map((r) => ({
+      text: r.text,
+      label: r.label,
+      ...(r.labels ? { labels: r.labels } : {}),
+      ...(r.item !== undefined ? { item: r.item } : {}),
+    })),
     classes: data.classes,
+    items:
+      data.items?.map((i) => ({
+        name: i.name,
+        ...(i.labelMin !== null && i.labelMax !== null
+          ? { labelRange: [i.labelMin, i.labelMax] as [number, number] }
+          : {}),
+      })) ?? null,
     ...(opts.groupColumn ? { groups: data.rows.map((r) => r.group ?? null) } : {}),
   };
 }

@@ -2,11 +2,15 @@ import { fitBatchToHeap } from '../backend/memory.ts';
 import type { BertModel } from '../bert/model.ts';
 import { layerOf } from '../bert/params.ts';
 import { Rng } from '../bert/rng.ts';
+import { InputError } from '../errors/index.ts';
 import { labelRangeOf } from '../metrics/regression.ts';
+import { flattenItemMetrics } from '../metrics/table.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import type { TextEncoder } from './batches.ts';
+import { itemLabelsOf, itemRanges } from './items.ts';
+import { encodeDocuments, resolveLongText } from './long-text.ts';
 import { trainLoop } from './loop.ts';
-import { toPredictions } from './predict.ts';
+import { documentLogits, toPredictions } from './predict.ts';
 import { scoreModelPredictions } from './score.ts';
 import { sequenceObjective } from './sequence-objective.ts';
 import {
@@ -65,8 +69,16 @@ export async function fineTune(
   const o = ZTrainOptions.parse(optionsIn);
   if (model.head !== o.task) throw new Error(`model head is "${model.head}" but the task is "${o.task}"`);
   if (data.train.length === 0) throw new Error('training set is empty');
+  const items = o.items && o.items.length > 1 ? o.items : null;
+  if (items && o.task !== 'regression')
+    throw new InputError('multi-item scales are regression: one output per item');
+  if (items && model.numLabels !== items.length)
+    throw new InputError(`the model has ${model.numLabels} outputs, the scale has ${items.length} items`);
+  const itemLabels = items
+    ? data.train.map((e, row) => itemLabelsOf(e, items.length, `training row ${row + 1}`))
+    : null;
   const labels = data.train.map((e) => e.label);
-  labels.forEach((y, row) => {
+  (itemLabels ? itemLabels.flat().filter((y): y is number => y !== null) : labels).forEach((y, row) => {
     if (!Number.isFinite(y)) throw new Error(`training row ${row}: label ${y} is not a number`);
     if (o.task === 'classification' && (!Number.isInteger(y) || y < 0 || y >= model.numLabels)) {
       throw new Error(`training row ${row}: label ${y} is not a class index in 0..${model.numLabels - 1}`);
@@ -76,27 +88,59 @@ export async function fineTune(
     o.task === 'classification' ? resolveClassWeights(o.classWeights, labels, model.numLabels) : null;
   // The dataset's range when the caller knows it, else the range of all its labelled rows; saved
   // with the model so later scoring clamps to the training scale.
+  const evalSet = data.eval ?? [];
   const labelRange: [number, number] = o.labelRange
     ? [o.labelRange[0], o.labelRange[1]]
-    : labelRangeOf([...labels, ...(data.eval ?? []).map((e) => e.label)]);
+    : labelRangeOf(
+        itemLabels
+          ? itemLabels.flat().filter((y): y is number => y !== null)
+          : [...labels, ...evalSet.map((e) => e.label)],
+      );
   if (o.task === 'regression') model.labelRange = labelRange;
+  if (items && itemLabels) {
+    model.itemNames = items.map((i) => i.name);
+    model.itemRanges = itemRanges(items, itemLabels).map((r) => r ?? labelRange);
+  }
 
-  const encodings: Encoding[] = data.train.map((e) => tokenizer.encode(e.text, o.maxLength));
+  // Long texts: each document becomes one piece or several windows, each trained with its label.
+  const longText = resolveLongText(o.longText, o.maxLength);
+  const pieces = encodeDocuments(
+    tokenizer,
+    data.train.map((e) => e.text),
+    o.maxLength,
+    longText,
+  );
+  const encodings: Encoding[] = pieces.encodings;
+  const pieceLabels = pieces.owner.map((d) => labels[d] as number);
+  const pieceItemLabels = itemLabels
+    ? pieces.owner.map((d) => itemLabels[d] as (number | null)[])
+    : undefined;
   const microBatch = fitBatchToHeap(
     model.config,
     Math.min(o.batchSize, o.microBatchSize ?? o.batchSize),
     o.maxLength,
   );
-  const totalSteps = Math.ceil(data.train.length / o.batchSize) * o.epochs;
+  const totalSteps = Math.ceil(encodings.length / o.batchSize) * o.epochs;
   const trainable = trainableNames(model, o.freezeEmbeddings, o.freezeLayers);
-  const objective = sequenceObjective(encodings, labels, weights, tokenizer.padId, {
-    task: o.task,
-    hiddenDropout: o.dropout ?? model.config.hidden_dropout_prob,
-    attentionDropout: o.dropout ?? model.config.attention_probs_dropout_prob,
-  });
-  const evalSet = data.eval ?? [];
-  const evalEncodings = evalSet.map((e) => tokenizer.encode(e.text, o.maxLength));
-  const evalOpts = { task: o.task, tolerance: o.tolerance, labelRange };
+  const objective = sequenceObjective(
+    encodings,
+    pieceLabels,
+    weights,
+    tokenizer.padId,
+    {
+      task: o.task,
+      hiddenDropout: o.dropout ?? model.config.hidden_dropout_prob,
+      attentionDropout: o.dropout ?? model.config.attention_probs_dropout_prob,
+    },
+    pieceItemLabels,
+  );
+  const evalPieces = encodeDocuments(
+    tokenizer,
+    evalSet.map((e) => e.text),
+    o.maxLength,
+    longText,
+  );
+  const evalOpts = { task: o.task, tolerance: o.tolerance, labelRange, items: items ?? undefined };
 
   const { status, epoch, step, history, best } = await trainLoop(
     model,
@@ -119,8 +163,15 @@ export async function fineTune(
       afterEpoch: async (ctx, trainMetrics, previous) => {
         let metrics: Record<string, number> = {};
         if (evalSet.length > 0) {
-          const logits = await ctx.logits(evalEncodings, Math.max(o.batchSize, 32));
-          metrics = scoreModelPredictions(model, evalSet, toPredictions(model, logits), evalOpts).metrics;
+          const pieceLogits = await ctx.logits(evalPieces.encodings, Math.max(o.batchSize, 32));
+          const logits = documentLogits(model, pieceLogits, evalPieces.owner, evalSet.length, longText);
+          const scored = scoreModelPredictions(model, evalSet, toPredictions(model, logits), evalOpts);
+          // Multi-item: the means over items, and each item's figures as `<item>/<metric>`.
+          metrics = flattenItemMetrics(
+            scored.metrics,
+            scored.items &&
+              Object.fromEntries(Object.entries(scored.items).map(([name, s]) => [name, s.metrics])),
+          );
         }
         if (!o.earlyStopping) return { metrics };
         const all: Record<string, number> = { train_loss: trainMetrics.train_loss as number, ...metrics };

@@ -9,6 +9,8 @@ import {
   exportHfModel,
   type HfHead,
   importHfModel,
+  itemRangesOfConfig,
+  labelNames,
   labelRangeOfConfig,
 } from '../hf/index.ts';
 import { labelRangeOf } from '../metrics/regression.ts';
@@ -41,7 +43,11 @@ export async function loadModel(
   else if (imported.headKind === 'sequence-classification') head = taskOfConfig(c);
   else if (imported.headKind === 'masked-lm') head = 'masked-lm';
   else throw new Error(`${dir}: the model has no classification or regression head; fine-tune it first`);
-  const numLabels = head === 'regression' ? 1 : (opts.numLabels ?? c.num_labels ?? 2);
+  // Regression: one output, or one per item of a saved multi-item model (problem_type regression).
+  const numLabels =
+    head === 'regression'
+      ? (opts.numLabels ?? (c.problem_type === 'regression' ? (c.num_labels ?? 1) : 1))
+      : (opts.numLabels ?? c.num_labels ?? 2);
   const model = BertModel.fromTensors(c, imported.tensors, {
     head,
     numLabels,
@@ -51,7 +57,13 @@ export async function loadModel(
   if (head === 'classification' && c.id2label && Object.keys(c.id2label).length === numLabels) {
     model.labelNames = Array.from({ length: numLabels }, (_, i) => c.id2label?.[String(i)] ?? `LABEL_${i}`);
   }
-  if (head === 'regression') model.labelRange = labelRangeOfConfig(c);
+  if (head === 'regression') {
+    model.labelRange = labelRangeOfConfig(c);
+    if (numLabels > 1) {
+      model.itemNames = labelNames(c).slice(0, numLabels);
+      model.itemRanges = itemRangesOfConfig(c);
+    }
+  }
   return { model, tokenizer: imported.tokenizer };
 }
 
@@ -97,7 +109,7 @@ export async function trainFolder(input: TrainFolderInput): Promise<TrainResult>
     task === 'classification'
       ? (input.options.numLabels ??
         labelRangeOf([...input.train, ...(input.eval ?? [])].map((e) => e.label))[1] + 1)
-      : 1;
+      : (input.options.items?.length ?? 1);
   const { model, tokenizer } = await loadModel(input.modelDir, {
     task,
     numLabels,

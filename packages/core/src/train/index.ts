@@ -11,6 +11,15 @@ export {
   taskOfConfig,
   trainFolder,
 } from './hf.ts';
+export { type ItemRow, itemLabelsOf, itemRanges } from './items.ts';
+export {
+  type DocumentPieces,
+  encodeDocument,
+  encodeDocuments,
+  poolLogits,
+  resolveLongText,
+  windowStarts,
+} from './long-text.ts';
 export {
   type BestRecord,
   type EpochContext,
@@ -29,8 +38,9 @@ export {
   type TrainBatch,
 } from './objective.ts';
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
-export { logitsOf, type PredictOptions, predict, toPredictions } from './predict.ts';
+export { documentLogits, logitsOf, type PredictOptions, predict, toPredictions } from './predict.ts';
 export {
+  itemSpacesFor,
   labelSpaceFor,
   type ModelScore,
   type ScoreModelOptions,
@@ -40,6 +50,7 @@ export {
   type TScoreRow,
 } from './score.ts';
 export {
+  itemTargets,
   type SequenceLossOptions,
   type SequenceTarget,
   sequenceLoss,

@@ -3,11 +3,14 @@ import { batchTensors, classify } from '../bert/encoder.ts';
 import type { BertModel } from '../bert/model.ts';
 import type { Encoding } from '../tokenizer/wordpiece.ts';
 import { chunks, padBatch, type TextEncoder } from './batches.ts';
-import type { Prediction } from './types.ts';
+import { encodeDocuments, poolLogits } from './long-text.ts';
+import type { Prediction, TLongTextInput } from './types.ts';
 
 export interface PredictOptions {
   maxLength?: number;
   batchSize?: number;
+  /** Texts longer than maxLength: truncate (default), head-tail, or windows pooled per text. */
+  longText?: TLongTextInput;
 }
 
 /**
@@ -22,8 +25,22 @@ export function predict(
 ): Prediction[] {
   assertSequenceHead(model);
   const maxLength = opts.maxLength ?? 128;
-  const encodings = texts.map((t) => tokenizer.encode(t, maxLength));
-  return toPredictions(model, logitsOf(model, encodings, tokenizer.padId, opts.batchSize ?? 32));
+  const pieces = encodeDocuments(tokenizer, texts, maxLength, opts.longText);
+  const logits = logitsOf(model, pieces.encodings, tokenizer.padId, opts.batchSize ?? 32);
+  return toPredictions(model, documentLogits(model, logits, pieces.owner, texts.length, opts.longText));
+}
+
+/** Piece logits → one row per document (pooled over windows; pieces are documents otherwise). */
+export function documentLogits(
+  model: BertModel,
+  logits: readonly number[][],
+  owner: readonly number[],
+  documents: number,
+  longText: TLongTextInput | undefined,
+): number[][] {
+  if (logits.length === documents) return [...logits];
+  const task = model.head === 'classification' ? 'classification' : 'regression';
+  return poolLogits(logits, owner, documents, task, longText?.pool);
 }
 
 export function assertSequenceHead(model: BertModel): void {
@@ -32,12 +49,16 @@ export function assertSequenceHead(model: BertModel): void {
   }
 }
 
-/** Predictions from logits: regression → logits[0]; classification → argmax. */
+/**
+ * Predictions from logits: regression → logits[0] (multi-item: `values` holds every item's and
+ * `prediction` the first's); classification → argmax.
+ */
 export function toPredictions(model: BertModel, logits: readonly number[][]): Prediction[] {
-  return logits.map((l) => ({
-    logits: l,
-    prediction: model.head === 'regression' ? (l[0] as number) : argmax(l),
-  }));
+  return logits.map((l) =>
+    model.head === 'regression' && model.numLabels > 1
+      ? { logits: l, prediction: l[0] as number, values: [...l] }
+      : { logits: l, prediction: model.head === 'regression' ? (l[0] as number) : argmax(l) },
+  );
 }
 
 /** Logits for encoded rows, computed in length-sorted batches of `batchSize`; returned in input order. */

@@ -2,17 +2,28 @@
 // end), evaluate runs, merge scoring and the CLI all call it, so every figure means the same thing.
 import type { BertModel } from '../bert/model.ts';
 import type { TRowSource, TTask } from '../datasets/schemas.ts';
-import { scorePredictions, type TLabelSpace, type TScores } from '../metrics/score.ts';
+import {
+  scoreItems,
+  scorePredictions,
+  type TItemSpace,
+  type TLabelSpace,
+  type TScores,
+} from '../metrics/score.ts';
 import type { TextEncoder } from './batches.ts';
+import { itemLabelsOf } from './items.ts';
 import { type PredictOptions, predict } from './predict.ts';
 import { predictOnThreads } from './threads/predict-threads.ts';
-import type { Prediction } from './types.ts';
+import type { Prediction, TItemSpec } from './types.ts';
 
 /** A labelled row to score: text, label (value or class id) and, when known, its source. */
 export interface TScoreRow {
   text: string;
   label: number;
   source?: TRowSource | null;
+  /** Multi-item (wide): each item's label, null where unlabelled. */
+  labels?: readonly (number | null)[];
+  /** Multi-item (long): the item this row is labelled for. */
+  item?: number;
 }
 
 export interface ScoreModelOptions extends PredictOptions {
@@ -26,6 +37,8 @@ export interface ScoreModelOptions extends PredictOptions {
   tolerance?: number;
   /** Classification: number of classes (default: the model's outputs). */
   numClasses?: number;
+  /** Multi-item regression: the items' names and ranges (default: the model's stored ones). */
+  items?: readonly TItemSpec[];
 }
 
 export interface ModelScore extends TScores {
@@ -87,6 +100,19 @@ export function scoreModelPredictions(
   predictions: Prediction[],
   opts: ScoreModelOptions,
 ): ModelScore {
+  if (model.head === 'regression' && model.numLabels > 1) {
+    return {
+      ...scoreItems(
+        predictions.map((p) => p.values ?? p.logits),
+        rows.map((r, i) => ({
+          labels: itemLabelsOf(r, model.numLabels, `row ${i + 1}`),
+          source: r.source,
+        })),
+        itemSpacesFor(model, opts),
+      ),
+      predictions,
+    };
+  }
   return {
     ...scorePredictions(
       predictions.map((p) => p.prediction),
@@ -95,6 +121,19 @@ export function scoreModelPredictions(
     ),
     predictions,
   };
+}
+
+/** Each item's name and label space: the options' items, else the model's stored names and ranges. */
+export function itemSpacesFor(model: BertModel, opts: ScoreModelOptions): TItemSpace[] {
+  return Array.from({ length: model.numLabels }, (_, j) => {
+    const given = opts.items?.[j];
+    const labelRange =
+      given?.labelRange ?? model.itemRanges?.[j] ?? opts.labelRange ?? model.labelRange ?? null;
+    return {
+      name: given?.name ?? model.itemNames?.[j] ?? `LABEL_${j}`,
+      space: { task: 'regression', labelRange, tolerance: opts.tolerance ?? 1 },
+    };
+  });
 }
 
 function assertScorable(model: BertModel, opts: ScoreModelOptions): void {

@@ -5,6 +5,40 @@ import { TRAIN_PARAM_DEFAULTS as D } from '../dashboard/train-params.ts';
 import { ZTask } from '../datasets/schemas.ts';
 import type { TensorMap } from '../safetensors/index.ts';
 
+/** One item of a multi-item scale (one regression output each): its name and, optionally, its own label range. */
+export const ZItemSpec = z.object({
+  name: z.string().min(1),
+  labelRange: z.tuple([z.number(), z.number()]).optional(),
+});
+export type TItemSpec = z.infer<typeof ZItemSpec>;
+
+/**
+ * What happens to texts longer than the max length: `truncate` keeps the first tokens; `head-tail`
+ * keeps the first quarter and the last three quarters of the room (Sun et al. 2019); `windows` cuts
+ * the text into overlapping windows of `window` tokens every `stride` tokens ([CLS] and [SEP] around
+ * each), trains every window with the document's label and pools the windows' predictions into one
+ * per document (`mean`; `max` of class probabilities for classification).
+ */
+export const ZLongText = z
+  .object({
+    mode: z.enum(['truncate', 'head-tail', 'windows']).default('truncate'),
+    /** Tokens per window, [CLS] and [SEP] included (default: maxLength). */
+    window: z.number().int().min(4).optional(),
+    /** Tokens between window starts (default: half the window's text tokens). */
+    stride: z.number().int().min(1).optional(),
+    pool: z.enum(['mean', 'max']).default('mean'),
+  })
+  .refine(
+    (o) =>
+      o.mode !== 'windows' || o.window === undefined || o.stride === undefined || o.stride <= o.window - 2,
+    {
+      message: 'stride must be at most window − 2 (windows would skip tokens)',
+      path: ['stride'],
+    },
+  );
+export type TLongText = z.output<typeof ZLongText>;
+export type TLongTextInput = z.input<typeof ZLongText>;
+
 /**
  * Hyperparameters of one fine-tuning run. Defaults are the run contract's (`ZTrainParams`), so the
  * engine called directly (tests, benchmarks) trains as a run with default parameters does.
@@ -56,6 +90,14 @@ export const ZTrainOptions = z.object({
    * summation order. Callers pick the default (`runThreads`).
    */
   threads: z.number().int().positive().default(1),
+  /**
+   * Regression on a multi-item scale: one output per item over one shared encoder. Examples then
+   * carry `labels` (one per item, null where unlabelled); the loss of a batch is the mean over the
+   * items labelled in it of each item's mean squared error over its labelled rows.
+   */
+  items: z.array(ZItemSpec).min(1).optional(),
+  /** Texts longer than maxLength: truncate (default), head-tail or overlapping windows. */
+  longText: ZLongText.optional(),
 });
 /** What callers pass (defaults optional). */
 export type TTrainOptionsInput = z.input<typeof ZTrainOptions>;
@@ -65,7 +107,12 @@ export type TTrainOptions = z.output<typeof ZTrainOptions>;
 /** One labelled example. Classification labels are class indices 0..numLabels-1. */
 export interface TrainExample {
   text: string;
+  /** The label (single-item); for multi-item rows, ignored in favour of `labels`. */
   label: number;
+  /** Multi-item: the label of each item in item order, null where this row has none (masked, not dropped). */
+  labels?: readonly (number | null)[];
+  /** Long shape: the item this row is a segment for (its index); it trains and is scored on that item only. */
+  item?: number;
 }
 
 export interface StepEvent {
@@ -138,4 +185,6 @@ export interface TrainResult {
 export interface Prediction {
   logits: number[];
   prediction: number;
+  /** Multi-item regression: the value of every item, in item order. */
+  values?: number[];
 }

@@ -101,6 +101,14 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
               {fmt(profile.textLength.words.max)} · characters: median {fmt(profile.textLength.chars.p50)},
               max {fmt(profile.textLength.chars.max)}
             </p>
+            {profile.tokens && (
+              <p className="muted small" data-testid="token-profile">
+                tokens ({profile.tokens.model}): median {fmt(profile.tokens.quantiles.p50)}, p90{' '}
+                {fmt(profile.tokens.quantiles.p90)}, max {fmt(profile.tokens.quantiles.max)} against max
+                length {profile.tokens.maxLength}: {profile.tokens.overMax} texts longer; truncation would
+                drop {(100 * profile.tokens.droppedShare).toFixed(1)} % of all tokens (windows keep them)
+              </p>
+            )}
           </div>
           <div className="card">
             <h2>Duplicates</h2>

@@ -142,7 +142,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
             </thead>
             <tbody>
               <tr>
-                <th>this run</th>
+                <th>{summary.data.items ? 'this run: mean over items' : 'this run'}</th>
                 {shown.map(([k, , f]) => (
                   <td key={k} className="num">
                     <strong>{f(summary.data.metrics[k])}</strong>
@@ -155,6 +155,24 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
                   {shown.map(([k, , f]) => (
                     <td key={k} className="num">
                       {f(metrics?.[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              {Object.entries(summary.data.items ?? {}).map(([item, i]) => (
+                <tr key={`item-${item}`} data-testid={`metrics-item-${item}`}>
+                  <th>
+                    item {item}
+                    {i.errorReduction?.mae != null && (
+                      <span className="muted small">
+                        {' '}
+                        · error reduction (MAE) {fmtPct(i.errorReduction.mae)}
+                      </span>
+                    )}
+                  </th>
+                  {shown.map(([k, , f]) => (
+                    <td key={k} className="num">
+                      {f(i.metrics[k])}
                     </td>
                   ))}
                 </tr>

@@ -1,6 +1,13 @@
 import type { BertModel } from '../../bert/model.ts';
 import type { TextEncoder } from '../batches.ts';
-import { assertSequenceHead, type PredictOptions, predict, toPredictions } from '../predict.ts';
+import { encodeDocuments } from '../long-text.ts';
+import {
+  assertSequenceHead,
+  documentLogits,
+  type PredictOptions,
+  predict,
+  toPredictions,
+} from '../predict.ts';
 import type { Prediction } from '../types.ts';
 import { ReplicaPool } from './pool.ts';
 
@@ -19,10 +26,11 @@ export async function predictOnThreads(
   const batchSize = opts.batchSize ?? 32;
   const threads = Math.min(opts.threads ?? 1, Math.floor(texts.length / batchSize));
   if (threads <= 1) return predict(model, tokenizer, texts, opts);
-  const encodings = texts.map((t) => tokenizer.encode(t, opts.maxLength ?? 128));
+  const pieces = encodeDocuments(tokenizer, texts, opts.maxLength ?? 128, opts.longText);
   const pool = await ReplicaPool.start(model, [], null, threads, batchSize, tokenizer.padId);
   try {
-    return toPredictions(model, await pool.logits(encodings, batchSize));
+    const logits = await pool.logits(pieces.encodings, batchSize);
+    return toPredictions(model, documentLogits(model, logits, pieces.owner, texts.length, opts.longText));
   } finally {
     await pool.close();
   }

@@ -236,6 +236,56 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             </label>
           )}
           <label className="field">
+            Long texts
+            <select
+              name="longText"
+              data-testid="launch-long-text"
+              value={params.longText}
+              onChange={(e) =>
+                setParams((p) => ({ ...p, longText: e.target.value as TTrainParams['longText'] }))
+              }
+            >
+              <option value="truncate">truncate: the first max-length tokens</option>
+              <option value="head-tail">head + tail: the first quarter and the last three quarters</option>
+              <option value="windows">overlapping windows, predictions pooled per text</option>
+            </select>
+          </label>
+          {params.longText === 'windows' ? (
+            <>
+              <label className="field">
+                Window (tokens)
+                <input
+                  type="number"
+                  name="window"
+                  value={params.window ?? params.maxLength}
+                  onChange={(e) => set('window', e.target.value)}
+                />
+              </label>
+              <label className="field">
+                Stride (tokens)
+                <input
+                  type="number"
+                  name="stride"
+                  value={
+                    params.stride ?? Math.max(1, Math.floor(((params.window ?? params.maxLength) - 2) / 2))
+                  }
+                  onChange={(e) => set('stride', e.target.value)}
+                />
+              </label>
+              <label className="field">
+                Pool windows by
+                <select
+                  name="pool"
+                  value={params.pool}
+                  onChange={(e) => setParams((p) => ({ ...p, pool: e.target.value as TTrainParams['pool'] }))}
+                >
+                  <option value="mean">mean</option>
+                  <option value="max">max (classification)</option>
+                </select>
+              </label>
+            </>
+          ) : null}
+          <label className="field">
             Train fraction
             <input
               type="number"
