@@ -1,6 +1,6 @@
 import { summarizeFolds } from '@tunelab/core/crossval';
-import { cellLabel } from '@tunelab/core/sweeps';
 import { withoutServerPaths } from '@tunelab/core/errors';
+import { cellLabel } from '@tunelab/core/sweeps';
 import { getArtifactStore } from './artifacts.ts';
 import { getPrisma, type PrismaClient } from './client.ts';
 

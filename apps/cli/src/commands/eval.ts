@@ -135,7 +135,8 @@ export function registerEval(program: Command): void {
           process.stdout.write(`${JSON.stringify(metrics)}\n`);
           return;
         }
-        if (items) throw new Error('--reference-model: multi-item models compare with the per-item mean only');
+        if (items)
+          throw new Error('--reference-model: multi-item models compare with the per-item mean only');
         const ref = await loadModel(o.referenceModel, {
           task,
           numLabels: task === 'classification' ? model.numLabels : undefined,

@@ -7,12 +7,7 @@ import path from 'node:path';
 import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZMergeJob } from '@tunelab/core/jobs';
 import { runMerge } from '@tunelab/core/merge';
-import {
-  getArtifactStore,
-  getPrisma,
-  type Prisma,
-  parseStoredMergeConfig,
-} from '@tunelab/db';
+import { getArtifactStore, getPrisma, type Prisma, parseStoredMergeConfig } from '@tunelab/db';
 import { defineProcessor, type TProcessorContext } from './types.ts';
 
 /** Id of the Model row a merge produces (stable, so a retried job overwrites rather than duplicates). */

@@ -204,11 +204,11 @@ export async function trainRun(
             maxLength: params.maxLength,
             threads,
           })
-      : scoreReference(
-          train.map((r) => r.label),
-          evalRows,
-          scoring,
-        );
+        : scoreReference(
+            train.map((r) => r.label),
+            evalRows,
+            scoring,
+          );
 
     const modelId = await saveResultModel(
       runId,

@@ -102,7 +102,15 @@ export async function readDataset(
 ): Promise<TReadDataset> {
   const format = resolveFormat(fileName, options.format);
   let positions:
-    | { text: number; label: number; split?: number; source?: number; group?: number; item?: number; labels?: number[] }
+    | {
+        text: number;
+        label: number;
+        split?: number;
+        source?: number;
+        group?: number;
+        item?: number;
+        labels?: number[];
+      }
     | undefined;
   const shape = shapeOfSpec(spec);
   const itemTexts: string[] = [];

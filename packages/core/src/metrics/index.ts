@@ -24,8 +24,8 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
-  modelReferenceKind,
   meanOverItems,
+  modelReferenceKind,
   referencePredictor,
   scoreItems,
   scoreItemsReference,
@@ -51,7 +51,7 @@ export {
   type MetricKey,
   type MetricSpec,
   metricDefined,
-  SCORING_DEFINITIONS,
   nestItemMetrics,
   parseItemMetricName,
+  SCORING_DEFINITIONS,
 } from './table.ts';
