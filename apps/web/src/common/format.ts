@@ -46,8 +46,15 @@ export function runLabel(run: {
   seed?: number | null;
   fraction?: number | null;
   merge?: { name: string | null; method: string } | null;
+  mergeSearch?: { name: string | null } | null;
+  searchCandidate?: { phase: string; index: number } | null;
 }): string {
   if (run.name) return run.name;
+  if (run.kind === 'search')
+    return `merge search · ${run.mergeSearch?.name ?? run.model?.name ?? run.id.slice(-8)}`;
+  if (run.kind === 'search_candidate')
+    return `search candidate · ${run.searchCandidate ? `${run.searchCandidate.phase} #${run.searchCandidate.index}` : run.id.slice(-8)}`;
+  if (run.kind === 'generate') return `generation · ${run.dataset?.name ?? run.id.slice(-8)}`;
   if (run.kind === 'merge')
     return `merge · ${run.merge?.name ?? `${run.merge?.method ?? ''} merge on ${run.model?.name ?? '?'}`}`;
   const modelName = (run.params as { modelName?: unknown } | undefined)?.modelName;

@@ -70,11 +70,19 @@ export async function RunsPage({ searchParams }: { searchParams: SearchParams })
           ))}
         </select>
         <select name="kind" defaultValue={query.kind ?? ''} aria-label="kind">
-          <option value="">fine-tune + pretrain</option>
+          <option value="">any kind</option>
           <option value="train">fine-tune</option>
           <option value="pretrain">pretrain</option>
+          <option value="evaluate">evaluation</option>
           <option value="crossval">cross-validation</option>
+          <option value="search">merge search</option>
+          <option value="search_candidate">search candidate</option>
+          <option value="generate">generation</option>
         </select>
+        <label className="small">
+          <input type="checkbox" name="children" value="1" defaultChecked={query.children === '1'} /> show
+          child runs (folds, search candidates)
+        </label>
         <button type="submit">Filter</button>
         <a href="/runs" className="small">
           clear

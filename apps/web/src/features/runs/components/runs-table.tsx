@@ -7,6 +7,8 @@ import { RUN_LIST_METRICS } from '../lib/to-row.ts';
 export interface RunRow {
   id: string;
   label: string;
+  /** The run's own page (generation and search runs have theirs). */
+  href: string;
   kind: string;
   status: string;
   progress: number;
@@ -76,7 +78,7 @@ export function RunsTable({ rows, sortLinks }: { rows: RunRow[]; sortLinks?: Rec
                 />
               </td>
               <td>
-                <a href={`/runs/${r.id}`}>{r.label}</a>
+                <a href={r.href}>{r.label}</a>
                 {r.kind !== 'train' && (
                   <span className="badge" style={{ marginLeft: 6 }}>
                     {r.kind}

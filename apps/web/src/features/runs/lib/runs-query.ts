@@ -4,6 +4,19 @@ import { z } from 'zod';
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 const SORTABLE = ['createdAt', 'status', 'finishedAt', 'progress'] as const;
 export const PAGE_SIZE = 50;
+/** The kinds the runs list offers. Merge and analysis runs are listed on their own pages. */
+export const LISTED_KINDS = [
+  'train',
+  'pretrain',
+  'evaluate',
+  'crossval',
+  'search',
+  'search_candidate',
+  'generate',
+] as const;
+type TListedKind = (typeof LISTED_KINDS)[number];
+/** Child runs (search candidates, cross-validation folds) are hidden unless asked for: their parent's page lists them. */
+const CHILD_KINDS: readonly TListedKind[] = ['search_candidate'];
 
 export const ZRunsQuery = z.object({
   q: z.string().max(200).optional(),
@@ -11,7 +24,13 @@ export const ZRunsQuery = z.object({
   dataset: z.string().max(64).optional(),
   model: z.string().max(64).optional(),
   tag: z.string().max(64).optional(),
-  kind: z.enum(['train', 'pretrain', 'evaluate', 'crossval']).optional().catch(undefined),
+  kind: z.enum(LISTED_KINDS).optional().catch(undefined),
+  /** '1' also lists child runs: cross-validation folds and search candidates. */
+  children: z
+    .enum(['1', '0'])
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v === '1' ? ('1' as const) : undefined)),
   sort: z.enum(SORTABLE).default('createdAt').catch('createdAt'),
   dir: z.enum(['asc', 'desc']).default('desc').catch('desc'),
   page: z.coerce.number().int().min(1).default(1).catch(1),
@@ -20,18 +39,12 @@ export type TRunsQuery = z.infer<typeof ZRunsQuery>;
 
 /** One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast. */
 export async function findRuns(query: TRunsQuery) {
+  const children = query.children === '1';
   const where = {
     archivedAt: null,
-    kind: query.kind
-      ? query.kind
-      : {
-          in: ['train', 'pretrain', 'evaluate', 'crossval'] as (
-            | 'train'
-            | 'pretrain'
-            | 'evaluate'
-            | 'crossval'
-          )[],
-        },
+    // an explicit kind filter shows that kind (search_candidate included); otherwise child kinds are hidden
+    kind: query.kind ? query.kind : { in: LISTED_KINDS.filter((k) => children || !CHILD_KINDS.includes(k)) },
+    ...(children ? {} : { parentRunId: null }),
     ...(query.status ? { status: query.status } : {}),
     ...(query.dataset ? { datasetId: query.dataset } : {}),
     ...(query.model ? { modelId: query.model } : {}),
@@ -69,6 +82,9 @@ export async function findRuns(query: TRunsQuery) {
         seed: true,
         fraction: true,
         sweepId: true,
+        parentRunId: true,
+        mergeSearch: { select: { id: true, name: true } },
+        searchCandidate: { select: { searchId: true, phase: true, index: true } },
         dataset: { select: { id: true, name: true } },
         model: { select: { id: true, name: true } },
       },
