@@ -27,6 +27,11 @@ export class ArtifactStore {
     return path.posix.join('runs', safeSegment(runId));
   }
 
+  /** Work folders of a merge recipe search's candidates (one per phase-index). */
+  searchPath(searchId: string): string {
+    return path.posix.join('searches', safeSegment(searchId));
+  }
+
   /** Where uploads are streamed before they are validated (removed afterwards). */
   uploadsPath(): string {
     return 'uploads';

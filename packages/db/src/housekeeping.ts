@@ -1,9 +1,10 @@
 // Rename, archive and delete for every item a user makes: datasets, models, runs, sweeps, merges and
 // analyses. One rule for dependents: an item's dependents are what was made from it or with it
 // (runs on a dataset, runs and merges on a base model, models derived from a model, a sweep's runs,
-// the model a run or merge produced). Delete refuses while dependents exist, naming them, unless
+// the model a run or merge produced, a cross-validation run's folds). Delete refuses while dependents exist, naming them, unless
 // `cascade` is asked for; then the dependents go first, by the same rule. Artifacts (model folders,
-// run folders, analysis reports) leave the store with their rows.
+// run folders, analysis reports) leave the store with their rows. A merge search's candidate runs are
+// parts of the search, not dependents: they go with it, work folders included.
 import { zName } from '@tunelab/core/text';
 import { z } from 'zod';
 import { getArtifactStore } from './artifacts.ts';
@@ -147,11 +148,11 @@ export async function findDependents(
       ];
     }
     case 'run': {
-      const model = await client.model.findUnique({
-        where: { parentRunId: id },
-        select: { id: true, name: true },
-      });
-      return model ? [{ kind: 'model', ...model }] : [];
+      const [model, folds] = await Promise.all([
+        client.model.findUnique({ where: { parentRunId: id }, select: { id: true, name: true } }),
+        client.run.findMany({ where: { parentRunId: id }, select: runSelect, orderBy: { createdAt: 'asc' } }),
+      ]);
+      return [...(model ? [{ kind: 'model' as const, ...model }] : []), ...folds.map(runRef)];
     }
     case 'sweep': {
       const runs = await client.run.findMany({ where: { sweepId: id }, select: runSelect });
@@ -184,6 +185,7 @@ export async function deleteItem(
   if (item.status && (ACTIVE as readonly string[]).includes(item.status)) {
     throw new ItemBusy(`${kind} "${item.name}" is ${item.status}: cancel it before deleting it`);
   }
+  if (kind === 'run') await refuseBusyCandidates(client, item);
   const dependents = await findDependents(kind, id, client);
   if (dependents.length > 0 && !cascade) throw new ItemInUse(item, dependents);
   const deleted: TItemRef[] = [];
@@ -197,6 +199,17 @@ export async function deleteItem(
   for (const path of artifacts) await store.remove(path);
   deleted.push({ kind, id, name: item.name });
   return deleted;
+}
+
+/** A search whose candidates still run is busy even when its own run has settled. */
+async function refuseBusyCandidates(client: Client, item: TItemRef): Promise<void> {
+  const busy = await client.searchCandidate.count({
+    where: { search: { runId: item.id }, run: { status: { in: [...ACTIVE] } } },
+  });
+  if (busy > 0)
+    throw new ItemBusy(
+      `run "${item.name}" has ${busy} candidate run${busy === 1 ? '' : 's'} queued or running: cancel it before deleting it`,
+    );
 }
 
 async function exists(client: Client, kind: TItemKind, id: string): Promise<boolean> {
@@ -220,9 +233,23 @@ async function removeRow(client: Client, kind: TItemKind, id: string): Promise<s
       const model = await client.model.delete({ where: { id }, select: { artifactPath: true } });
       return [model.artifactPath];
     }
-    case 'run':
-      await client.run.delete({ where: { id } });
-      return [store.runPath(id)];
+    case 'run': {
+      const search = await client.mergeSearch.findUnique({
+        where: { runId: id },
+        select: { id: true, candidates: { select: { runId: true } } },
+      });
+      if (!search) {
+        await client.run.delete({ where: { id } });
+        return [store.runPath(id)];
+      }
+      // the search's candidate runs go with it (their SearchCandidate rows cascade)
+      const candidateRuns = search.candidates.map((c) => c.runId);
+      await client.$transaction([
+        client.run.deleteMany({ where: { id: { in: candidateRuns } } }),
+        client.run.delete({ where: { id } }),
+      ]);
+      return [store.runPath(id), ...candidateRuns.map((r) => store.runPath(r)), store.searchPath(search.id)];
+    }
     case 'sweep':
       await client.sweep.delete({ where: { id } });
       return [];

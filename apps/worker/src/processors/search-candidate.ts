@@ -47,7 +47,7 @@ export const searchCandidateProcessor = defineProcessor({
       );
       await ctx.log(`Merging with ${plan.method} and scoring on ${domains.length} domains (${mode})`);
       const workDir = await store.ensureDir(
-        path.join('searches', candidate.searchId, `${candidate.phase}-${candidate.index}`),
+        path.posix.join(store.searchPath(candidate.searchId), `${candidate.phase}-${candidate.index}`),
       );
       scores = await scoreMergeOnDomains(plan, workDir, domains, mode, {
         throwIfCancelled: ctx.throwIfCancelled,
