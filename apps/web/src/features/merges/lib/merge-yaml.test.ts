@@ -13,7 +13,7 @@ import {
   type TMergeForm,
   type TModelFacts,
 } from './merge-yaml.ts';
-import { paretoFront } from './pareto.ts';
+import { lowerIsBetter, paretoFront } from './pareto.ts';
 
 const FORM: TMergeForm = {
   method: 'ties',
@@ -143,5 +143,20 @@ describe('merge form', () => {
     expect(paretoFront(points, true).map((p) => p.id)).toEqual(['p', 'q', 'r']);
     // Higher is better: s (2, 3) beats p and q; r has the best x.
     expect(paretoFront(points, false).map((p) => p.id)).toEqual(['s', 'r']);
+    // A tie on both axes dominates neither point: both stay on the front.
+    expect(paretoFront([...points, { id: 't', x: 1, y: 3 }], true).map((p) => p.id)).toEqual([
+      'p',
+      't',
+      'q',
+      'r',
+    ]);
+  });
+
+  it('takes a metric direction from the metrics table, else from its name', () => {
+    expect(lowerIsBetter('mae')).toBe(true);
+    expect(lowerIsBetter('macroF1')).toBe(false);
+    expect(lowerIsBetter('flexibleAccuracy')).toBe(false);
+    expect(lowerIsBetter('eval_rmse')).toBe(true);
+    expect(lowerIsBetter('f1')).toBe(false);
   });
 });
