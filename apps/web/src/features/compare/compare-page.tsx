@@ -1,6 +1,6 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
-import { prisma } from '@tunelab/db';
+import { datasetItems, prisma } from '@tunelab/db';
 import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { fmtMetric, fmtPct, runLabel } from '../../common/format.ts';
 import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
@@ -36,7 +36,7 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   const found = await prisma.run.findMany({
     where: { id: { in: ids } },
     include: {
-      dataset: { select: { name: true, task: true } },
+      dataset: { select: { name: true, task: true, items: true } },
       model: { select: { name: true } },
       merge: { select: { id: true, name: true, method: true } },
     },
@@ -63,6 +63,13 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
     runs.map((r) => r.summary),
     shown,
   );
+  // every item of the compared runs' datasets (also of runs still training), then the summaries'
+  const items = [
+    ...new Set([
+      ...runs.flatMap((r) => (r.dataset ? (datasetItems(r.dataset) ?? []).map((i) => i.name) : [])),
+      ...perItem.map((row) => row.item),
+    ]),
+  ];
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params as object)))].sort();
   const context = (r: (typeof runs)[number]) => ({
     dataset: r.dataset?.name ?? '—',
@@ -190,6 +197,7 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
       <CompareCurves
         runs={runs.map((r) => ({ id: r.id, label: label(r) }))}
         strictAccuracy={strictAccuracy}
+        items={items}
       />
       <div className="card">
         <h2>Parameters (differences highlighted)</h2>
