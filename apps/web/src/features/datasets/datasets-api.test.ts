@@ -10,6 +10,7 @@ import { GET_ROWS, GET as getDataset } from './api/dataset-route.ts';
 import { POST as createDataset, GET as listDatasets } from './api/datasets-route.ts';
 import { POST as inspect } from './api/inspect-route.ts';
 import { buildUploadSpec, EMPTY_UPLOAD_FORM, formItems } from './lib/upload-spec.ts';
+import { deleteUpload } from './lib/upload-store.ts';
 
 let env: TWebTestEnv;
 let prisma: TWebTestEnv['prisma'];
@@ -204,6 +205,9 @@ describe('dataset upload', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/sleep/);
     expect(await counts()).toEqual(before);
+    // a refused create keeps the upload for a corrected spec; this test is done with it
+    await deleteUpload(badInfo.uploadId);
+    expect(await readdir(path.join(artifacts, 'uploads'))).toEqual([]);
   });
 });
 
