@@ -87,6 +87,10 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
         name: result.fileName.replace(/\.[^.]+$/, ''),
         textColumn: guess.text ?? '',
         labelColumn: guess.label ?? '',
+        // picks of an earlier file's header do not carry over
+        labelColumns: [],
+        itemColumn: '',
+        itemRanges: {},
       });
     } catch (caught) {
       setError({ error: (caught as Error).message });
