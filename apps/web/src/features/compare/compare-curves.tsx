@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../charts/chart-settings.tsx';
 import { type ChartSeries, MetricChart, PALETTE } from '../charts/metric-chart.tsx';
+import { evalSeriesKey } from '../runs/lib/run-series.ts';
 import type { SeriesResult } from '../runs/lib/series-params.ts';
 
 const CHARTS = [
@@ -12,29 +13,56 @@ const CHARTS = [
   { key: 'eval/accuracy', title: 'Eval accuracy', smooth: false },
 ] as const;
 
-/** `strictAccuracy`: false when every run's labels are continuous (no strict accuracy chart). */
+/** The charts for the means, or one item's eval curves (`eval/<item>/<metric>`; loss stays). */
+function chartsFor(item: string | null) {
+  if (item === null) return CHARTS.map((c) => ({ ...c }));
+  return CHARTS.map((c) =>
+    c.key.startsWith('eval/')
+      ? { ...c, key: evalSeriesKey(c.key.slice('eval/'.length), item), title: `${c.title} · item ${item}` }
+      : { ...c },
+  );
+}
+
+/**
+ * `strictAccuracy`: false when every run's labels are continuous (no strict accuracy chart).
+ * `items`: the items of the multi-item runs; the eval curves then show the mean or one item.
+ */
 export function CompareCurves({
   runs,
   strictAccuracy = true,
+  items = [],
 }: {
   runs: { id: string; label: string }[];
   strictAccuracy?: boolean;
+  items?: readonly string[];
 }) {
   return (
     <ChartSettingsProvider>
-      <Inner runs={runs} strictAccuracy={strictAccuracy} />
+      <Inner runs={runs} strictAccuracy={strictAccuracy} items={items} />
     </ChartSettingsProvider>
   );
 }
 
-function Inner({ runs, strictAccuracy }: { runs: { id: string; label: string }[]; strictAccuracy: boolean }) {
-  const charts = CHARTS.filter((c) => strictAccuracy || c.key !== 'eval/accuracy');
+function Inner({
+  runs,
+  strictAccuracy,
+  items,
+}: {
+  runs: { id: string; label: string }[];
+  strictAccuracy: boolean;
+  items: readonly string[];
+}) {
+  const [item, setItem] = useState<string | null>(null);
+  const all = chartsFor(item);
+  const charts = all.filter((c) => strictAccuracy || c.key !== evalSeriesKey('accuracy', item));
   const { x } = useChartSettings();
   const [data, setData] = useState<Record<string, SeriesResult[]>>({});
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let stop = false;
-    const names = CHARTS.map((c) => c.key).join(',');
+    const names = chartsFor(item)
+      .map((c) => encodeURIComponent(c.key))
+      .join(',');
     Promise.all(
       runs.map(async (r) => {
         const res = await fetch(`/api/runs/${r.id}/series?names=${names}&x=${x}&points=600`, {
@@ -50,7 +78,7 @@ function Inner({ runs, strictAccuracy }: { runs: { id: string; label: string }[]
     return () => {
       stop = true;
     };
-  }, [runs, x]);
+  }, [runs, x, item]);
 
   const seriesFor = (key: string): ChartSeries[] =>
     runs.flatMap((r, i) => {
@@ -69,6 +97,24 @@ function Inner({ runs, strictAccuracy }: { runs: { id: string; label: string }[]
   return (
     <>
       <ChartControls />
+      {items.length > 0 && (
+        <div className="row small" style={{ marginBottom: 8 }}>
+          <label htmlFor="compare-item">Eval curves of</label>
+          <select
+            id="compare-item"
+            data-testid="compare-item"
+            value={item ?? ''}
+            onChange={(event) => setItem(event.target.value === '' ? null : event.target.value)}
+          >
+            <option value="">mean over items</option>
+            {items.map((name) => (
+              <option key={name} value={name}>
+                item {name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {error && <div className="error-box">{error}</div>}
       <div className="grid two" style={{ marginBottom: 14 }} data-testid="compare-curves">
         {charts.map((c) => {
@@ -79,7 +125,7 @@ function Inner({ runs, strictAccuracy }: { runs: { id: string; label: string }[]
               title={c.title}
               series={s}
               smooth={c.smooth}
-              testId={`compare-${c.key.replace('/', '-')}`}
+              testId={`compare-${c.key.replaceAll('/', '-')}`}
             />
           ) : null;
         })}

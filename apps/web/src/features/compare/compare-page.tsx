@@ -1,10 +1,11 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
-import { prisma } from '@tunelab/db';
+import { datasetItems, prisma } from '@tunelab/db';
 import { StatusBadge } from '../../common/components/status-badge.tsx';
 import { fmtMetric, fmtPct, runLabel } from '../../common/format.ts';
 import { hasIntegerLabels, shownMetric } from '../runs/lib/metric-view.ts';
 import { CompareCurves } from './compare-curves.tsx';
+import { bestPerColumn, itemFigures, runFigures } from './compare-figures.ts';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -13,7 +14,7 @@ const COLUMNS = [
   ...EVAL_METRIC_KEYS.map((k) => ({
     key: k,
     label: METRICS[k].shortLabel,
-    better: METRICS[k].higherIsBetter ? 'max' : 'min',
+    better: (METRICS[k].higherIsBetter ? 'max' : 'min') as 'max' | 'min',
     fmt: (v: unknown) => fmtMetric(k, v),
   })),
   { key: 'errorReduction', label: 'Err. red. (MAE)', better: 'max', fmt: fmtPct },
@@ -35,34 +36,20 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   const found = await prisma.run.findMany({
     where: { id: { in: ids } },
     include: {
-      dataset: { select: { name: true, task: true } },
+      dataset: { select: { name: true, task: true, items: true } },
       model: { select: { name: true } },
       merge: { select: { id: true, name: true, method: true } },
     },
   });
   const runs = ids.flatMap((id) => found.filter((r) => r.id === id));
   const missing = ids.filter((id) => !found.some((r) => r.id === id));
-  const values = runs.map((r) => {
-    const s = ZRunSummary.safeParse(r.summary);
-    const m: Record<string, number | undefined> = s.success
-      ? ({ ...s.data.metrics } as Record<string, number | undefined>)
-      : {};
-    m.errorReduction = s.success ? (s.data.errorReduction?.mae ?? undefined) : undefined;
-    return m;
-  });
+  const values = runs.map((r) => runFigures(r.summary));
   // The reference every error-reduction figure is measured against, named beside it.
   const references = runs.map((r) => {
     const s = ZRunSummary.safeParse(r.summary);
     return s.success ? s.data.reference?.kind : undefined;
   });
-  const best = Object.fromEntries(
-    COLUMNS.map((c) => {
-      const vs = values
-        .map((v) => v[c.key])
-        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-      return [c.key, vs.length ? (c.better === 'min' ? Math.min(...vs) : Math.max(...vs)) : undefined];
-    }),
-  );
+  const best = bestPerColumn(values, COLUMNS);
   // Strict accuracy only where some run's labels are whole numbers (see metric-view.ts).
   const datasetIds = [...new Set(runs.map((r) => r.datasetId).filter((id): id is string => id !== null))];
   const integer = await Promise.all(datasetIds.map(hasIntegerLabels));
@@ -72,6 +59,17 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
   const shown = COLUMNS.filter(
     (c) => values.some((v) => typeof v[c.key] === 'number') && (strictAccuracy || c.key !== 'accuracy'),
   );
+  const perItem = itemFigures(
+    runs.map((r) => r.summary),
+    shown,
+  );
+  // every item of the compared runs' datasets (also of runs still training), then the summaries'
+  const items = [
+    ...new Set([
+      ...runs.flatMap((r) => (r.dataset ? (datasetItems(r.dataset) ?? []).map((i) => i.name) : [])),
+      ...perItem.map((row) => row.item),
+    ]),
+  ];
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params as object)))].sort();
   const context = (r: (typeof runs)[number]) => ({
     dataset: r.dataset?.name ?? '—',
@@ -142,9 +140,64 @@ export async function ComparePage({ searchParams }: { searchParams: SearchParams
           </tbody>
         </table>
       </div>
+      {perItem.length > 0 && (
+        <div className="card">
+          <h2>Per item (best per item and column in green)</h2>
+          <table className="data" data-testid="compare-items">
+            <thead>
+              <tr>
+                <th>Item</th>
+                <th>Run</th>
+                {shown.map((c) => (
+                  <th key={c.key} className="num">
+                    {c.label} {c.better === 'min' ? '↓' : '↑'}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {perItem.flatMap(({ item, values: itemValues, best: itemBest }) => {
+                const present = runs.flatMap((r, i) => {
+                  const figures = itemValues[i];
+                  return figures ? [{ r, i, figures }] : [];
+                });
+                return present.map(({ r, i, figures }, j) => (
+                  <tr key={`${item}-${r.id}`} data-testid={`compare-item-${item}`}>
+                    {j === 0 && (
+                      <th rowSpan={present.length} style={{ verticalAlign: 'top' }}>
+                        {item}
+                      </th>
+                    )}
+                    <td>
+                      <a href={`/runs/${r.id}`}>{label(r)}</a>
+                    </td>
+                    {shown.map((c) => {
+                      const v = figures[c.key];
+                      const isBest = typeof v === 'number' && v === itemBest[c.key] && present.length > 1;
+                      return (
+                        <td
+                          key={c.key}
+                          className={`num ${isBest ? 'best' : ''}`}
+                          data-best={isBest || undefined}
+                        >
+                          {c.fmt(v)}
+                          {c.key === 'errorReduction' && typeof v === 'number' && references[i] && (
+                            <div className="muted small">vs {references[i]}</div>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ));
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
       <CompareCurves
         runs={runs.map((r) => ({ id: r.id, label: label(r) }))}
         strictAccuracy={strictAccuracy}
+        items={items}
       />
       <div className="card">
         <h2>Parameters (differences highlighted)</h2>

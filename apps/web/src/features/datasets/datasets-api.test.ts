@@ -2,12 +2,15 @@
 // every bad input answers with its message and leaves the database unchanged.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { datasetItems } from '@tunelab/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
 import { GET as getHealth } from '../../server/health.ts';
 import { GET_ROWS, GET as getDataset } from './api/dataset-route.ts';
 import { POST as createDataset, GET as listDatasets } from './api/datasets-route.ts';
 import { POST as inspect } from './api/inspect-route.ts';
+import { buildUploadSpec, EMPTY_UPLOAD_FORM, formItems } from './lib/upload-spec.ts';
+import { deleteUpload } from './lib/upload-store.ts';
 
 let env: TWebTestEnv;
 let prisma: TWebTestEnv['prisma'];
@@ -131,6 +134,80 @@ describe('dataset upload', () => {
     expect(
       labels.every((row) => ['train', 'eval', 'test'].includes(row.split) && row.source === 'real'),
     ).toBe(true);
+  });
+
+  it('creates wide and long multi-item datasets from the upload form’s spec', async () => {
+    const upload = async (fileName: string, content: string) => {
+      const inspected = await inspect(form(fileName, content));
+      expect(inspected.status).toBe(200);
+      return (await inspected.json()) as { uploadId: string; columns: string[]; preview: string[][] };
+    };
+    const stored = async (response: Response) => {
+      expect(response.status).toBe(201);
+      const { id } = (await response.json()) as { id: string };
+      const dataset = await prisma.dataset.findUniqueOrThrow({ where: { id } });
+      const rows = await prisma.datasetRow.findMany({ where: { datasetId: id }, orderBy: { index: 'asc' } });
+      return { dataset, rows };
+    };
+    const base = { ...EMPTY_UPLOAD_FORM, textColumn: 'text', splitColumn: 'split' };
+
+    const wideCsv = 'text,sad,sleep,split\nfeels low,4,,train\nsleeps badly,1,3,train\nfine,0,0,eval\n';
+    const wideInfo = await upload('wide.csv', wideCsv);
+    const wideForm = {
+      ...base,
+      name: 'wide',
+      shape: 'wide' as const,
+      labelColumns: ['sad', 'sleep'],
+      itemRanges: { sad: { min: '0', max: '6' }, sleep: { min: '0', max: '3' } },
+    };
+    expect(formItems(wideForm, wideInfo.columns, wideInfo.preview)).toEqual(['sad', 'sleep']);
+    const wide = await stored(
+      await createDataset(json({ uploadId: wideInfo.uploadId, spec: buildUploadSpec(wideForm) })),
+    );
+    expect(wide.dataset.shape).toBe('wide');
+    expect(wide.dataset.labelColumns).toEqual(['sad', 'sleep']);
+    expect(datasetItems(wide.dataset)).toEqual([
+      { name: 'sad', labelMin: 0, labelMax: 6 },
+      { name: 'sleep', labelMin: 0, labelMax: 3 },
+    ]);
+    expect(wide.rows.map((row) => row.labels)).toEqual([
+      [4, null],
+      [1, 3],
+      [0, 0],
+    ]);
+
+    const longCsv = 'text,item,score,split\nlow mood,sad,4,train\nwakes early,sleep,2,train\nok,sad,1,eval\n';
+    const longInfo = await upload('long.csv', longCsv);
+    const longForm = {
+      ...base,
+      name: 'long',
+      shape: 'long' as const,
+      itemColumn: 'item',
+      labelColumn: 'score',
+      itemRanges: { sleep: { min: '0', max: '3' } },
+    };
+    expect(formItems(longForm, longInfo.columns, longInfo.preview)).toEqual(['sad', 'sleep']);
+    const long = await stored(
+      await createDataset(json({ uploadId: longInfo.uploadId, spec: buildUploadSpec(longForm) })),
+    );
+    expect(long.dataset.shape).toBe('long');
+    expect(long.dataset.itemColumn).toBe('item');
+    expect(datasetItems(long.dataset)?.find((item) => item.name === 'sleep')).toEqual({
+      name: 'sleep',
+      labelMin: 0,
+      labelMax: 3,
+    });
+
+    // a long score outside its item's range is refused by name, nothing stored
+    const before = await counts();
+    const badInfo = await upload('bad.csv', 'text,item,score,split\nx,sleep,5,train\ny,sad,1,eval\n');
+    const bad = await createDataset(json({ uploadId: badInfo.uploadId, spec: buildUploadSpec(longForm) }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/sleep/);
+    expect(await counts()).toEqual(before);
+    // a refused create keeps the upload for a corrected spec; this test is done with it
+    await deleteUpload(badInfo.uploadId);
+    expect(await readdir(path.join(artifacts, 'uploads'))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS, SCORING_DEFINITIONS } from '@tunelab/core/metrics';
-import { prisma } from '@tunelab/db';
+import { datasetItems, prisma } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
@@ -215,6 +215,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
         initial={snapshot}
         charts={run.kind !== 'evaluate'}
         strictAccuracy={shownMetric('accuracy', task, integerLabels)}
+        items={run.dataset ? (datasetItems(run.dataset)?.map((item) => item.name) ?? []) : []}
       />
       {predictions.length > 0 && (
         <div className="grid two">

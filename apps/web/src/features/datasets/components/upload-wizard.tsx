@@ -3,6 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { type DragEvent, useRef, useState } from 'react';
 import { guessColumns } from '../lib/guess-columns.ts';
+import {
+  buildUploadSpec,
+  EMPTY_UPLOAD_FORM,
+  formItems,
+  type TUploadForm,
+  uploadFormProblem,
+} from '../lib/upload-spec.ts';
+import { ItemRangesField, LabelColumnsField } from './label-shape-fields.tsx';
 
 interface TInspection {
   uploadId: string;
@@ -54,20 +62,7 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
   const [error, setError] = useState<TApiError | null>(null);
   const [inspection, setInspection] = useState<TInspection | null>(null);
   const [creating, setCreating] = useState(false);
-  const [form, setForm] = useState({
-    name: '',
-    task: 'regression' as 'regression' | 'classification',
-    textColumn: '',
-    labelColumn: '',
-    splitColumn: '',
-    sourceColumn: '',
-    groupColumn: '',
-    origin: 'real' as 'real' | 'synthetic',
-    labelMin: '',
-    labelMax: '',
-    classes: '',
-    tolerance: '1',
-  });
+  const [form, setForm] = useState<TUploadForm>(EMPTY_UPLOAD_FORM);
   const set = (patch: Partial<typeof form>) => setForm((current) => ({ ...current, ...patch }));
 
   async function pick(file: File | undefined) {
@@ -92,6 +87,10 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
         name: result.fileName.replace(/\.[^.]+$/, ''),
         textColumn: guess.text ?? '',
         labelColumn: guess.label ?? '',
+        // picks of an earlier file's header do not carry over
+        labelColumns: [],
+        itemColumn: '',
+        itemRanges: {},
       });
     } catch (caught) {
       setError({ error: (caught as Error).message });
@@ -104,29 +103,7 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
     if (!inspection) return;
     setCreating(true);
     setError(null);
-    const number = (value: string) => (value.trim() === '' ? undefined : Number(value));
-    const spec = {
-      name: form.name,
-      task: form.task,
-      textColumn: form.textColumn,
-      labelColumn: form.labelColumn,
-      splitColumn: form.splitColumn || undefined,
-      sourceColumn: form.sourceColumn || undefined,
-      groupColumn: form.groupColumn || undefined,
-      // Without a source column every row gets this source.
-      origin: form.sourceColumn ? undefined : form.origin,
-      tolerance: number(form.tolerance) ?? 1,
-      ...(form.task === 'regression'
-        ? { labelMin: number(form.labelMin), labelMax: number(form.labelMax) }
-        : {
-            classes: form.classes.trim()
-              ? form.classes
-                  .split(',')
-                  .map((name) => name.trim())
-                  .filter(Boolean)
-              : undefined,
-          }),
-    };
+    const spec = buildUploadSpec(form);
     try {
       const response = await fetch('/api/datasets', {
         method: 'POST',
@@ -149,6 +126,10 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
     void pick(event.dataTransfer.files[0]);
   };
   const columns = inspection?.columns ?? [];
+  // multi-item scales are regression; classification always has one label
+  const shape = form.task === 'regression' ? form.shape : 'single';
+  const items = formItems({ ...form, shape }, columns, inspection?.preview ?? []);
+  const problem = uploadFormProblem({ ...form, shape });
   const columnSelect = (
     value: string,
     onChange: (value: string) => void,
@@ -238,19 +219,52 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
               Text column
               {columnSelect(form.textColumn, (textColumn) => set({ textColumn }), false, 'ds-text-column')}
             </label>
-            <label className="field" htmlFor="ds-label-column">
-              Label column
-              {columnSelect(
-                form.labelColumn,
-                (labelColumn) => set({ labelColumn }),
-                false,
-                'ds-label-column',
-              )}
-            </label>
+            {form.task === 'regression' && (
+              <label className="field" htmlFor="ds-shape">
+                Labels <span className="hint">several items of one scale: wide or long</span>
+                <select
+                  id="ds-shape"
+                  data-testid="ds-shape"
+                  value={form.shape}
+                  onChange={(event) => set({ shape: event.target.value as TUploadForm['shape'] })}
+                >
+                  <option value="single">one label</option>
+                  <option value="wide">several label columns (wide)</option>
+                  <option value="long">item column + score (long)</option>
+                </select>
+              </label>
+            )}
+            {shape === 'wide' ? (
+              <LabelColumnsField
+                columns={columns.filter((column) => column !== form.textColumn)}
+                picked={form.labelColumns}
+                onChange={(labelColumns) => set({ labelColumns })}
+              />
+            ) : (
+              <label className="field" htmlFor="ds-label-column">
+                {shape === 'long' ? 'Score column' : 'Label column'}
+                {columnSelect(
+                  form.labelColumn,
+                  (labelColumn) => set({ labelColumn }),
+                  false,
+                  'ds-label-column',
+                )}
+              </label>
+            )}
+            {shape === 'long' && (
+              <label className="field" htmlFor="ds-item-column">
+                Item column <span className="hint">names the item each row is scored on</span>
+                {columnSelect(form.itemColumn, (itemColumn) => set({ itemColumn }), false, 'ds-item-column')}
+              </label>
+            )}
             {form.task === 'regression' ? (
               <>
                 <label className="field">
-                  Label min <span className="hint">optional: reject labels below</span>
+                  Label min{' '}
+                  <span className="hint">
+                    optional: reject labels below
+                    {shape === 'single' ? '' : ' (items without their own range)'}
+                  </span>
                   <input
                     value={form.labelMin}
                     inputMode="decimal"
@@ -273,6 +287,14 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
                 Classes <span className="hint">optional, comma separated, in label order</span>
                 <input value={form.classes} onChange={(event) => set({ classes: event.target.value })} />
               </label>
+            )}
+            {shape !== 'single' && items.length > 0 && (
+              <ItemRangesField
+                items={items}
+                ranges={form.itemRanges}
+                fromPreview={shape === 'long'}
+                onChange={(itemRanges) => set({ itemRanges })}
+              />
             )}
             <label className="field" htmlFor="ds-split-column">
               Split column <span className="hint">train / eval / test; else a seeded 80/10/10 split</span>
@@ -321,12 +343,18 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
             <button
               type="button"
               className="primary"
-              disabled={creating || !form.textColumn || !form.labelColumn || !form.name.trim()}
+              disabled={creating || problem !== null}
+              title={problem ?? undefined}
               onClick={() => void create()}
               data-testid="ds-create"
             >
               {creating ? 'Validating and saving...' : 'Create dataset'}
             </button>
+            {problem && inspection && (
+              <span className="muted small" data-testid="ds-problem">
+                {problem}
+              </span>
+            )}
           </div>
           <div className="ds-preview">
             <table className="data">
@@ -338,7 +366,11 @@ export function UploadWizard({ maxMb }: { maxMb: number }) {
                       className={
                         column === form.textColumn
                           ? 'picked-text'
-                          : column === form.labelColumn
+                          : (
+                                shape === 'wide'
+                                  ? form.labelColumns.includes(column)
+                                  : column === form.labelColumn
+                              )
                             ? 'picked-label'
                             : ''
                       }

@@ -1,38 +1,32 @@
 'use client';
-import { EVAL_METRIC_KEYS, METRICS } from '@tunelab/core/metrics';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { StatusBadge } from '../../../common/components/status-badge.tsx';
 import { fmtDuration } from '../../../common/format.ts';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
 import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
+import { evalCharts as chartsFor, runSeriesLabel, runSeriesNames } from '../lib/run-series.ts';
 import type { RunSnapshot } from '../lib/run-snapshot.ts';
 import type { SeriesResult } from '../lib/series-params.ts';
 
-const EVAL_SERIES = EVAL_METRIC_KEYS.map((k) => METRICS[k]);
-const SERIES = ['train/loss', 'train/lr', 'eval/loss', ...EVAL_SERIES.map((m) => `eval/${m.jsonKey}`)].join(
-  ',',
-);
-const LABELS: Record<string, string> = {
-  'train/loss': 'train loss',
-  'train/lr': 'learning rate',
-  'eval/loss': 'eval loss',
-  ...Object.fromEntries(EVAL_SERIES.map((m) => [`eval/${m.jsonKey}`, m.label])),
-};
-
-/** `strictAccuracy`: false for continuous labels, where round(prediction) = label is meaningless. */
+/**
+ * `strictAccuracy`: false for continuous labels, where round(prediction) = label is meaningless.
+ * `items`: a multi-item scale's item names; the eval charts then show the mean or one item.
+ */
 export function RunLive({
   initial,
   charts = true,
   strictAccuracy = true,
+  items = [],
 }: {
   initial: RunSnapshot;
   charts?: boolean;
   strictAccuracy?: boolean;
+  items?: readonly string[];
 }) {
   return (
     <ChartSettingsProvider>
-      <RunLiveInner initial={initial} charts={charts} strictAccuracy={strictAccuracy} />
+      <RunLiveInner initial={initial} charts={charts} strictAccuracy={strictAccuracy} items={items} />
     </ChartSettingsProvider>
   );
 }
@@ -41,16 +35,19 @@ function RunLiveInner({
   initial,
   charts,
   strictAccuracy,
+  items,
 }: {
   initial: RunSnapshot;
   charts: boolean;
   strictAccuracy: boolean;
+  items: readonly string[];
 }) {
   const router = useRouter();
   const [snap, setSnap] = useState(initial);
   const [logs, setLogs] = useState(initial.logs);
   const [series, setSeries] = useState<SeriesResult[]>([]);
   const [seriesError, setSeriesError] = useState<string | null>(null);
+  const [item, setItem] = useState<string | null>(null);
   const { x } = useChartSettings();
   const final = ['succeeded', 'failed', 'cancelled'].includes(snap.status);
   const wasFinal = useRef(final);
@@ -80,7 +77,8 @@ function RunLiveInner({
   useEffect(() => {
     let stop = false;
     void metricPoints;
-    fetch(`/api/runs/${initial.id}/series?names=${SERIES}&x=${x}&points=1000`, { cache: 'no-store' })
+    const names = runSeriesNames(item).map(encodeURIComponent).join(',');
+    fetch(`/api/runs/${initial.id}/series?names=${names}&x=${x}&points=1000`, { cache: 'no-store' })
       .then(async (r) => {
         const body = (await r.json()) as { series?: SeriesResult[]; error?: string };
         if (!r.ok || !body.series) throw new Error(body.error ?? `series API answered ${r.status}`);
@@ -93,24 +91,17 @@ function RunLiveInner({
     return () => {
       stop = true;
     };
-  }, [initial.id, x, metricPoints]);
+  }, [initial.id, x, metricPoints, item]);
 
   const pick = (...keys: string[]): ChartSeries[] =>
     keys.flatMap((k) => {
       const s = series.find((r) => r.key === k);
       return s?.points.length
-        ? [{ key: k, label: LABELS[k] ?? k, points: s.points.map(([px, py]) => ({ x: px, y: py })) }]
+        ? [{ key: k, label: runSeriesLabel(k, item), points: s.points.map(([px, py]) => ({ x: px, y: py })) }]
         : [];
     });
   const lossPoints = series.find((s) => s.key === 'train/loss')?.total ?? 0;
-  const evalCharts = [
-    { title: 'Eval error (MAE, RMSE)', keys: ['eval/mae', 'eval/rmse'] },
-    {
-      title: strictAccuracy ? 'Eval accuracy' : 'Eval flexible accuracy',
-      keys: [...(strictAccuracy ? ['eval/accuracy'] : []), 'eval/flexible_accuracy', 'eval/macro_f1'],
-    },
-    { title: 'Eval loss', keys: ['eval/loss'] },
-  ].filter((c) => pick(...c.keys).length > 0);
+  const evalCharts = chartsFor(item, strictAccuracy).filter((c) => pick(...c.keys).length > 0);
 
   return (
     <>
@@ -143,6 +134,24 @@ function RunLiveInner({
         {snap.error && <div className="error-box">{snap.error}</div>}
       </div>
       {charts && <ChartControls />}
+      {charts && items.length > 0 && (
+        <div className="row small" style={{ marginBottom: 8 }}>
+          <label htmlFor="chart-item">Eval curves of</label>
+          <select
+            id="chart-item"
+            data-testid="chart-item"
+            value={item ?? ''}
+            onChange={(event) => setItem(event.target.value === '' ? null : event.target.value)}
+          >
+            <option value="">mean over items</option>
+            {items.map((name) => (
+              <option key={name} value={name}>
+                item {name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {charts && seriesError && <div className="error-box">{seriesError}</div>}
       <div className="grid two" style={{ marginBottom: 14, display: charts ? undefined : 'none' }}>
         <MetricChart
@@ -157,8 +166,8 @@ function RunLiveInner({
             title={c.title}
             series={pick(...c.keys)}
             smooth={false}
-            testId={`chart-${c.keys[0]?.replace('/', '-')}`}
-            fileName={`run-${initial.id}-${c.keys[0]?.replace('/', '-')}`}
+            testId={`chart-${c.keys[0]?.replaceAll('/', '-')}`}
+            fileName={`run-${initial.id}-${c.keys[0]?.replaceAll('/', '-')}`}
           />
         ))}
         <MetricChart title="Learning rate" series={pick('train/lr')} smooth={false} height={160} />

@@ -101,6 +101,30 @@ describe('loadRunSeries', () => {
     expect(new Set(xs).size).toBe(20);
   });
 
+  it('reads a multi-item run’s <item>/<metric> curves by the names the run page asks for', async () => {
+    const { runSeriesNames, evalSeriesKey } = await import('./run-series.ts');
+    const run = await prisma.run.create({ data: { kind: 'train' } });
+    await prisma.metric.createMany({
+      data: [1, 2].flatMap((e) => [
+        { runId: run.id, name: 'mae', split: 'eval', step: e * 10, value: 2 / e, epoch: e },
+        { runId: run.id, name: 'sad/mae', split: 'eval', step: e * 10, value: 3 / e, epoch: e },
+        { runId: run.id, name: 'sleep/mae', split: 'eval', step: e * 10, value: 1 / e, epoch: e },
+      ]),
+    });
+    const q = ZSeriesQuery.parse({ names: runSeriesNames('sad').join(','), x: 'epoch' });
+    const series = await loadRunSeries(run.id, q);
+    const sad = series.find((s) => s.key === evalSeriesKey('mae', 'sad'));
+    expect(sad?.points).toEqual([
+      [1, 3],
+      [2, 1.5],
+    ]);
+    expect(series.find((s) => s.key === 'eval/mae')?.points).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    expect(series.some((s) => s.key.includes('sleep'))).toBe(false);
+  });
+
   it('names a missing run', async () => {
     await expect(loadRunSeries('nope', ZSeriesQuery.parse({ names: 'loss' }))).rejects.toThrow(
       /Run nope does not exist/,
