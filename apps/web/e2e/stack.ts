@@ -217,7 +217,7 @@ export async function openBrowser(
     executablePath: chromiumExecutable(),
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     viewport: options.viewport ?? { width: 1280, height: 900 },
-    acceptDownloads: options.acceptDownloads ?? false,
+    acceptDownloads: options.acceptDownloads ?? true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
