@@ -94,7 +94,19 @@ export function tokenizerFromJson(
     throw new TokenizerError(`${source}: model.type is "${model.type}"; only WordPiece (BERT) is supported`);
   }
   const vocab: string[] = [];
-  for (const [token, id] of Object.entries(model.vocab)) {
+  // Every id below the largest must be taken, so no id reaches the number of tokens: checked first,
+  // naming the token (an id past 2^32 - 2 would otherwise be set as an array property and dropped).
+  const entries = Object.entries(model.vocab);
+  const size = entries.length + (added?.length ?? 0);
+  const tooBig = [...entries, ...(added ?? []).map((t) => [t.content, t.id] as const)].find(
+    ([, id]) => id >= size,
+  );
+  if (tooBig) {
+    throw new TokenizerError(
+      `${source}: token "${tooBig[0].slice(0, 40)}" has id ${tooBig[1]}, but there are only ${size} tokens`,
+    );
+  }
+  for (const [token, id] of entries) {
     if (vocab[id] !== undefined) {
       throw new TokenizerError(`${source}: model.vocab gives id ${id} to both "${vocab[id]}" and "${token}"`);
     }
