@@ -94,17 +94,15 @@ export function tokenizerFromJson(
     throw new TokenizerError(`${source}: model.type is "${model.type}"; only WordPiece (BERT) is supported`);
   }
   const vocab: string[] = [];
-  // Every id below the largest must be taken, so no id reaches the number of tokens: checked first,
-  // naming the token (an id past 2^32 - 2 would otherwise be set as an array property and dropped).
+  // Every id below the largest must be taken, so an id at or past the number of tokens means a hole:
+  // found here first (an id past 2^32 - 2 would otherwise be set as an array property and dropped).
   const entries = Object.entries(model.vocab);
-  const size = entries.length + (added?.length ?? 0);
-  const tooBig = [...entries, ...(added ?? []).map((t) => [t.content, t.id] as const)].find(
-    ([, id]) => id >= size,
-  );
-  if (tooBig) {
-    throw new TokenizerError(
-      `${source}: token "${tooBig[0].slice(0, 40)}" has id ${tooBig[1]}, but there are only ${size} tokens`,
-    );
+  const ids = [...entries.map(([, id]) => id), ...(added ?? []).map((t) => t.id)];
+  if (ids.some((id) => id >= ids.length)) {
+    const taken = new Set(ids);
+    let hole = 0;
+    while (taken.has(hole)) hole++;
+    throw new TokenizerError(`${source}: model.vocab has no token with id ${hole}`);
   }
   for (const [token, id] of entries) {
     if (vocab[id] !== undefined) {
