@@ -73,7 +73,7 @@ export async function run() {
       body: JSON.stringify({
         modelId,
         datasetId,
-        params: { epochs: 200, batchSize: 8, maxLength: 16, lr: 1e-4 },
+        params: { epochs: 100, batchSize: 8, maxLength: 16, lr: 1e-4 },
       }),
     });
     const body = (await launched.json()) as { runIds?: string[]; error?: string };
@@ -100,10 +100,12 @@ export async function run() {
     const routes = {
       runs_page: '/runs',
       run_page: `/runs/${runId}`,
-      series_api: `/api/runs/${runId}/series`,
+      // what the run page polls for its loss chart
+      series_api: `/api/runs/${runId}/series?names=train/loss,train/lr&x=step&points=1000`,
     } as const;
     const latencies: Record<keyof typeof routes, number[]> = { runs_page: [], run_page: [], series_api: [] };
     let errors = 0;
+    const errorStatus: Record<string, number> = {};
     const end = Date.now() + seconds * 1000;
     const keys = Object.keys(routes) as (keyof typeof routes)[];
     await Promise.all(
@@ -114,9 +116,15 @@ export async function run() {
           try {
             const res = await fetch(`${base}${routes[route]}`);
             await res.arrayBuffer();
-            if (!res.ok) errors++;
-          } catch {
+            if (!res.ok) {
+              errors++;
+              const key = `${route} ${res.status}`;
+              errorStatus[key] = (errorStatus[key] ?? 0) + 1;
+            }
+          } catch (error) {
             errors++;
+            const key = `${route} ${(error as Error).name}`;
+            errorStatus[key] = (errorStatus[key] ?? 0) + 1;
           }
           latencies[route].push(performance.now() - t0);
         }
@@ -139,6 +147,9 @@ export async function run() {
       p95_ms: round(worst),
       requests: keys.reduce((n, k) => n + latencies[k].length, 0),
       errors,
+      error_kinds: Object.entries(errorStatus)
+        .map(([kind, n]) => `${kind} ×${n}`)
+        .join(', '),
       quiet_step_ms: round(quiet),
       loaded_step_ms: round(loaded),
       train_slowdown: quiet && loaded ? Math.round((loaded / quiet) * 100) / 100 : null,
