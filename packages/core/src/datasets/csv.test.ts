@@ -1,4 +1,4 @@
-// The streaming CSV reader: round trips of any records whatever the chunking, the field-length
+// The CSV reader (csv-parse behind csv.ts): round trips of any records whatever the chunking, the field-length
 // limit with its row and column, and the characters a dataset cannot store.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   DatasetError,
   inspectDataset,
   MAX_FIELD_CHARS,
+  MAX_RECORD_CHARS,
   PREVIEW_CELL_CHARS,
   readDataset,
   ZDatasetSpec,
@@ -29,6 +30,7 @@ async function records(text: string, sizes: number[] = [], delimiter = ','): Pro
   await readCsv(pieces(text, sizes), {
     delimiter,
     maxFieldChars: Number.POSITIVE_INFINITY,
+    maxRecordChars: Number.POSITIVE_INFINITY,
     onIssue(issue) {
       throw new Error(`unexpected issue ${JSON.stringify(issue)}`);
     },
@@ -101,11 +103,18 @@ describe('dataset limits and characters', () => {
     expect(error.message).toMatch(
       /big\.csv has a field longer than 1,000,000 characters: row 2, column "text"/,
     );
-    // an unclosed quote that swallows the rest of the file is caught by the same limit
-    const runaway = `text,score\n"${'y,1\n'.repeat(MAX_FIELD_CHARS / 2)}`;
-    expect((await rejection(readDataset(bytesOf(runaway, 64 * 1024), 'q.csv', spec))).code).toBe(
-      'field_too_long',
+    // an unclosed quote that swallows the rest of the file is caught by the record limit (2M)...
+    const runaway = `text,score\n"${'y,1\n'.repeat(MAX_RECORD_CHARS / 2)}`;
+    const swallowed = await rejection(readDataset(bytesOf(runaway, 64 * 1024), 'q.csv', spec));
+    expect(swallowed.code).toBe('field_too_long');
+    expect(swallowed.message).toMatch(
+      /q\.csv has a row longer than 2,000,000 characters: row 1, column "text"/,
     );
+    // ...and one that ends the file below it is named as unclosed
+    const unclosed = `text,score\n"${'y,1\n'.repeat(MAX_FIELD_CHARS / 3)}`;
+    const open = await rejection(readDataset(bytesOf(unclosed, 64 * 1024), 'u.csv', spec));
+    expect(open.code).toBe('malformed');
+    expect(open.message).toMatch(/row 1, column "text": a quoted field is never closed/);
     const jsonl = `{"text":"ok","score":1}\n{"text":"${long}","score":2}\n`;
     const fromJsonl = await rejection(readDataset(bytesOf(jsonl, 64 * 1024), 'big.jsonl', spec));
     expect(fromJsonl.message).toMatch(/row 2, column "text"/);

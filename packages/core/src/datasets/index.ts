@@ -10,6 +10,7 @@ export {
   formatFromFileName,
   MAX_FIELD_CHARS,
   MAX_JSONL_LINE_CHARS,
+  MAX_RECORD_CHARS,
   parseRecords,
   type TRecordSink,
 } from './parse.ts';

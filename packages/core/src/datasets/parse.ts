@@ -107,6 +107,8 @@ export function checkHeader(raw: string[], fileName: string): string[] {
 export const MAX_FIELD_CHARS = 1_000_000;
 /** Longest JSONL line: a record's cells together. */
 export const MAX_JSONL_LINE_CHARS = 2 * MAX_FIELD_CHARS;
+/** Longest CSV/TSV record, its fields together: bounds memory while a record is being read. */
+export const MAX_RECORD_CHARS = MAX_JSONL_LINE_CHARS;
 
 function fieldTooLong(fileName: string, row: number, column: string): DatasetError {
   return new DatasetError(
@@ -130,9 +132,24 @@ async function parseDelimited(
   await readCsv(chunks, {
     delimiter,
     maxFieldChars: MAX_FIELD_CHARS,
+    maxRecordChars: MAX_RECORD_CHARS,
     onIssue(issue) {
       if (issue.kind === 'field_too_long') {
         tooLong = fieldTooLong(fileName, issue.row, columnName(issue.field));
+        return;
+      }
+      if (issue.kind === 'record_too_long') {
+        tooLong = new DatasetError(
+          'field_too_long',
+          `${fileName} has a row longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters`,
+          [
+            {
+              row: issue.row,
+              column: columnName(issue.field),
+              message: 'is too long (is a closing quote missing?)',
+            },
+          ],
+        );
         return;
       }
       malformed.add({
@@ -141,7 +158,7 @@ async function parseDelimited(
         message:
           issue.kind === 'unclosed_quote'
             ? 'a quoted field is never closed (missing ")'
-            : 'a quote (") ends the field but more text follows; wrap the field in quotes and double inner quotes',
+            : 'has a misplaced quote ("); wrap the field in quotes and double inner quotes',
       });
     },
     onRecord(values, row) {

@@ -106,12 +106,18 @@ export function parseMergeConfig(
   options: ParseMergeConfigOptions = {},
 ): MergePlan {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     throw new MergeConfigError(`${sourcePath}: invalid YAML: ${first?.message ?? 'unknown error'}`);
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // toJS expands aliases: an unknown one, or too many (a "billion laughs" config), throws here
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new MergeConfigError(`${sourcePath}: invalid YAML: ${(error as Error).message}`);
+  }
   const where = (fieldPath: (string | number)[]): string => {
     let node = doc.getIn(fieldPath, true);
     // Point at the nearest ancestor that exists (a missing field is reported at its parent).

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 export function listModelRefs(text: string): string[] {
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = parse(text, { logLevel: 'error' });
   } catch {
     return [];
   }

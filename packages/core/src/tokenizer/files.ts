@@ -94,7 +94,17 @@ export function tokenizerFromJson(
     throw new TokenizerError(`${source}: model.type is "${model.type}"; only WordPiece (BERT) is supported`);
   }
   const vocab: string[] = [];
-  for (const [token, id] of Object.entries(model.vocab)) {
+  // Every id below the largest must be taken, so an id at or past the number of tokens means a hole:
+  // found here first (an id past 2^32 - 2 would otherwise be set as an array property and dropped).
+  const entries = Object.entries(model.vocab);
+  const ids = [...entries.map(([, id]) => id), ...(added ?? []).map((t) => t.id)];
+  if (ids.some((id) => id >= ids.length)) {
+    const taken = new Set(ids);
+    let hole = 0;
+    while (taken.has(hole)) hole++;
+    throw new TokenizerError(`${source}: model.vocab has no token with id ${hole}`);
+  }
+  for (const [token, id] of entries) {
     if (vocab[id] !== undefined) {
       throw new TokenizerError(`${source}: model.vocab gives id ${id} to both "${vocab[id]}" and "${token}"`);
     }
