@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     DATABASE_URL: postgres.url,
     REDIS_URL: redis.url,
     TUNELAB_ARTIFACTS_DIR: process.env.TUNELAB_ARTIFACTS_DIR ?? path.join(stateDir, 'artifacts'),
+    // Web and worker read secret-key (sealing Connection API keys) from here.
+    TUNELAB_STATE_DIR: stateDir,
   };
 
   log('applying migrations');

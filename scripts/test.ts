@@ -96,6 +96,7 @@ async function main(): Promise<number> {
       REDIS_URL: redis.url,
       TUNELAB_REDIS_PREFIX: prefix,
       TUNELAB_ARTIFACTS_DIR: artifacts,
+      TUNELAB_STATE_DIR: artifacts,
       NEXT_TELEMETRY_DISABLED: '1',
       TURBO_TELEMETRY_DISABLED: '1',
       CI: process.env.CI ?? '1',

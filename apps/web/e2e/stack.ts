@@ -97,6 +97,7 @@ export async function startStack(opts: {
     DATABASE_URL: db.databaseUrl,
     TUNELAB_REDIS_PREFIX: prefix,
     TUNELAB_ARTIFACTS_DIR: artifacts,
+    TUNELAB_STATE_DIR: artifacts,
     TUNELAB_HEARTBEAT_MS: '2000',
     NEXT_TELEMETRY_DISABLED: '1',
     NODE_ENV: 'production',

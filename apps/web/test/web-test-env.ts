@@ -40,6 +40,8 @@ export async function createWebTestEnv(
     DATABASE_URL: db.databaseUrl,
     TUNELAB_REDIS_PREFIX: prefix,
     TUNELAB_ARTIFACTS_DIR: artifacts,
+    // The installation's secret-key (sealing Connection keys) is made here, not in .tunelab.
+    TUNELAB_STATE_DIR: artifacts,
     ...options.env,
   });
   const prisma = createPrismaClient(db.databaseUrl);

@@ -4,6 +4,17 @@ import { startWorkerRuntime } from './runtime.ts';
 import { detectBackend } from './sandbox/context.ts';
 
 const config = readWorkerConfig();
+// Connection keys stored before sealing (or under a rotated-out key) are sealed with the current key.
+try {
+  const { sealStoredKeys } = await import('@tunelab/db');
+  const sealed = await sealStoredKeys();
+  if (sealed.sealed + sealed.resealed + sealed.unknown > 0)
+    console.info(
+      `[worker] connection keys: ${sealed.sealed} sealed, ${sealed.resealed} re-sealed with the current key, ${sealed.unknown} under an unknown key`,
+    );
+} catch (error) {
+  console.error(`[worker] could not seal stored connection keys: ${(error as Error).message}`);
+}
 const backend = await detectBackend();
 const runtime = await startWorkerRuntime({ config, backend });
 

@@ -33,6 +33,8 @@ export async function createProcessorTestEnv(
   const artifacts = await mkdtemp(path.join(tmpdir(), `tunelab-${label}-`));
   process.env.DATABASE_URL = db.databaseUrl;
   process.env.TUNELAB_ARTIFACTS_DIR = artifacts;
+  // The installation's secret-key (sealing Connection keys) is made here, not in the checkout's .tunelab.
+  process.env.TUNELAB_STATE_DIR = artifacts;
   const prefix = createTestRedisPrefix(label);
   process.env.TUNELAB_REDIS_PREFIX = prefix;
   const { prisma } = await import('@tunelab/db');

@@ -16,6 +16,12 @@ export const ZEnv = ZCoreEnv.extend({
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   TUNELAB_REDIS_PREFIX: z.string().min(1).default('tunelab'),
+  /** The state folder (`npm start`): embedded PostgreSQL, Redis, and the generated `secret-key`. */
+  TUNELAB_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.tunelab')),
+  /** Seals Connection API keys (AES-256-GCM); unset: `secret-key` in the state folder, made on first use. */
+  TUNELAB_SECRET_KEY: z.string().min(32, 'use at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Comma-separated earlier TUNELAB_SECRET_KEY values: still open keys sealed with them (rotation). */
+  TUNELAB_SECRET_KEYS_PREVIOUS: z.string().optional(),
   TUNELAB_ARTIFACTS_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.tunelab/artifacts')),
   TUNELAB_MAX_UPLOAD_MB: ZPositiveNumber.default(200),
   /** Most space inspected dataset uploads (waiting to become datasets) may take together, MB. */

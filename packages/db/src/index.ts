@@ -54,11 +54,33 @@ export {
   settleSweep,
 } from './runs.ts';
 export {
+  isSealed,
+  openConnectionKey,
+  openSecret,
+  sealedKeyId,
+  sealSecret,
+  secretKeys,
+  type TSecretKeys,
+} from './secrets.ts';
+export {
   CONNECTION_VIEW,
   createSyntheticDataset,
   findConnectionView,
   findConnectionWithKey,
   listConnections,
+  sealStoredKeys,
   type TConnectionView,
   type TSyntheticRowInput,
 } from './synth.ts';
+export {
+  accountsExist,
+  addUser,
+  checkPassword,
+  findUser,
+  listUsers,
+  localUser,
+  setUserPassword,
+  type TUser,
+  ZPassword,
+  ZUserName,
+} from './users.ts';

@@ -1,6 +1,8 @@
-// Queries of the synthetic-data feature: connections (never selecting the key outside the worker),
+// Queries of the synthetic-data feature: connections (the key is sealed, see secrets.ts; selected
+// only where an endpoint is called),
 // the review queue and the provenance of synthetic dataset rows.
 import { getPrisma, type Prisma } from './client.ts';
+import { openSecret, sealedKeyId, sealSecret, secretKeys, type TSecretKeys } from './secrets.ts';
 
 /** The fields of a Connection that may leave the server: everything but the key. */
 export const CONNECTION_VIEW = {
@@ -21,22 +23,22 @@ export async function listConnections(): Promise<TConnectionView[]> {
   const rows = await getPrisma().connection.findMany({
     where: { archivedAt: null },
     orderBy: { createdAt: 'desc' },
-    select: { ...CONNECTION_VIEW, apiKey: true },
+    select: { ...CONNECTION_VIEW, apiKeySealed: true },
   });
-  return rows.map(({ apiKey, ...rest }) => ({ ...rest, hasKey: !!apiKey }));
+  return rows.map(({ apiKeySealed, ...rest }) => ({ ...rest, hasKey: !!apiKeySealed }));
 }
 
 export async function findConnectionView(id: string): Promise<TConnectionView | null> {
   const row = await getPrisma().connection.findUnique({
     where: { id },
-    select: { ...CONNECTION_VIEW, apiKey: true },
+    select: { ...CONNECTION_VIEW, apiKeySealed: true },
   });
   if (!row) return null;
-  const { apiKey, ...rest } = row;
-  return { ...rest, hasKey: !!apiKey };
+  const { apiKeySealed, ...rest } = row;
+  return { ...rest, hasKey: !!apiKeySealed };
 }
 
-/** The connection with its key: for the worker and the test-connection call only. */
+/** The connection with its sealed key (openConnectionKey opens it): for the worker and the test-connection call only. */
 export async function findConnectionWithKey(id: string) {
   return getPrisma().connection.findUnique({ where: { id } });
 }
@@ -98,4 +100,42 @@ export async function createSyntheticDataset(
     });
     return { id: dataset.id, rowCount: rows.length };
   });
+}
+
+/**
+ * Seals every stored key that is still plain text (rows from before sealing) and re-seals those under
+ * a previous key with the current one (rotation). Keys under an unknown key are left as they are
+ * (their run fails naming the connection). Runs at `npm start` and worker start; idempotent.
+ */
+export async function sealStoredKeys(
+  keys: TSecretKeys = secretKeys(),
+): Promise<{ sealed: number; resealed: number; unknown: number }> {
+  const prisma = getPrisma();
+  const rows = await prisma.connection.findMany({
+    where: { apiKeySealed: { not: null } },
+    select: { id: true, name: true, apiKeySealed: true },
+  });
+  const counts = { sealed: 0, resealed: 0, unknown: 0 };
+  for (const row of rows) {
+    const value = row.apiKeySealed as string;
+    const keyId = sealedKeyId(value);
+    if (keyId === keys.current.id) continue;
+    let next: string;
+    if (keyId === undefined) {
+      next = sealSecret(value, keys);
+      counts.sealed++;
+    } else if (keys.byId.has(keyId)) {
+      next = sealSecret(openSecret(value, `connection "${row.name}"`, keys), keys);
+      counts.resealed++;
+    } else {
+      counts.unknown++;
+      continue;
+    }
+    // Only if unchanged meanwhile (a save from the dashboard wins).
+    await prisma.connection.updateMany({
+      where: { id: row.id, apiKeySealed: value },
+      data: { apiKeySealed: next },
+    });
+  }
+  return counts;
 }

@@ -2,11 +2,14 @@
 // - every request: the Host header must name this dashboard (no DNS rebinding);
 // - changes (POST, PUT, PATCH, DELETE, server actions): only from the dashboard's own pages
 //   (Origin / Sec-Fetch-Site), so a page the researcher visits cannot drive it, on loopback too;
-// - beyond loopback (HOST other than 127.0.0.1 / ::1 / localhost): sign-in with TUNELAB_TOKEN, as
-//   `Authorization: Bearer <token>` (API) or the session cookie the sign-in page sets (browser).
+// - beyond loopback (HOST other than 127.0.0.1 / ::1 / localhost): sign-in, as
+//   `Authorization: Bearer <TUNELAB_TOKEN>` (API) or the session cookie the sign-in page sets (browser),
+//   with TUNELAB_TOKEN or a person's account (`tunelab users add NAME`). A person's session names them
+//   (src/server/identity.ts: who reviews); the token's session names nobody.
 import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { hostname as machineName } from 'node:os';
+import { installationSecret } from '@tunelab/db/secrets';
 import { jwtVerify, SignJWT } from 'jose';
 
 export { SECURITY_HEADERS } from './security-headers.ts';
@@ -101,27 +104,49 @@ export function tokenMatches(presented: string, token: string): boolean {
   return timingSafeEqual(sha256(presented), sha256(token));
 }
 
-function sessionKey(token: string): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', token, 'tunelab', 'session-cookie-v1', 32));
+/** Who a session cookie says signed in: a person's account, or `null` (signed in with the token). */
+export interface TSession {
+  user: { id: string; name: string } | null;
 }
 
-/** A signed session (JWT, HS256 with a key derived from the token: a new token ends old sessions). */
-export async function createSession(token: string): Promise<string> {
-  return new SignJWT({ sub: 'tunelab' })
+/**
+ * The secret sessions are signed with: TUNELAB_TOKEN (a new token ends old sessions), else (loopback,
+ * people signing in with their accounts) the installation's secret-key in the state folder.
+ */
+export function sessionSecret(config: TAccessConfig): string {
+  return config.token ?? installationSecret();
+}
+
+function sessionKey(secret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'tunelab', 'session-cookie-v1', 32));
+}
+
+/** A signed session (JWT, HS256): `user` for a person's account, none for the token. */
+export async function createSession(secret: string, user?: { id: string; name: string }): Promise<string> {
+  return new SignJWT(user ? { name: user.name } : {})
     .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user ? `user:${user.id}` : 'tunelab')
     .setIssuedAt()
     .setExpirationTime(`${SESSION_MAX_AGE_S}s`)
-    .sign(sessionKey(token));
+    .sign(sessionKey(secret));
 }
 
-export async function sessionValid(cookie: string | undefined, token: string): Promise<boolean> {
-  if (!cookie) return false;
+/** The session a cookie carries, or null when it is absent, expired or not signed by `secret`. */
+export async function readSession(cookie: string | undefined, secret: string): Promise<TSession | null> {
+  if (!cookie) return null;
   try {
-    await jwtVerify(cookie, sessionKey(token), { algorithms: ['HS256'] });
-    return true;
+    const { payload } = await jwtVerify(cookie, sessionKey(secret), { algorithms: ['HS256'] });
+    if (payload.sub?.startsWith('user:') && typeof payload.name === 'string') {
+      return { user: { id: payload.sub.slice('user:'.length), name: payload.name } };
+    }
+    return payload.sub === 'tunelab' ? { user: null } : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+export async function sessionValid(cookie: string | undefined, secret: string): Promise<boolean> {
+  return (await readSession(cookie, secret)) !== null;
 }
 
 /** Paths served without sign-in beyond loopback: the sign-in page, its API and static assets. */

@@ -1,7 +1,7 @@
 // generate.run: writes the texts of a generation plan through an OpenAI-compatible endpoint into
 // the review queue (SynthText rows), then checks them against the real rows. Control queue (it
 // waits on the network, not the CPU). The runtime (run-job.ts) owns the Run's status; this returns
-// the summary. The connection's key is read here and goes only to the client.
+// the summary. The connection's key is opened here, at call time, and goes only to the client.
 import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZGenerateJob } from '@tunelab/core/jobs';
 import { chat, createChatClient, type TEndpoint } from '@tunelab/core/llm';
@@ -16,7 +16,7 @@ import {
   renderPrompt,
   ZGenerationSpec,
 } from '@tunelab/core/synth';
-import { getPrisma, type Prisma, readEnv } from '@tunelab/db';
+import { getPrisma, openConnectionKey, type Prisma, readEnv } from '@tunelab/db';
 import { defineProcessor } from './types.ts';
 
 /** Retries of one request (429, 5xx, dropped connection) before the attempt fails. */
@@ -37,12 +37,8 @@ export const generateProcessor = defineProcessor({
     const parsed = ZGenerationSpec.safeParse(generation.spec);
     if (!parsed.success) throw new InputError(`generation settings: ${parsed.error.issues[0]?.message}`);
     const spec = parsed.data;
-    const endpoint: TEndpoint = {
-      baseUrl: connection.baseUrl,
-      model: connection.model,
-      apiKey: connection.apiKey,
-    };
-    const key = connection.apiKey;
+    const key = openConnectionKey(connection);
+    const endpoint: TEndpoint = { baseUrl: connection.baseUrl, model: connection.model, apiKey: key };
     const host = endpointHost(connection.baseUrl);
     const loopback = isLoopbackUrl(connection.baseUrl);
     const datasetId = generation.run.datasetId;

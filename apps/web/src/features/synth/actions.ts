@@ -4,12 +4,13 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { actionError } from '../../common/server/http.ts';
+import { SESSION_COOKIE } from '../../server/access.ts';
+import { requireUser } from '../../server/identity.ts';
 import { archiveConnection, saveConnection, testConnection } from './lib/connections.ts';
 import { parsePlanText, parseScaleText } from './lib/forms.ts';
 import { launchGeneration } from './lib/launch-generation.ts';
 import { makeSyntheticDataset } from './lib/make-dataset.ts';
-import { addManualText, requestAnotherReview, submitReview, ZReviewerName } from './lib/review.ts';
-import { REVIEWER_COOKIE } from './lib/reviewer.ts';
+import { addManualText, requestAnotherReview, submitReview } from './lib/review.ts';
 
 const str = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -94,24 +95,9 @@ export async function launchGenerationAction(form: FormData) {
   });
 }
 
-export async function setReviewerAction(form: FormData) {
-  const path = str(form, 'back') || '/synth';
-  await attempt(path, async () => {
-    const name = ZReviewerName.parse(str(form, 'reviewer'));
-    (await cookies()).set(REVIEWER_COOKIE, name, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: 30 * 24 * 3600,
-    });
-    return { ok: `reviewing as ${name}` };
-  });
-}
-
-async function reviewer(): Promise<string> {
-  const name = (await cookies()).get(REVIEWER_COOKIE)?.value;
-  if (!name) throw new Error('choose your reviewer name first');
-  return name;
+/** The signed-in person (or the loopback local user): names come from the session, never the form. */
+async function reviewer() {
+  return requireUser((await cookies()).get(SESSION_COOKIE)?.value);
 }
 
 export async function reviewAction(form: FormData) {

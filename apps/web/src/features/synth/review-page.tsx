@@ -1,17 +1,12 @@
 import { getPrisma } from '@tunelab/db';
 import { cookies } from 'next/headers';
 import { notFound } from 'next/navigation';
-import {
-  anotherReviewAction,
-  makeDatasetAction,
-  manualTextAction,
-  reviewAction,
-  setReviewerAction,
-} from './actions.ts';
+import { SESSION_COOKIE, SIGN_IN_PATH } from '../../server/access.ts';
+import { identify } from '../../server/identity.ts';
+import { anotherReviewAction, makeDatasetAction, manualTextAction, reviewAction } from './actions.ts';
 import { ChecksCell } from './components/checks-cell.tsx';
 import { Notice } from './components/notice.tsx';
 import { loadQueue } from './lib/review.ts';
-import { REVIEWER_COOKIE } from './lib/reviewer.ts';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
@@ -29,16 +24,20 @@ export async function ReviewPage({
   const sp = await searchParams;
   const dataset = await getPrisma().dataset.findUnique({ where: { id } });
   if (!dataset) notFound();
-  const reviewer = (await cookies()).get(REVIEWER_COOKIE)?.value;
+  const who = await identify((await cookies()).get(SESSION_COOKIE)?.value);
+  const reviewer = who.user;
   const blind = one(sp.blind) === '1';
   const queue = await loadQueue(id);
   const mine = queue.texts.filter(
     (t) =>
       t.status === 'pending' &&
-      !t.reviews.some((r) => r.reviewer === reviewer) &&
+      !t.reviews.some((r) => r.reviewerId === reviewer?.id) &&
       t.reviews.length < t.reviewsWanted,
   );
   const here = `/synth/review/${id}`;
+  const byReviewer = new Map<string, number>();
+  for (const t of queue.texts)
+    for (const r of t.reviews) byReviewer.set(r.reviewer, (byReviewer.get(r.reviewer) ?? 0) + 1);
   return (
     <>
       <div className="page-head">
@@ -50,21 +49,35 @@ export async function ReviewPage({
       </div>
       <Notice ok={one(sp.ok)} error={one(sp.error)} />
       <div className="card">
-        <form action={setReviewerAction} data-testid="reviewer-form">
-          <input type="hidden" name="back" value={here} />
-          Reviewing as{' '}
-          <input name="reviewer" defaultValue={reviewer ?? ''} required placeholder="your name" />{' '}
-          <button type="submit">Set</button>{' '}
+        <div data-testid="reviewer">
+          {reviewer ? (
+            <>
+              Reviewing as <strong data-testid="reviewer-name">{reviewer.name}</strong>{' '}
+              <span className="muted small">
+                {who.how === 'local'
+                  ? '(the local user: this machine has no accounts; add them with `tunelab users add NAME`)'
+                  : '(signed in)'}
+              </span>{' '}
+              <a href={`${SIGN_IN_PATH}?next=${encodeURIComponent(here)}`}>
+                {who.how === 'local' ? 'sign in' : 'switch'}
+              </a>
+            </>
+          ) : (
+            <>
+              <span data-testid="reviewer-none">{who.reason}</span>{' '}
+              <a href={`${SIGN_IN_PATH}?next=${encodeURIComponent(here)}`}>sign in</a>
+            </>
+          )}{' '}
           <span className="muted small">
-            {queue.counts.pending} pending · {queue.counts.accepted} accepted · {queue.counts.rejected}{' '}
+            · {queue.counts.pending} pending · {queue.counts.accepted} accepted · {queue.counts.rejected}{' '}
             rejected
           </span>
-        </form>
+        </div>
       </div>
 
       <div className="card">
         <h2>To review{reviewer ? ` (${mine.length})` : ''}</h2>
-        {!reviewer && <p className="muted">Set your reviewer name to review.</p>}
+        {!reviewer && <p className="muted">Sign in to review.</p>}
         {reviewer &&
           mine.map((t) => (
             <form key={t.id} action={reviewAction} className="review-item" data-testid="review-item">
@@ -100,6 +113,12 @@ export async function ReviewPage({
 
       <div className="card" data-testid="agreement">
         <h2>Agreement</h2>
+        <p className="small" data-testid="reviewers">
+          Reviewers:{' '}
+          {byReviewer.size === 0
+            ? 'none yet'
+            : [...byReviewer].map(([name, n]) => `${name} (${n} ${n === 1 ? 'text' : 'texts'})`).join(', ')}
+        </p>
         {queue.agreement.length === 0 ? (
           <p className="muted">Agreement appears once at least two texts are scored by the same pair.</p>
         ) : (

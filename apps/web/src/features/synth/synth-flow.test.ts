@@ -63,7 +63,9 @@ describe('synthetic data flow', () => {
     const { launchGeneration } = await import('./lib/launch-generation.ts');
     const { loadQueue, submitReview, requestAnotherReview, addManualText } = await import('./lib/review.ts');
     const { makeSyntheticDataset, exportProvenance } = await import('./lib/make-dataset.ts');
-    const { listConnections } = await import('@tunelab/db');
+    const { listConnections, addUser } = await import('@tunelab/db');
+    const ana = await addUser('ana', 'ana-password-1');
+    const ben = await addUser('ben', 'ben-password-1');
 
     const connection = await saveConnection({
       name: 'local',
@@ -73,6 +75,10 @@ describe('synthetic data flow', () => {
     });
     expect(connection).not.toHaveProperty('apiKey');
     expect(JSON.stringify(await listConnections())).not.toContain(KEY);
+    // Sealed at rest: the row holds neither the key nor a piece of it.
+    const stored = await prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(stored.apiKeySealed).toMatch(/^tlk1\./);
+    expect(JSON.stringify(stored)).not.toContain(KEY.slice(3, 15));
     const tested = await testConnection(connection.id);
     expect(tested).toMatchObject({ ok: true, model: 'stub-7b', loopback: true });
 
@@ -119,7 +125,7 @@ describe('synthetic data flow', () => {
     const [a, b, c] = queue.texts;
     // Double review of the first text; ana edits it.
     await requestAnotherReview(a?.id as string);
-    await submitReview('ana', {
+    await submitReview(ana, {
       textId: a?.id,
       decision: 'edit',
       score: 5,
@@ -127,22 +133,22 @@ describe('synthetic data flow', () => {
       blind: true,
     });
     expect((await loadQueue(realId)).counts.pending).toBe(3);
-    await submitReview('ben', { textId: a?.id, decision: 'accept', score: 3 });
-    await submitReview('ana', { textId: b?.id, decision: 'accept', score: 6 });
-    await submitReview('ana', { textId: c?.id, decision: 'reject', score: null });
-    await expect(submitReview('ana', { textId: b?.id, decision: 'accept', score: 9 })).rejects.toThrow(
+    await submitReview(ben, { textId: a?.id, decision: 'accept', score: 3 });
+    await submitReview(ana, { textId: b?.id, decision: 'accept', score: 6 });
+    await submitReview(ana, { textId: c?.id, decision: 'reject', score: null });
+    await expect(submitReview(ana, { textId: b?.id, decision: 'accept', score: 9 })).rejects.toThrow(
       /outside the scale/,
     );
-    await expect(submitReview('ana', { textId: b?.id, decision: 'edit', score: 5 })).rejects.toThrow(
+    await expect(submitReview(ana, { textId: b?.id, decision: 'edit', score: 5 })).rejects.toThrow(
       /edited text/,
     );
-    const manual = await addManualText('ben', {
+    const manual = await addManualText(ben, {
       datasetId: realId,
       item: 'sleep',
       target: 6,
       text: 'Written by hand: no sleep at all.',
     });
-    await submitReview('ana', { textId: manual, decision: 'accept', score: 6 });
+    await submitReview(ana, { textId: manual, decision: 'accept', score: 6 });
 
     queue = await loadQueue(realId);
     expect(queue.counts).toEqual({ pending: 0, accepted: 3, rejected: 1 });
@@ -168,6 +174,7 @@ describe('synthetic data flow', () => {
     expect(synth).toMatchObject({ status: 'ready', origin: 'synthetic' });
     const exported = await exportProvenance(made.id);
     expect(exported).not.toContain(KEY);
+    expect(exported).not.toContain(stored.apiKeySealed as string);
     const lines = exported
       .trim()
       .split('\n')

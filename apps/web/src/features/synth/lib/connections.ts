@@ -1,15 +1,23 @@
 // Connections to OpenAI-compatible endpoints: create, update (an absent key keeps the stored one),
-// archive, and "test connection". The key is written here and read only by testConnection and the
-// worker; everything returned to pages is a TConnectionView (no key).
+// archive, and "test connection". The key is sealed here (AES-256-GCM, @tunelab/db secrets.ts) and
+// opened only at call time, by testConnection and the worker; pages get a TConnectionView (no key).
 import { testEndpoint } from '@tunelab/core/llm';
 import { isLoopbackUrl, ZConnectionInput } from '@tunelab/core/synth';
-import { findConnectionView, findConnectionWithKey, getPrisma, type TConnectionView } from '@tunelab/db';
+import {
+  findConnectionView,
+  findConnectionWithKey,
+  getPrisma,
+  openConnectionKey,
+  sealSecret,
+  type TConnectionView,
+} from '@tunelab/db';
 import { HttpError } from '../../../common/server/http.ts';
 
 export async function saveConnection(input: unknown, id?: string): Promise<TConnectionView> {
   const data = ZConnectionInput.parse(input);
   const prisma = getPrisma();
-  const key = data.apiKey?.trim() || undefined;
+  const plain = data.apiKey?.trim() || undefined;
+  const key = plain ? sealSecret(plain) : undefined;
   const fields = {
     name: data.name,
     baseUrl: data.baseUrl.replace(/\/+$/, ''),
@@ -17,8 +25,11 @@ export async function saveConnection(input: unknown, id?: string): Promise<TConn
     allowRealRows: data.allowRealRows,
   };
   const row = id
-    ? await prisma.connection.update({ where: { id }, data: { ...fields, ...(key ? { apiKey: key } : {}) } })
-    : await prisma.connection.create({ data: { ...fields, apiKey: key ?? null } });
+    ? await prisma.connection.update({
+        where: { id },
+        data: { ...fields, ...(key ? { apiKeySealed: key } : {}) },
+      })
+    : await prisma.connection.create({ data: { ...fields, apiKeySealed: key ?? null } });
   return (await findConnectionView(row.id)) as TConnectionView;
 }
 
@@ -33,7 +44,7 @@ export async function testConnection(id: string) {
   const result = await testEndpoint({
     baseUrl: connection.baseUrl,
     model: connection.model,
-    apiKey: connection.apiKey,
+    apiKey: openConnectionKey(connection),
   });
   return { ...result, loopback: isLoopbackUrl(connection.baseUrl) };
 }

@@ -1,4 +1,5 @@
-// The review queue of one dataset: reviewers accept, edit or reject texts and give their own score;
+// The review queue of one dataset: reviewers (signed-in people: src/server/identity.ts) accept, edit
+// or reject texts and give their own score; one decision per person per text;
 // hand-entered texts join the queue; double review on request. A text settles when it has the
 // reviews it wants: accepted when accepts outnumber rejects, rejected when rejects do; a tie stays
 // pending and is listed with score disagreements (spread above the dataset's tolerance).
@@ -9,16 +10,9 @@ import {
   TARGET_RATER,
   type TScore,
 } from '@tunelab/core/synth';
-import { getPrisma } from '@tunelab/db';
+import { getPrisma, type TUser } from '@tunelab/db';
 import { z } from 'zod';
 import { HttpError } from '../../../common/server/http.ts';
-
-export const ZReviewerName = z
-  .string()
-  .trim()
-  .min(1, 'reviewer name is empty')
-  .max(80)
-  .refine((n) => n !== TARGET_RATER, `"${TARGET_RATER}" is reserved`);
 
 export const ZReview = z
   .object({
@@ -73,9 +67,12 @@ async function settle(textId: string): Promise<void> {
   await prisma.synthText.update({ where: { id: textId }, data: { status } });
 }
 
-/** Records (or replaces) `reviewer`'s decision on a text. */
-export async function submitReview(reviewerInput: unknown, input: unknown): Promise<void> {
-  const reviewer = ZReviewerName.parse(reviewerInput);
+/**
+ * Records (or replaces) `user`'s decision on a text. The name comes from `user` (the session), not
+ * from `input`; a second decision by the same person replaces their first, so double review always
+ * takes two different people.
+ */
+export async function submitReview(user: TUser, input: unknown): Promise<void> {
   const review = ZReview.parse(input);
   const prisma = getPrisma();
   const text = await prisma.synthText.findUnique({ where: { id: review.textId } });
@@ -88,9 +85,9 @@ export async function submitReview(reviewerInput: unknown, input: unknown): Prom
     blind: review.blind,
   };
   await prisma.synthReview.upsert({
-    where: { textId_reviewer: { textId: text.id, reviewer } },
-    create: { textId: text.id, reviewer, ...data },
-    update: data,
+    where: { textId_reviewerId: { textId: text.id, reviewerId: user.id } },
+    create: { textId: text.id, reviewerId: user.id, reviewer: user.name, ...data },
+    update: { ...data, reviewer: user.name },
   });
   await settle(text.id);
 }
@@ -121,12 +118,11 @@ export const ZManualText = z
   .strict();
 
 /** A text written by hand; its author's score is its target. */
-export async function addManualText(reviewerInput: unknown, input: unknown): Promise<string> {
-  const reviewer = ZReviewerName.parse(reviewerInput);
+export async function addManualText(user: TUser, input: unknown): Promise<string> {
   const t = ZManualText.parse(input);
   checkScore(t.target, await datasetOf(t.datasetId));
   const row = await getPrisma().synthText.create({
-    data: { ...t, item: t.item || null, origin: 'manual', enteredBy: reviewer },
+    data: { ...t, item: t.item || null, origin: 'manual', enteredBy: user.name },
   });
   return row.id;
 }
@@ -142,6 +138,7 @@ export interface TQueueText {
   checks: unknown;
   runId: string | null;
   reviews: {
+    reviewerId: string;
     reviewer: string;
     decision: string;
     score: number | null;
@@ -177,6 +174,7 @@ export async function loadQueue(datasetId: string): Promise<TQueueView> {
     checks: t.checks,
     runId: t.generation?.runId ?? null,
     reviews: t.reviews.map((r) => ({
+      reviewerId: r.reviewerId,
       reviewer: r.reviewer,
       decision: r.decision,
       score: r.score,

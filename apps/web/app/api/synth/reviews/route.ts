@@ -1,0 +1,3 @@
+export { POST } from '@/features/synth/reviews-route.ts';
+
+export const dynamic = 'force-dynamic';
