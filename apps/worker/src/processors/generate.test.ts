@@ -60,9 +60,11 @@ beforeEach(() => {
   stub.queue.length = 0;
 });
 
-async function connection(baseUrl = stub.baseUrl, allowRealRows = false) {
+async function connection(baseUrl = stub.baseUrl, allowRealRows = false, name = 'stub llm') {
+  // Stored as the dashboard stores it: sealed with the installation's key.
+  const { sealSecret } = await import('@tunelab/db');
   return prisma.connection.create({
-    data: { name: 'stub llm', baseUrl, model: 'stub-7b', apiKey: KEY, allowRealRows },
+    data: { name, baseUrl, model: 'stub-7b', apiKeySealed: sealSecret(KEY), allowRealRows },
   });
 }
 
@@ -201,6 +203,11 @@ describe('generation runs', () => {
     expect(r.status).toBe('failed');
     expect(r.error).toContain('[api key]');
     expect(JSON.stringify(r)).not.toContain(KEY);
+    // The job payload carries the run id only; the row holds the key sealed, not in plain text.
+    const stored = await prisma.connection.findUniqueOrThrow({ where: { id: c.id } });
+    expect(stored.apiKeySealed).toMatch(/^tlk1\.[0-9a-f]{8}\./);
+    expect(stored.apiKeySealed).not.toContain(KEY);
+    expect(JSON.stringify(r)).not.toContain(stored.apiKeySealed as string);
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const keys = await redis.keys(`${env.prefix}:*`);
     expect(keys.length).toBeGreaterThan(0);
@@ -213,8 +220,61 @@ describe('generation runs', () => {
             ? await redis.get(k)
             : '';
       expect(dump ?? '').not.toContain(KEY);
+      expect(dump ?? '').not.toContain(stored.apiKeySealed as string);
     }
     await redis.quit();
+  });
+
+  it('fails naming the connection (not the key) when the stored key was sealed with another secret key', async () => {
+    const c = await connection(stub.baseUrl, false, 'hosted model');
+    const { sealSecret, secretKeys } = await import('@tunelab/db');
+    const other = secretKeys({
+      ...process.env,
+      TUNELAB_SECRET_KEY: 'another-installation-key-0123456789abcdef',
+    });
+    await prisma.connection.update({ where: { id: c.id }, data: { apiKeySealed: sealSecret(KEY, other) } });
+    const runId = await launch(c.id, { plan: [{ item: null, score: 1, count: 1 }] });
+    await run(runId);
+    const r = await prisma.run.findUniqueOrThrow({ where: { id: runId }, include: { logs: true } });
+    expect(r.status).toBe('failed');
+    expect(r.error).toContain('connection "hosted model"');
+    expect(r.error).toMatch(new RegExp(`sealed with another secret key \\(id ${other.current.id}\\)`));
+    expect(r.error).not.toContain(KEY);
+    expect(JSON.stringify(r)).not.toContain('another-installation-key');
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('seals keys stored in plain text before sealing, and re-seals those under a previous key', async () => {
+    const { sealStoredKeys, secretKeys, openConnectionKey } = await import('@tunelab/db');
+    const legacy = await prisma.connection.create({
+      data: { name: 'legacy', baseUrl: stub.baseUrl, model: 'm', apiKeySealed: KEY },
+    });
+    const old = secretKeys({
+      ...process.env,
+      TUNELAB_SECRET_KEY: 'the-previous-key-of-this-installation-0001',
+    });
+    const rotated = await prisma.connection.create({
+      data: {
+        name: 'rotated',
+        baseUrl: stub.baseUrl,
+        model: 'm',
+        apiKeySealed: (await import('@tunelab/db')).sealSecret(KEY, old),
+      },
+    });
+    const withPrevious = secretKeys({
+      ...process.env,
+      TUNELAB_SECRET_KEYS_PREVIOUS: 'the-previous-key-of-this-installation-0001',
+    });
+    const counts = await sealStoredKeys(withPrevious);
+    expect(counts.sealed).toBeGreaterThanOrEqual(1);
+    expect(counts.resealed).toBeGreaterThanOrEqual(1);
+    for (const id of [legacy.id, rotated.id]) {
+      const row = await prisma.connection.findUniqueOrThrow({ where: { id } });
+      expect(row.apiKeySealed?.startsWith(`tlk1.${secretKeys().current.id}.`)).toBe(true);
+      // Opens with this installation's key alone.
+      expect(openConnectionKey(row)).toBe(KEY);
+    }
+    expect(await sealStoredKeys()).toMatchObject({ sealed: 0, resealed: 0 });
   });
 
   it('enforces the privacy switch: real rows go to a non-loopback endpoint only when allowed', async () => {
