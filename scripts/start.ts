@@ -3,7 +3,7 @@
 // Redis: REDIS_URL, else redis-server from PATH (files in .tunelab/redis).
 // Then: prisma generate, migrations, `next build` when sources changed, the web app and one worker.
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRefusal } from '../apps/web/src/server/access.ts';
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   await mkdir(stateDir, { recursive: true });
   const postgres = await ensurePostgres({ stateDir, tryLocal: false, database: 'tunelab' });
   services.push(postgres);
+  // `tunelab users` (and other commands that need the database) find the running server here.
+  await writeFile(path.join(stateDir, 'database-url'), `${postgres.url}\n`, { mode: 0o600 });
   await ensureDatabase(postgres.url).catch((error: Error) =>
     log(`could not create the database: ${error.message}`),
   );

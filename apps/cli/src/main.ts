@@ -7,6 +7,7 @@ import { registerPredict } from './commands/predict.ts';
 import { registerScaling } from './commands/scaling.ts';
 import { registerTokenize } from './commands/tokenize.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerUsers } from './commands/users.ts';
 import { registerVectors } from './commands/vectors.ts';
 
 // The command-line contract is in the README (Command line); each command sits in its own file.
@@ -24,6 +25,7 @@ for (const register of [
   registerMergeSearch,
   registerDoctor,
   registerScaling,
+  registerUsers,
 ]) {
   register(program);
 }
