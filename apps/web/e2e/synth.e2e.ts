@@ -4,8 +4,9 @@
 // agreement shown → synthetic dataset created → composed with the real dataset. Exits non-zero on
 // any failure.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { startOpenAiStub } from '@tunelab/core/llm/testing';
 import { createPrismaClient } from '@tunelab/db';
@@ -15,6 +16,20 @@ import { CHROMIUM_ARGS, chromiumExecutable, freePort, startStack, waitFor } from
 const KEY = 'sk-e2e-SECRET-4242';
 const log: string[] = [];
 const step = (name: string) => console.log(`[e2e:synth] ${new Date().toISOString().slice(11, 19)} ${name}`);
+
+/** `tunelab users add NAME`, the password piped on stdin, against the stack's database. */
+function addAccount(databaseUrl: string, name: string, password: string): Promise<void> {
+  const cli = path.resolve(import.meta.dirname, '../../cli/bin/tunelab.mjs');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'users', 'add', name], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`users add exited ${code}`))));
+    child.stdin.end(`${password}\n`);
+  });
+}
 
 async function main() {
   const executablePath = chromiumExecutable();
@@ -101,10 +116,22 @@ async function main() {
     assert.match((await page.textContent('[data-testid=sent-rows]')) ?? '', /No real row/);
     await page.getByRole('link', { name: 'Review queue' }).click();
 
+    step('on loopback without accounts the page names the local user; then ana gets an account and signs in');
+    await page.waitForSelector('[data-testid=reviewer-name]');
+    assert.equal(await page.textContent('[data-testid=reviewer-name]'), userInfo().username || 'local');
+    await addAccount(stack.databaseUrl, 'ana', 'ana-password-e2e');
+    await page.reload();
+    await page.waitForSelector('[data-testid=reviewer-none]');
+    assert.equal(await page.locator('[data-testid=review-item]').count(), 0, 'nobody reviews unsigned');
+    await page.locator('[data-testid=reviewer] a:has-text("sign in")').click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.fill('[data-testid=signin-name]', 'ana');
+    await page.fill('[data-testid=signin-password]', 'ana-password-e2e');
+    await page.click('[data-testid=signin-account-submit]');
+    await page.waitForURL(/\/synth\/review\//);
+    assert.equal(await page.textContent('[data-testid=reviewer-name]'), 'ana');
+
     step('review two texts as ana, editing one');
-    await page.locator('[data-testid=reviewer-form] input[name=reviewer]').fill('ana');
-    await page.locator('[data-testid=reviewer-form] button').click();
-    await page.waitForSelector('[data-testid=notice-ok]:has-text("reviewing as ana")');
     let item = page.locator('[data-testid=review-item]').first();
     await item.locator('textarea[name=editedText]').fill('Edited by ana: I sleep two hours at most.');
     await item.locator('input[name=score]').fill('5');
@@ -119,6 +146,15 @@ async function main() {
     await item.locator('input[name=score]').fill('4');
     await item.getByRole('button', { name: /Accept/ }).click();
     await page.waitForSelector('[data-testid=agreement] td:has-text("ana vs target")');
+    assert.match((await page.textContent('[data-testid=reviewers]')) ?? '', /ana \(2 texts\)/);
+    const reviews = await prisma.synthReview.findMany({ include: { user: true } });
+    assert.deepEqual(
+      reviews.map((r) => [r.reviewer, r.user.name]),
+      [
+        ['ana', 'ana'],
+        ['ana', 'ana'],
+      ],
+    );
     assert.equal(await page.locator('[data-testid=review-item]').count(), 0);
 
     step('make the synthetic dataset');
@@ -135,6 +171,9 @@ async function main() {
       await page.request.get(`${baseUrl}/api/synth/datasets/${synthId}/provenance`)
     ).text();
     assert.ok(!provenance.includes(KEY), 'the key is not in the export');
+    const stored = await prisma.connection.findFirstOrThrow({ where: { name: 'local stub' } });
+    assert.match(stored.apiKeySealed ?? '', /^tlk1\./, 'the key is sealed at rest');
+    assert.ok(!stored.apiKeySealed?.includes(KEY));
     assert.match(provenance, /Edited by ana/);
     assert.match(provenance, /"model":"stub-7b"/);
 
