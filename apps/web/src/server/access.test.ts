@@ -119,6 +119,16 @@ describe('beyond loopback', () => {
     });
   });
 
+  it("carries a person's account in the session, and only when signed by the same secret", async () => {
+    const { readSession } = await import('./access.ts');
+    const ana = { id: 'u1', name: 'ana' };
+    const session = await createSession('secret-token', ana);
+    expect(await readSession(session, 'secret-token')).toEqual({ user: ana });
+    expect(await readSession(await createSession('secret-token'), 'secret-token')).toEqual({ user: null });
+    expect(await readSession(session, 'another-token')).toBeNull();
+    expect(await decideAccess(facts({ sessionCookie: session }), remote)).toMatchObject({ signedIn: true });
+  });
+
   it('still refuses cross-origin changes when signed in', async () => {
     const session = await createSession('secret-token');
     const decision = await decideAccess(
