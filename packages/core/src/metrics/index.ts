@@ -14,6 +14,7 @@ export {
   errorReductions,
   flexibleAccuracy,
   flexibleErrors,
+  itemErrorReductions,
   labelRangeOf,
   mae,
   type RegressionMetricOptions,

@@ -231,13 +231,21 @@ export function scoreReference(
 /**
  * The name of a model used as the reference of error reduction, scored on the same rows: with its
  * own trained head, or (a base checkpoint, as the MADRS-BERT study used its untuned BERT) with a
- * head initialised from `seed` and never trained. The name goes beside every error-reduction figure.
- * @example modelReferenceKind('bert-base', { untrainedSeed: 0 }) // 'model "bert-base" (untrained head, seed 0)'
+ * head initialised from `seed` and never trained. The loaded model says which: a head it had to
+ * initialise (`initialisedHead`, non-empty for a checkpoint without a head of the run's label space:
+ * one output, one per item, or one per class) is untrained. The name goes beside every
+ * error-reduction figure; the CLI and runs both name their reference here.
+ * @example modelReferenceKind('bert-base', { initialisedHead: ['classifier.weight'] }, 0)
+ *   // 'model "bert-base" (untrained head, seed 0)'
  */
-export function modelReferenceKind(name: string, head: 'own' | { untrainedSeed: number }): string {
-  return head === 'own'
+export function modelReferenceKind(
+  name: string,
+  model: { readonly initialisedHead: readonly string[] },
+  seed: number,
+): string {
+  return model.initialisedHead.length === 0
     ? `model "${name}" (its own head)`
-    : `model "${name}" (untrained head, seed ${head.untrainedSeed})`;
+    : `model "${name}" (untrained head, seed ${seed})`;
 }
 
 /**

@@ -11,7 +11,7 @@ export {
   taskOfConfig,
   trainFolder,
 } from './hf.ts';
-export { type ItemRow, itemLabelsOf, itemRanges } from './items.ts';
+export { type ItemRow, itemLabelsOf, itemRanges, itemsMismatch } from './items.ts';
 export {
   type DocumentPieces,
   encodeDocument,
@@ -39,6 +39,12 @@ export {
 } from './objective.ts';
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 export { documentLogits, logitsOf, type PredictOptions, predict, toPredictions } from './predict.ts';
+export {
+  type LoadedReference,
+  loadReferenceModel,
+  type ReferenceSpace,
+  referenceScoring,
+} from './reference.ts';
 export {
   itemSpacesFor,
   labelSpaceFor,
