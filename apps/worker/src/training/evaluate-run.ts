@@ -5,14 +5,8 @@
 import { initBackend } from '@tunelab/core/backend';
 import { scoringSummary, type TRunSummary, ZEvaluateParams } from '@tunelab/core/dashboard';
 import { InputError } from '@tunelab/core/errors';
-import { metricDefined, scoreItemsReference, scoreReference } from '@tunelab/core/metrics';
-import {
-  itemLabelsOf,
-  itemSpacesFor,
-  itemsMismatch,
-  loadModel,
-  scoreModelOnThreads,
-} from '@tunelab/core/train';
+import { metricDefined, scaleRefusal, scoreItemsReference, scoreReference } from '@tunelab/core/metrics';
+import { itemLabelsOf, itemSpacesFor, loadModel, scoreModelOnThreads } from '@tunelab/core/train';
 import { datasetItemSpecs, datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
 import { RunReporter } from './run-reporter.ts';
 import { threadsForRun } from './run-threads.ts';
@@ -54,11 +48,8 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
   let scores: Awaited<ReturnType<typeof scoreModelOnThreads>>;
   let reference: ReturnType<typeof scoreReference>;
   try {
-    const mismatch = itemsMismatch(loaded.model, items);
-    if (mismatch)
-      throw new InputError(
-        `Model "${model.name}" ${mismatch} (dataset "${dataset.name}"): evaluate a model fine-tuned on this scale`,
-      );
+    const refused = scaleRefusal(model.name, loaded.model, dataset.name, items);
+    if (refused) throw new InputError(refused);
     scores = await scoreModelOnThreads(loaded.model, loaded.tokenizer, scored, {
       ...scoring,
       maxLength: p.maxLength,

@@ -25,9 +25,11 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
+  itemsMismatch,
   meanOverItems,
   modelReferenceKind,
   referencePredictor,
+  scaleRefusal,
   scoreItems,
   scoreItemsReference,
   scorePredictions,

@@ -11,7 +11,7 @@ export {
   taskOfConfig,
   trainFolder,
 } from './hf.ts';
-export { type ItemRow, itemLabelsOf, itemRanges, itemsMismatch } from './items.ts';
+export { type ItemRow, itemLabelsOf, itemRanges } from './items.ts';
 export {
   type DocumentPieces,
   encodeDocument,

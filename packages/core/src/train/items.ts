@@ -45,27 +45,3 @@ export function itemRanges(
     return lo <= hi ? [lo, hi] : null;
   });
 }
-
-/**
- * Why a loaded model cannot score a scale of `items` (null when it can): a regression model needs
- * one output per item (one output for a single-label scale), and a model that names its items
- * (saved id2label, not LABEL_i) must name the same items in the same order, since outputs are read
- * by position. Evaluate runs refuse with it; merge scoring skips the pair.
- * @example itemsMismatch({ head: 'regression', numLabels: 1, itemNames: null }, [{ name: 'a' }, { name: 'b' }])
- *   // 'has 1 output but the scale has 2 items (a, b)'
- */
-export function itemsMismatch(
-  model: { head: string; numLabels: number; itemNames: readonly string[] | null },
-  items: readonly TItemSpec[] | null | undefined,
-): string | null {
-  if (model.head !== 'regression') return null;
-  const want = items?.length ?? 1;
-  if (model.numLabels !== want)
-    return items?.length
-      ? `has ${model.numLabels} output${model.numLabels === 1 ? '' : 's'} but the scale has ${want} items (${items.map((i) => i.name).join(', ')})`
-      : `scores ${model.numLabels} items but the scale has one label`;
-  const named = model.itemNames?.some((n, j) => n !== `LABEL_${j}`) ? model.itemNames : null;
-  if (items && named?.some((n, j) => n !== items[j]?.name))
-    return `scores the items ${named.join(', ')} but the scale's are ${items.map((i) => i.name).join(', ')}`;
-  return null;
-}

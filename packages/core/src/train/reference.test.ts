@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index.ts';
-import { itemErrorReductions, modelReferenceKind } from '../metrics/index.ts';
+import { itemErrorReductions, itemsMismatch, modelReferenceKind, scaleRefusal } from '../metrics/index.ts';
 import { loadModel, saveModel } from './hf.ts';
-import { itemsMismatch } from './items.ts';
 import { predict } from './predict.ts';
 import { loadReferenceModel, referenceScoring } from './reference.ts';
 import { scoreModel, type TScoreRow } from './score.ts';
@@ -140,5 +139,9 @@ describe('itemsMismatch', () => {
       "scores the items c, b, a but the scale's are a, b, c",
     );
     expect(itemsMismatch({ head: 'classification', numLabels: 4, itemNames: null }, ITEMS)).toBeNull();
+    expect(scaleRefusal('m', model(3), 'd', null)).toBe(
+      'Model "m" scores 3 items but the scale has one label (dataset "d"): evaluate a model fine-tuned on this scale',
+    );
+    expect(scaleRefusal('m', model(3), 'd', ITEMS)).toBeNull();
   });
 });
