@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend } from '@tunelab/core/backend';
+import { parseSearchSpec } from '@tunelab/core/merge-search';
+import { scoreFolderOnDomains } from '@tunelab/core/merge-search/node';
 import { loadModel, predict } from '@tunelab/core/train';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadSearchDomains } from '../src/commands/merge-search.ts';
 
 // The study's comparison from the CLI: a 3-item model against the untuned base exactly as the
 // MADRS-BERT study used it (its untrained head, one output per item, seeded), per item and over
@@ -147,5 +150,40 @@ describe('tunelab eval --reference-model on a 3-item model', () => {
     expect(m.error_reduction.mae).toBeCloseTo(1 - m.mae / m.reference.mae, 10);
     // the untuned base predicts ≈ 0 for every item: far from scores around 4, so the run beats it
     expect(m.error_reduction.items.mood?.mae).toBeGreaterThan(0);
+
+    // Recipe search (tunelab merge-search) judges the 3-item model on its file per item: its
+    // domain's figure is the mean MAE over items, as eval reports it.
+    const specFile = join(work, 'search.yml');
+    const dataset = { path: 'wide.csv', label_column: ITEMS.join(','), max_length: Number(MAX_LENGTH) };
+    // the second domain: tiny-bert (one output) on the mood column alone
+    const spec = parseSearchSpec(
+      JSON.stringify({
+        base_model: 'base', // not loaded here
+        models: [
+          { model: 'model', dataset },
+          { model: TINY, dataset: { ...dataset, label_column: 'mood' } },
+        ],
+      }),
+    );
+    const domains = await loadSearchDomains(spec, specFile);
+    expect(domains[0]?.items?.map((i) => i.name)).toEqual([...ITEMS]);
+    expect(domains[1]?.items).toBeUndefined();
+    const [searched, other] = await scoreFolderOnDomains(out, domains, 'full');
+    expect(searched).toBeCloseTo(m.mae, 10);
+    expect(other).toBeNull(); // three outputs cannot score one label
+    // the base (one output) cannot score three items: the search takes the per-item mean reference
+    const [baseline] = await scoreFolderOnDomains(TINY, domains, 'full', { referenceWhenHeadless: true });
+    const means = ITEMS.map((_, j) => {
+      const ys = rows.map((r) => r.labels[j]).filter((y): y is number => y != null);
+      return ys.reduce((a, b) => a + b, 0) / ys.length;
+    });
+    expect(baseline).toBeCloseTo(
+      mean((item) => {
+        const j = ITEMS.indexOf(item as (typeof ITEMS)[number]);
+        const ys = rows.map((r) => r.labels[j]).filter((y): y is number => y != null);
+        return ys.reduce((a, y) => a + Math.abs((means[j] as number) - y), 0) / ys.length;
+      }),
+      10,
+    );
   }, 240_000);
 });

@@ -49,6 +49,7 @@ export {
   itemSpacesFor,
   labelSpaceFor,
   type ModelScore,
+  modelItemSpecs,
   type ScoreModelOptions,
   scoreModel,
   scoreModelOnThreads,

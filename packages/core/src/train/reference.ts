@@ -7,7 +7,7 @@ import type { BertModel } from '../bert/model.ts';
 import type { TTask } from '../datasets/schemas.ts';
 import { modelReferenceKind } from '../metrics/score.ts';
 import { type LoadedModel, loadModel } from './hf.ts';
-import { itemSpacesFor, type ScoreModelOptions } from './score.ts';
+import { modelItemSpecs, type ScoreModelOptions } from './score.ts';
 
 /** The label space the reference must score in: the compared model's. */
 export interface ReferenceSpace {
@@ -50,12 +50,6 @@ export async function loadReferenceModel(
  * clamped as the model's are.
  */
 export function referenceScoring<T extends ScoreModelOptions>(model: BertModel, opts: T): T {
-  if (model.head !== 'regression' || model.numLabels < 2) return opts;
-  return {
-    ...opts,
-    items: itemSpacesFor(model, opts).map((item) => {
-      const range = item.space.task === 'regression' ? item.space.labelRange : null;
-      return { name: item.name, ...(range ? { labelRange: [range[0], range[1]] as [number, number] } : {}) };
-    }),
-  };
+  const items = modelItemSpecs(model, opts);
+  return items ? { ...opts, items } : opts;
 }
