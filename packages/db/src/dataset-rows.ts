@@ -66,6 +66,23 @@ export function datasetItems(dataset: { items?: unknown }): TDatasetItem[] | nul
   return parsed.success ? parsed.data : null;
 }
 
+/**
+ * A multi-item dataset's items as training and scoring take them (name, and the item's own label
+ * range where it has one), in output order; null for a single-label dataset.
+ */
+export function datasetItemSpecs(dataset: {
+  items?: unknown;
+}): { name: string; labelRange?: [number, number] }[] | null {
+  return (
+    datasetItems(dataset)?.map((i) => ({
+      name: i.name,
+      ...(i.labelMin !== null && i.labelMax !== null
+        ? { labelRange: [i.labelMin, i.labelMax] as [number, number] }
+        : {}),
+    })) ?? null
+  );
+}
+
 /** The dataset fields the label space is read from. */
 export interface TDatasetLabelFacts {
   id: string;

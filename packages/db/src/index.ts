@@ -5,6 +5,7 @@ export type * from './client.ts';
 export { createPrismaClient, disconnectPrisma, getPrisma, Prisma, PrismaClient, prisma } from './client.ts';
 export { assignDatasetFolds, clearDatasetFolds } from './dataset-folds.ts';
 export {
+  datasetItemSpecs,
   datasetItems,
   datasetLabelSpace,
   loadDatasetRows,

@@ -3,11 +3,17 @@ import { TRAIN_PARAM_DEFAULTS, ZEvaluateParams } from '@tunelab/core/dashboard';
 import {
   EVAL_METRIC_KEYS,
   errorReductions,
+  itemErrorReductions,
   METRICS,
-  modelReferenceKind,
   SCORING_DEFINITIONS,
 } from '@tunelab/core/metrics';
-import { loadModel, readLabelledFile, scoreModel } from '@tunelab/core/train';
+import {
+  loadModel,
+  loadReferenceModel,
+  readLabelledFile,
+  referenceScoring,
+  scoreModel,
+} from '@tunelab/core/train';
 import type { Command } from 'commander';
 import { type LongTextFlags, longTextFlags, longTextFromFlags } from './long-text-flags.ts';
 import { parseRunFlags } from './run-flags.ts';
@@ -34,8 +40,10 @@ export function parseLabelRange(value: string): [number, number] {
  * one JSON object. Regression predictions are clamped to the range the model was trained on (stored
  * in its config.json, or `--label-range`), never to the range of the labels in FILE.
  * `--reference-model DIR` scores that model on the same rows (a base checkpoint with an untrained
- * head seeded by `--reference-seed`, as the MADRS-BERT study compared with its untuned BERT) and adds
- * `reference: {kind, ...metrics}` and `error_reduction: {mae, flexible}` against it.
+ * head seeded by `--reference-seed`, as the MADRS-BERT study compared with its untuned BERT: one
+ * output per item of a multi-item model) and adds `reference: {kind, ...metrics}` and
+ * `error_reduction: {mae, flexible}` against it; a multi-item model adds each item's under
+ * `reference.items` and `error_reduction.items`, the top-level figures comparing the means over items.
  */
 export function registerEval(program: Command): void {
   const command = program
@@ -127,33 +135,37 @@ export function registerEval(program: Command): void {
         };
         const scored = scoreModel(model, tokenizer, examples, scoring);
         // Multi-item: each item's figures under "items", the means over items at the top.
-        const items = scored.items
-          ? Object.fromEntries(Object.entries(scored.items).map(([name, s]) => [name, s.metrics]))
-          : undefined;
+        const items = scored.items ? perItemMetrics(scored.items) : undefined;
         const metrics = items ? { items, ...scored.metrics } : scored.metrics;
         if (o.referenceModel === undefined) {
           process.stdout.write(`${JSON.stringify(metrics)}\n`);
           return;
         }
-        if (items)
-          throw new Error('--reference-model: multi-item models compare with the per-item mean only');
-        const ref = await loadModel(o.referenceModel, {
-          task,
-          numLabels: task === 'classification' ? model.numLabels : undefined,
-          seed: referenceSeed,
-        });
+        const name = o.referenceModel.replace(/\/+$/, '').split('/').pop() || o.referenceModel;
+        // The reference in the model's label space: its own head if it has one, else seeded, untrained.
+        const ref = await loadReferenceModel(
+          o.referenceModel,
+          name,
+          { task, numClasses: model.numLabels, outputs: model.numLabels },
+          referenceSeed,
+        );
         try {
-          const refMetrics = scoreModel(ref.model, ref.tokenizer, examples, scoring).metrics;
-          const name = o.referenceModel.replace(/\/+$/, '').split('/').pop() || o.referenceModel;
-          const kind = modelReferenceKind(
-            name,
-            ref.model.initialisedHead.length > 0 ? { untrainedSeed: referenceSeed } : 'own',
-          );
+          const refScored = scoreModel(ref.model, ref.tokenizer, examples, referenceScoring(model, scoring));
+          const errorReduction = errorReductions(task, scored.metrics, refScored.metrics);
+          // Multi-item: the reference's figures and the error reductions per item under "items", as
+          // the model's; the top-level ones compare the means over items.
           process.stdout.write(
             `${JSON.stringify({
-              ...scored.metrics,
-              reference: { kind, ...refMetrics },
-              error_reduction: errorReductions(task, scored.metrics, refMetrics),
+              ...metrics,
+              reference: {
+                kind: ref.kind,
+                ...(refScored.items ? { items: perItemMetrics(refScored.items) } : {}),
+                ...refScored.metrics,
+              },
+              error_reduction: {
+                ...(scored.items ? { items: itemErrorReductions(task, scored.items, refScored.items) } : {}),
+                ...errorReduction,
+              },
             })}\n`,
           );
         } finally {
@@ -164,6 +176,11 @@ export function registerEval(program: Command): void {
       }
     },
   );
+}
+
+/** Each item's metrics, keyed by item name (the "items" of the JSON). */
+function perItemMetrics(items: Record<string, { metrics: Record<string, number> }>) {
+  return Object.fromEntries(Object.entries(items).map(([name, s]) => [name, s.metrics]));
 }
 
 /** The JSON keys `tunelab eval` prints for a task, from the metrics table. */

@@ -13,12 +13,13 @@ import {
   type TSearchSpec,
 } from '@tunelab/core/merge-search';
 import { inProcessEvaluator, type SearchDomain } from '@tunelab/core/merge-search/node';
-import { loadModel, readLabelledFile } from '@tunelab/core/train';
+import { loadModel, modelItemSpecs, readLabelledFile } from '@tunelab/core/train';
 import type { Command } from 'commander';
 
 /**
  * Each model's domain from its `dataset:` file (the whole file is the eval set), with the task,
- * classes and label range of the model's own head.
+ * classes and label range of the model's own head; a multi-item model's file has a label column
+ * per item (wide), scored per item.
  */
 export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Promise<SearchDomain[]> {
   const folder = path.dirname(path.resolve(specFile));
@@ -36,6 +37,9 @@ export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Pr
         : undefined;
     const numClasses = task === 'classification' ? model.numLabels : undefined;
     const labelRange = entry.dataset.label_range ?? model.labelRange ?? null;
+    // Multi-item model: the file has one label column per item (label_column "a,b,c", wide), and
+    // the domain is scored per item, its figure the mean over items.
+    const items = task === 'regression' ? modelItemSpecs(model, { task, labelRange }) : null;
     model.dispose();
     const { examples } = await readLabelledFile(path.resolve(folder, entry.dataset.path), {
       textColumn: entry.dataset.text_column,
@@ -43,7 +47,15 @@ export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Pr
       task,
       classes: named,
     });
-    const rows = examples.map((e) => ({ text: e.text, label: e.label }));
+    const rows = examples.map((e) => ({
+      text: e.text,
+      label: e.label,
+      ...(e.labels ? { labels: e.labels } : {}),
+    }));
+    if (items && rows.some((r) => r.labels?.length !== items.length))
+      throw new SearchConfigError(
+        `${specFile}: models.${i}.dataset: ${entry.model} scores ${items.length} items (${items.map((t) => t.name).join(', ')}): give label_column with ${items.length} columns`,
+      );
     domains.push({
       name: path.basename(entry.dataset.path),
       task,
@@ -54,6 +66,7 @@ export async function loadSearchDomains(spec: TSearchSpec, specFile: string): Pr
       tolerance: entry.dataset.tolerance ?? TRAIN_PARAM_DEFAULTS.tolerance,
       maxLength: entry.dataset.max_length ?? TRAIN_PARAM_DEFAULTS.maxLength,
       numClasses,
+      ...(items ? { items, trainItemRows: rows } : {}),
     });
   }
   return domains;

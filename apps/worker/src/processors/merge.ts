@@ -88,7 +88,9 @@ async function mergeModels(
 /**
  * Scores the merged model, the base and every parent on each parent's eval dataset (the dataset of
  * the run that fine-tuned it, with that run's eval split). Models whose head does not fit a
- * dataset's task (or that have none, like a pretrained base) are skipped for it.
+ * dataset's task, classes or items (or that have none, like a pretrained base) are skipped for it.
+ * A multi-item dataset is scored per item; the evaluation stores the means over items and each
+ * item's figures (`<item>/<key>`).
  */
 async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorContext): Promise<number> {
   const prisma = getPrisma();
@@ -116,6 +118,7 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
   const { initBackend } = await import('@tunelab/core/backend');
   const { loadModel, scoreModel } = await import('@tunelab/core/train');
   const { evaluationMetrics } = await import('../training/store-evaluation.ts');
+  const { domainScoring, fitsDomain } = await import('@tunelab/core/merge-search/node');
   await initBackend();
   let written = 0;
   let step = 0;
@@ -131,16 +134,10 @@ async function evaluateMerge(mergeId: string, mergedId: string, ctx: TProcessorC
     for (const { datasetId, domain } of domains.values()) {
       step++;
       void ctx.progress(0.5 + 0.5 * (step / steps));
-      if (!loaded || loaded.model.head !== domain.task) continue;
-      if (domain.task === 'classification' && loaded.model.numLabels !== domain.numClasses) continue;
+      // a head of another task, class count or scale (items) cannot score the domain
+      if (!loaded || !fitsDomain(loaded.model, domain)) continue;
       if (domain.rows.length === 0) continue;
-      const scores = scoreModel(loaded.model, loaded.tokenizer, domain.rows, {
-        task: domain.task,
-        labelRange: domain.labelRange ?? undefined,
-        tolerance: domain.tolerance,
-        numClasses: domain.numClasses,
-        maxLength: domain.maxLength,
-      });
+      const scores = scoreModel(loaded.model, loaded.tokenizer, domain.rows, domainScoring(domain));
       await prisma.evaluation.create({
         data: {
           modelId: model.id,

@@ -101,4 +101,87 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
     expect(config.num_labels).toBe(3);
     expect(config.id2label).toEqual({ 0: 'mood', 1: 'sleep', 2: 'appetite' });
   }, 300_000);
+
+  it('error reduction against a named base model: its untrained head, one output per item, per item', async () => {
+    const dataset = await prisma.dataset.create({
+      data: {
+        name: 'scale-vs-base',
+        task: 'regression',
+        labelMin: 0,
+        labelMax: 6,
+        textColumn: 'text',
+        labelColumn: 'score',
+        shape: 'long',
+        itemColumn: 'item',
+        items: ITEMS.map((name) => ({ name, labelMin: 0, labelMax: 6 })),
+        status: 'ready',
+        rows: {
+          create: Array.from({ length: 24 }, (_, i) => ({
+            index: i,
+            text: `${WORDS[i % 8]} thing ${WORDS[(i * 3) % 8]}`,
+            label: 3 + ((i % 7) % 4),
+            item: i % 3,
+            split: i % 4 === 3 ? ('eval' as const) : ('train' as const),
+          })),
+        },
+      },
+    });
+    const run = await prisma.run.create({
+      data: {
+        kind: 'train',
+        datasetId: dataset.id,
+        modelId: 'tiny',
+        params: { epochs: 1, batchSize: 8, maxLength: 16, lr: 1e-3, seed: 4, referenceModelId: 'tiny' },
+      },
+    });
+    const { trainProcessor } = await import('./train.ts');
+    expect(
+      ((await runProcessorJob([trainProcessor], 'run.train', { runId: run.id })) as { status: string })
+        .status,
+    ).toBe('succeeded');
+    const { summary } = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    type Figures = { mae: number; n: number };
+    const s = summary as {
+      metrics: Figures;
+      reference: { kind: string; metrics: Figures };
+      errorReduction: { mae: number };
+      items: Record<string, { metrics: Figures; reference: Figures; errorReduction: { mae: number } }>;
+    };
+    // tiny-bert has one output: as the study's untuned base, it gets a fresh head of three, seeded
+    expect(s.reference.kind).toBe('model "tiny-bert" (untrained head, seed 4)');
+    // the reference's figures per item, recomputed from the base's predictions on the eval rows
+    const { loadModel, predict } = await import('@tunelab/core/train');
+    const base = await loadModel(path.join(REPO_FIXTURES, 'tiny-bert'), {
+      task: 'regression',
+      numLabels: 3,
+      seed: 4,
+    });
+    const rows = await prisma.datasetRow.findMany({
+      where: { datasetId: dataset.id, split: 'eval' },
+      orderBy: { index: 'asc' },
+    });
+    const values = predict(
+      base.model,
+      base.tokenizer,
+      rows.map((r) => r.text),
+      { maxLength: 16 },
+    ).map((p) => p.values ?? p.logits);
+    base.model.dispose();
+    ITEMS.forEach((item, j) => {
+      const mine = rows.flatMap((r, i) =>
+        r.item === j ? [Math.abs((values[i]?.[j] as number) - r.label)] : [],
+      );
+      const refMae = mine.reduce((a, b) => a + b, 0) / mine.length;
+      const it = s.items[item];
+      expect(it?.reference.n).toBe(mine.length);
+      expect(it?.metrics.n).toBe(mine.length);
+      expect(it?.reference.mae).toBeCloseTo(refMae, 5);
+      expect(it?.errorReduction.mae).toBeCloseTo(1 - (it?.metrics.mae as number) / refMae, 5);
+    });
+    expect(s.reference.metrics.mae).toBeCloseTo(
+      ITEMS.reduce((a, item) => a + (s.items[item]?.reference.mae ?? 0), 0) / 3,
+      10,
+    );
+    expect(s.errorReduction.mae).toBeCloseTo(1 - s.metrics.mae / s.reference.metrics.mae, 10);
+  }, 300_000);
 });

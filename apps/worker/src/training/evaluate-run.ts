@@ -1,10 +1,13 @@
 // run.evaluate: scores a model with a trained head on a dataset split (default eval) and stores the
-// metrics, the reference (mean / majority of the train split) and the predictions.
+// metrics, the reference (mean / majority of the train split) and the predictions. A multi-item
+// dataset is scored per item (a model with one output per item, in the dataset's item order) with
+// the means over items, against the per-item mean of the train labels, as training runs are.
 import { initBackend } from '@tunelab/core/backend';
 import { scoringSummary, type TRunSummary, ZEvaluateParams } from '@tunelab/core/dashboard';
-import { metricDefined, scoreReference } from '@tunelab/core/metrics';
-import { loadModel, scoreModelOnThreads } from '@tunelab/core/train';
-import { datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
+import { InputError } from '@tunelab/core/errors';
+import { metricDefined, scaleRefusal, scoreItemsReference, scoreReference } from '@tunelab/core/metrics';
+import { itemLabelsOf, itemSpacesFor, loadModel, scoreModelOnThreads } from '@tunelab/core/train';
+import { datasetItemSpecs, datasetLabelSpace, getArtifactStore, loadDatasetRows, prisma } from '@tunelab/db';
 import { RunReporter } from './run-reporter.ts';
 import { threadsForRun } from './run-threads.ts';
 import { replaceRunEvaluation } from './store-evaluation.ts';
@@ -39,22 +42,40 @@ export async function evaluateRun(runId: string, ctx: { throwIfCancelled: () => 
     `Evaluating ${model.name} on ${scored.length} ${p.split} rows of ${dataset.name} (backend ${backend})`,
   );
   await ctx.throwIfCancelled();
+  // Multi-item scales: the dataset's items (names and ranges), one model output each.
+  const items = datasetItemSpecs(dataset);
   const loaded = await loadModel(getArtifactStore().resolve(model.artifactPath));
   let scores: Awaited<ReturnType<typeof scoreModelOnThreads>>;
+  let reference: ReturnType<typeof scoreReference>;
   try {
+    const refused = scaleRefusal(model.name, loaded.model, dataset.name, items);
+    if (refused) throw new InputError(refused);
     scores = await scoreModelOnThreads(loaded.model, loaded.tokenizer, scored, {
       ...scoring,
       maxLength: p.maxLength,
+      items: items ?? undefined,
       threads: threadsForRun(backend),
     });
+    const refRows = train.length ? train : scored;
+    reference = items
+      ? scoreItemsReference(
+          refRows.map((r, i) =>
+            itemLabelsOf(r, items.length, `${train.length ? 'train' : p.split} row ${i + 1}`),
+          ),
+          scored.map((r, i) => ({
+            labels: itemLabelsOf(r, items.length, `${p.split} row ${i + 1}`),
+            source: r.source,
+          })),
+          itemSpacesFor(loaded.model, { ...scoring, items }),
+        )
+      : scoreReference(
+          refRows.map((r) => r.label),
+          scored,
+          scoring,
+        );
   } finally {
     loaded.model.dispose();
   }
-  const reference = scoreReference(
-    (train.length ? train : scored).map((r) => r.label),
-    scored,
-    scoring,
-  );
   const summary: TRunSummary = {
     ...scoringSummary(dataset.task, scores, reference),
     evalRows: scored.length,

@@ -3,7 +3,7 @@
 // (merge.run) and recipe search (search.candidate), so both judge a merge on the same rows.
 import { ZTrainParams } from '@tunelab/core/dashboard';
 import type { SearchDomain } from '@tunelab/core/merge-search/node';
-import { datasetLabelSpace, getPrisma, loadDatasetRows } from '@tunelab/db';
+import { datasetItemSpecs, datasetLabelSpace, getPrisma, loadDatasetRows } from '@tunelab/db';
 import { splitRows } from './split-rows.ts';
 
 export interface ParentDomain {
@@ -33,6 +33,7 @@ export async function parentDomains(modelIds: readonly string[]): Promise<(Paren
     const space = await datasetLabelSpace(dataset, prisma);
     const rows = await loadDatasetRows(dataset.id, { splits: ['train', 'eval'] }, prisma);
     const { train, eval: evalRows } = splitRows(rows, params);
+    const items = datasetItemSpecs(dataset);
     out.push({
       modelId: id,
       datasetId: dataset.id,
@@ -40,8 +41,25 @@ export async function parentDomains(modelIds: readonly string[]): Promise<(Paren
       domain: {
         name: dataset.name,
         task: space.task,
-        rows: evalRows.map((r) => ({ text: r.text, label: r.label, source: r.source ?? null })),
+        // multi-item rows keep their per-item labels (wide) or item (long)
+        rows: evalRows.map((r) => ({
+          text: r.text,
+          label: r.label,
+          source: r.source ?? null,
+          ...(r.labels ? { labels: r.labels } : {}),
+          ...(r.item !== undefined ? { item: r.item } : {}),
+        })),
         trainLabels: train.map((r) => r.label),
+        ...(items
+          ? {
+              items,
+              trainItemRows: train.map((r) => ({
+                label: r.label,
+                ...(r.labels ? { labels: r.labels } : {}),
+                ...(r.item !== undefined ? { item: r.item } : {}),
+              })),
+            }
+          : {}),
         labelRange: space.task === 'regression' ? space.labelRange : null,
         tolerance: params.tolerance,
         maxLength: params.maxLength,

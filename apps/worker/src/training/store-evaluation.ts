@@ -1,3 +1,4 @@
+import { flattenItemMetrics } from '@tunelab/core/metrics';
 import type { ModelScore } from '@tunelab/core/train';
 import { type Prisma, prisma } from '@tunelab/db';
 
@@ -34,9 +35,18 @@ export async function replaceRunEvaluation(e: {
 }
 
 /**
- * What an Evaluation row stores as `metrics`: the metric values keyed as in metrics.json, plus
- * `bySource` (the same keys on real and on synthetic rows) when the scored rows carry a source.
+ * What an Evaluation row stores as `metrics`: the metric values keyed as in metrics.json (on a
+ * multi-item scale the means over items, and each item's as `<item>/<key>`: flattenItemMetrics),
+ * plus `bySource` (the same keys on real and on synthetic rows) when the scored rows carry a source.
  */
-export function evaluationMetrics(scores: Pick<ModelScore, 'metrics' | 'bySource'>): Prisma.InputJsonValue {
-  return { ...scores.metrics, ...(scores.bySource ? { bySource: scores.bySource } : {}) };
+export function evaluationMetrics(
+  scores: Pick<ModelScore, 'metrics' | 'bySource' | 'items'>,
+): Prisma.InputJsonValue {
+  const items = scores.items
+    ? Object.fromEntries(Object.entries(scores.items).map(([name, s]) => [name, s.metrics]))
+    : undefined;
+  return {
+    ...flattenItemMetrics(scores.metrics, items),
+    ...(scores.bySource ? { bySource: scores.bySource } : {}),
+  };
 }

@@ -26,7 +26,7 @@ import {
   scoreModelOnThreads,
 } from '@tunelab/core/train';
 import {
-  datasetItems,
+  datasetItemSpecs,
   datasetLabelSpace,
   getArtifactStore,
   loadDatasetRows,
@@ -86,13 +86,7 @@ export async function trainRun(
     const labelRange = space.task === 'regression' ? space.labelRange : null;
     const classes = space.task === 'classification' ? space.numClasses : undefined;
     // Multi-item scales: one output per item, each with its own range.
-    const items =
-      datasetItems(dataset)?.map((i) => ({
-        name: i.name,
-        ...(i.labelMin !== null && i.labelMax !== null
-          ? { labelRange: [i.labelMin, i.labelMax] as [number, number] }
-          : {}),
-      })) ?? null;
+    const items = datasetItemSpecs(dataset);
     await reporter.log(
       `${train.length} train rows, ${evalRows.length} eval rows${params.fold === undefined ? '' : ` (fold ${params.fold}${params.cv ? ` of ${params.cv.k}` : ''})`}${params.mix ? `, ${Math.round(params.mix.share * 100)} % synthetic` : ''}${params.evalSource === 'real' ? ' (real rows only)' : ''}; ${
         labelRange ? `label range ${labelRange.join('…')}` : `${classes} classes`
@@ -189,21 +183,25 @@ export async function trainRun(
       items: items ?? undefined,
       threads,
     });
-    const reference = items
-      ? scoreItemsReference(
-          train.map((r, i) => itemLabelsOf(r, items.length, `train row ${i + 1}`)),
-          evalRows.map((r, i) => ({
-            labels: itemLabelsOf(r, items.length, `eval row ${i + 1}`),
-            source: r.source,
-          })),
-          itemSpacesFor(loaded.model, { ...scoring, items }),
-        )
-      : params.referenceModelId
-        ? await scoreReferenceModel(params.referenceModelId, evalRows, scoring, {
-            seed: params.seed,
-            maxLength: params.maxLength,
-            threads,
-          })
+    // The reference: a named model scored on the same rows (per item on a multi-item scale), else
+    // the mean / majority of the train labels (per item).
+    const reference = params.referenceModelId
+      ? await scoreReferenceModel(params.referenceModelId, evalRows, scoring, {
+          seed: params.seed,
+          maxLength: params.maxLength,
+          longText: longTextOptions(params),
+          threads,
+          items: items ?? undefined,
+        })
+      : items
+        ? scoreItemsReference(
+            train.map((r, i) => itemLabelsOf(r, items.length, `train row ${i + 1}`)),
+            evalRows.map((r, i) => ({
+              labels: itemLabelsOf(r, items.length, `eval row ${i + 1}`),
+              source: r.source,
+            })),
+            itemSpacesFor(loaded.model, { ...scoring, items }),
+          )
         : scoreReference(
             train.map((r) => r.label),
             evalRows,

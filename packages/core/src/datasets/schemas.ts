@@ -73,7 +73,12 @@ export const ZDatasetSpec = z
       });
     }
     if ((spec.labelColumns || spec.itemColumn) && spec.task !== 'regression') {
-      ctx.addIssue({ code: 'custom', path: ['task'], message: 'multi-item scales are regression' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task'],
+        message:
+          'multi-item scales are regression (classes per item are not supported): choose regression for the items’ scores, or upload one classification dataset per item',
+      });
     }
     if (spec.labelColumns && new Set(spec.labelColumns).size !== spec.labelColumns.length) {
       ctx.addIssue({ code: 'custom', path: ['labelColumns'], message: 'label columns must be unique' });

@@ -14,6 +14,7 @@ export {
   errorReductions,
   flexibleAccuracy,
   flexibleErrors,
+  itemErrorReductions,
   labelRangeOf,
   mae,
   type RegressionMetricOptions,
@@ -24,9 +25,11 @@ export {
   roundHalfAwayFromZero,
 } from './regression.ts';
 export {
+  itemsMismatch,
   meanOverItems,
   modelReferenceKind,
   referencePredictor,
+  scaleRefusal,
   scoreItems,
   scoreItemsReference,
   scorePredictions,

@@ -203,3 +203,22 @@ export function errorReductions(
     m.flexible_accuracy === undefined ? undefined : 1 - m.flexible_accuracy;
   return { mae: ratio(model.mae, reference.mae), flexible: ratio(flexErr(model), flexErr(reference)) };
 }
+
+/**
+ * Error reductions of a multi-item model against a reference scored on the same rows, per item
+ * (items the reference also scored), keyed by item name in the model's order.
+ * @example itemErrorReductions('regression', { a: { metrics: { mae: 1 } } }, { a: { metrics: { mae: 2 } } })
+ *   // { a: { mae: 0.5, flexible: null } }
+ */
+export function itemErrorReductions(
+  task: 'regression' | 'classification',
+  model: Readonly<Record<string, { metrics: ScoredErrors }>>,
+  reference: Readonly<Record<string, { metrics: ScoredErrors }>> | undefined,
+): Record<string, ErrorReductions> {
+  const out: Record<string, ErrorReductions> = {};
+  for (const [name, s] of Object.entries(model)) {
+    const ref = reference?.[name];
+    if (ref) out[name] = errorReductions(task, s.metrics, ref.metrics);
+  }
+  return out;
+}

@@ -231,13 +231,21 @@ export function scoreReference(
 /**
  * The name of a model used as the reference of error reduction, scored on the same rows: with its
  * own trained head, or (a base checkpoint, as the MADRS-BERT study used its untuned BERT) with a
- * head initialised from `seed` and never trained. The name goes beside every error-reduction figure.
- * @example modelReferenceKind('bert-base', { untrainedSeed: 0 }) // 'model "bert-base" (untrained head, seed 0)'
+ * head initialised from `seed` and never trained. The loaded model says which: a head it had to
+ * initialise (`initialisedHead`, non-empty for a checkpoint without a head of the run's label space:
+ * one output, one per item, or one per class) is untrained. The name goes beside every
+ * error-reduction figure; the CLI and runs both name their reference here.
+ * @example modelReferenceKind('bert-base', { initialisedHead: ['classifier.weight'] }, 0)
+ *   // 'model "bert-base" (untrained head, seed 0)'
  */
-export function modelReferenceKind(name: string, head: 'own' | { untrainedSeed: number }): string {
-  return head === 'own'
+export function modelReferenceKind(
+  name: string,
+  model: { readonly initialisedHead: readonly string[] },
+  seed: number,
+): string {
+  return model.initialisedHead.length === 0
     ? `model "${name}" (its own head)`
-    : `model "${name}" (untrained head, seed ${head.untrainedSeed})`;
+    : `model "${name}" (untrained head, seed ${seed})`;
 }
 
 /**
@@ -262,4 +270,45 @@ export function scoreItemsReference(
       items,
     ),
   };
+}
+
+/**
+ * Why a loaded model cannot score a scale of `items` (null when it can): a regression model needs
+ * one output per item (one output for a single-label scale), and a model that names its items
+ * (saved id2label, not LABEL_i) must name the same items in the same order, since outputs are read
+ * by position. Evaluate runs refuse (`scaleRefusal`); merge scoring skips the pair.
+ * @example itemsMismatch({ head: 'regression', numLabels: 1, itemNames: null }, [{ name: 'a' }, { name: 'b' }])
+ *   // 'has 1 output but the scale has 2 items (a, b)'
+ */
+export function itemsMismatch(
+  model: { head: string; numLabels: number; itemNames: readonly string[] | null },
+  items: readonly { name: string }[] | null | undefined,
+): string | null {
+  if (model.head !== 'regression') return null;
+  const want = items?.length ?? 1;
+  if (model.numLabels !== want)
+    return items?.length
+      ? `has ${model.numLabels} output${model.numLabels === 1 ? '' : 's'} but the scale has ${want} items (${items.map((i) => i.name).join(', ')})`
+      : `scores ${model.numLabels} items but the scale has one label`;
+  const named = model.itemNames?.some((n, j) => n !== `LABEL_${j}`) ? model.itemNames : null;
+  if (items && named?.some((n, j) => n !== items[j]?.name))
+    return `scores the items ${named.join(', ')} but the scale's are ${items.map((i) => i.name).join(', ')}`;
+  return null;
+}
+
+/**
+ * The refusal of an evaluation of model `modelName` on dataset `datasetName` whose scale it cannot
+ * score (see `itemsMismatch`), or null when it can: the web app says it before queueing, the
+ * evaluate run when it loads the model.
+ */
+export function scaleRefusal(
+  modelName: string,
+  model: Parameters<typeof itemsMismatch>[0],
+  datasetName: string,
+  items: Parameters<typeof itemsMismatch>[1],
+): string | null {
+  const why = itemsMismatch(model, items);
+  return why === null
+    ? null
+    : `Model "${modelName}" ${why} (dataset "${datasetName}"): evaluate a model fine-tuned on this scale`;
 }

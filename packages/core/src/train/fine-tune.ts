@@ -71,7 +71,9 @@ export async function fineTune(
   if (data.train.length === 0) throw new Error('training set is empty');
   const items = o.items && o.items.length > 1 ? o.items : null;
   if (items && o.task !== 'regression')
-    throw new InputError('multi-item scales are regression: one output per item');
+    throw new InputError(
+      'multi-item scales are regression (one output per item; classes per item are not supported): train with task regression on the items’ scores, or one classification model per item (one label column each)',
+    );
   if (items && model.numLabels !== items.length)
     throw new InputError(`the model has ${model.numLabels} outputs, the scale has ${items.length} items`);
   const itemLabels = items

@@ -40,9 +40,16 @@ export {
 export { AdamW, clipByGlobalNorm, clipScale, globalNorm, linearSchedule } from './optimizer.ts';
 export { documentLogits, logitsOf, type PredictOptions, predict, toPredictions } from './predict.ts';
 export {
+  type LoadedReference,
+  loadReferenceModel,
+  type ReferenceSpace,
+  referenceScoring,
+} from './reference.ts';
+export {
   itemSpacesFor,
   labelSpaceFor,
   type ModelScore,
+  modelItemSpecs,
   type ScoreModelOptions,
   scoreModel,
   scoreModelOnThreads,

@@ -136,6 +136,18 @@ export function itemSpacesFor(model: BertModel, opts: ScoreModelOptions): TItemS
   });
 }
 
+/**
+ * A multi-item model's items as options take them (`ScoreModelOptions.items`): names and ranges of
+ * `itemSpacesFor`; null for a model with one output or a classification head.
+ */
+export function modelItemSpecs(model: BertModel, opts: ScoreModelOptions): TItemSpec[] | null {
+  if (model.head !== 'regression' || model.numLabels < 2) return null;
+  return itemSpacesFor(model, opts).map((item) => {
+    const range = item.space.task === 'regression' ? item.space.labelRange : null;
+    return { name: item.name, ...(range ? { labelRange: [range[0], range[1]] as [number, number] } : {}) };
+  });
+}
+
 function assertScorable(model: BertModel, opts: ScoreModelOptions): void {
   if (model.head !== opts.task) {
     throw new Error(`cannot score a ${opts.task} task with a model whose head is "${model.head}"`);

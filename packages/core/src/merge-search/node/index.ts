@@ -7,9 +7,11 @@ import { stringify } from 'yaml';
 import type { TTask } from '../../datasets/schemas.ts';
 import { type MergePlan, parseMergeConfig } from '../../merge/config.ts';
 import { runMerge } from '../../merge/run-merge.ts';
-import { scoreReference } from '../../metrics/score.ts';
+import { itemsMismatch, scoreItemsReference, scoreReference } from '../../metrics/score.ts';
 import { loadModel } from '../../train/hf.ts';
-import { scoreModel, type TScoreRow } from '../../train/score.ts';
+import { type ItemRow, itemLabelsOf } from '../../train/items.ts';
+import { type ScoreModelOptions, scoreModel, type TScoreRow } from '../../train/score.ts';
+import type { TItemSpec } from '../../train/types.ts';
 import { domainMetric } from '../objective.ts';
 import type { DomainScores, EvaluationMode, SearchEvaluator, SearchPhase } from '../search.ts';
 import type { TSearchSpec } from '../spec.ts';
@@ -29,6 +31,37 @@ export interface SearchDomain {
   maxLength?: number;
   /** Classification: the number of classes. */
   numClasses?: number;
+  /**
+   * Multi-item scales: the items (names, ranges) in output order. Rows then carry `labels` or
+   * `item`, a model must have one output per item (`itemsMismatch`), and its figure is the mean
+   * over items.
+   */
+  items?: TItemSpec[];
+  /** Multi-item scales: the train rows' labels (wide) or items (long), for the per-item mean reference. */
+  trainItemRows?: ItemRow[];
+}
+
+/** The scoring options of a domain (the same for every model scored on it). */
+export function domainScoring(domain: Omit<SearchDomain, 'subsample'>): ScoreModelOptions {
+  return {
+    task: domain.task,
+    labelRange: domain.labelRange ?? undefined,
+    tolerance: domain.tolerance,
+    maxLength: domain.maxLength,
+    numClasses: domain.numClasses,
+    ...(domain.items ? { items: domain.items } : {}),
+  };
+}
+
+/** Whether a loaded model's head can score a domain: same task, classes and items. */
+export function fitsDomain(
+  model: { head: string; numLabels: number; itemNames: readonly string[] | null },
+  domain: Pick<SearchDomain, 'task' | 'numClasses' | 'items'>,
+): boolean {
+  if (model.head !== domain.task) return false;
+  if (domain.task === 'classification')
+    return domain.numClasses === undefined || model.numLabels === domain.numClasses;
+  return itemsMismatch(model, domain.items) === null;
 }
 
 export interface ScoreOptions {
@@ -53,12 +86,7 @@ export async function scoreFolderOnDomains(
     return domains.map((domain) => {
       const rows = mode === 'full' ? domain.rows : domain.subsample;
       const { metric } = domainMetric(domain.task);
-      const fits =
-        loaded !== null &&
-        loaded.model.head === domain.task &&
-        (domain.task === 'regression' ||
-          domain.numClasses === undefined ||
-          loaded.model.numLabels === domain.numClasses);
+      const fits = loaded !== null && fitsDomain(loaded.model, domain);
       if (!fits || !loaded) {
         if (!options.referenceWhenHeadless) return null;
         const space =
@@ -72,16 +100,26 @@ export async function scoreFolderOnDomains(
                 task: 'classification' as const,
                 numClasses: domain.numClasses ?? 1 + Math.max(0, ...domain.trainLabels),
               };
-        const value = scoreReference(domain.trainLabels, rows, space).scores.metrics[metric];
+        const reference =
+          domain.items && domain.trainItemRows && space.task === 'regression'
+            ? scoreItemsReference(
+                domain.trainItemRows.map((r, i) =>
+                  itemLabelsOf(r, domain.items?.length ?? 0, `${domain.name} train row ${i + 1}`),
+                ),
+                rows.map((r, i) => ({
+                  labels: itemLabelsOf(r, domain.items?.length ?? 0, `${domain.name} row ${i + 1}`),
+                  source: r.source,
+                })),
+                (domain.items ?? []).map((item) => ({
+                  name: item.name,
+                  space: { ...space, labelRange: item.labelRange ?? space.labelRange },
+                })),
+              )
+            : scoreReference(domain.trainLabels, rows, space);
+        const value = reference.scores.metrics[metric];
         return typeof value === 'number' ? value : null;
       }
-      const { metrics } = scoreModel(loaded.model, loaded.tokenizer, rows, {
-        task: domain.task,
-        labelRange: domain.labelRange ?? undefined,
-        tolerance: domain.tolerance,
-        maxLength: domain.maxLength,
-        numClasses: domain.numClasses,
-      });
+      const { metrics } = scoreModel(loaded.model, loaded.tokenizer, rows, domainScoring(domain));
       const value = metrics[metric];
       return typeof value === 'number' ? value : null;
     });

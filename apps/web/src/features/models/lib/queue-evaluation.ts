@@ -1,5 +1,7 @@
 import { ZEvaluateParams } from '@tunelab/core/dashboard';
-import { prisma } from '@tunelab/db';
+import { type BertConfig, labelNames } from '@tunelab/core/hf';
+import { scaleRefusal } from '@tunelab/core/metrics';
+import { datasetItems, prisma } from '@tunelab/db';
 import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
 
@@ -26,6 +28,21 @@ export async function queueEvaluation(modelId: string, body: unknown): Promise<s
     throw new EvaluationRefused(
       `Model "${model.name}" has a ${model.task} head but dataset "${dataset.name}" is ${dataset.task}`,
     );
+  }
+  // A multi-item dataset needs one output per item, named as the dataset's items (and a single-label
+  // dataset one output): refused here with the reason rather than failing in the worker.
+  if (model.task === 'regression') {
+    const refused = scaleRefusal(
+      model.name,
+      {
+        head: model.task,
+        numLabels: model.numLabels ?? 1,
+        itemNames: labelNames((model.config ?? {}) as BertConfig),
+      },
+      dataset.name,
+      datasetItems(dataset),
+    );
+    if (refused) throw new EvaluationRefused(refused);
   }
   const count = await prisma.datasetRow.count({ where: { datasetId: dataset.id, split: req.split } });
   if (count === 0) throw new EvaluationRefused(`Dataset "${dataset.name}" has no ${req.split} rows`);
