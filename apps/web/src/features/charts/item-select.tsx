@@ -12,7 +12,7 @@ export function ItemSelect({
 }: {
   /** The select's id and data-testid (the e2e tests find it by that). */
   id: string;
-  items: string[];
+  items: readonly string[];
   /** The chosen item; null for the mean over items. */
   value: string | null;
   onChange: (item: string | null) => void;
