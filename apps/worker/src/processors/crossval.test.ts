@@ -13,6 +13,7 @@ import {
   runProcessorJob,
   type TProcessorTestEnv,
 } from '../../test/processor-env.ts';
+import { upsertTinyModel } from '../../test/train-run-seed.ts';
 
 let env: TProcessorTestEnv;
 let prisma: TProcessorTestEnv['prisma'];
@@ -56,18 +57,7 @@ async function seedParent(cv: { k: number; seed: number; grouped: boolean }) {
       rows: { create: rows },
     },
   });
-  const model = await prisma.model.upsert({
-    where: { id: 'tiny' },
-    update: {},
-    create: {
-      id: 'tiny',
-      name: 'tiny-bert',
-      kind: 'base',
-      config: {},
-      tokenizer: {},
-      artifactPath: 'models/tiny',
-    },
-  });
+  const model = await upsertTinyModel(prisma);
   return prisma.run.create({
     data: {
       kind: 'crossval',

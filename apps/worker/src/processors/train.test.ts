@@ -7,6 +7,7 @@ import {
   runProcessorJob,
   type TProcessorTestEnv,
 } from '../../test/processor-env.ts';
+import { seedTrainRun } from '../../test/train-run-seed.ts';
 
 let env: TProcessorTestEnv;
 let prisma: TProcessorTestEnv['prisma'];
@@ -23,44 +24,8 @@ async function processTrain(runId: string): Promise<unknown> {
   return runProcessorJob([trainProcessor], 'run.train', { runId });
 }
 
-async function seed(params: Record<string, number | string>, cancel = false, rows = 40) {
-  const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
-  const dataset = await prisma.dataset.create({
-    data: {
-      name: 'toy',
-      task: 'regression',
-      labelMin: -2,
-      labelMax: 2,
-      textColumn: 'text',
-      labelColumn: 'label',
-      rowCount: rows,
-      status: 'ready',
-      rows: {
-        create: Array.from({ length: rows }, (_, i) => ({
-          index: i,
-          text: `${words[i % 8]} thing ${i}`,
-          label: (i % 8) % 2 === 0 ? 2 : -2,
-          split: 'train' as const,
-        })),
-      },
-    },
-  });
-  const model = await prisma.model.upsert({
-    where: { id: 'tiny' },
-    update: {},
-    create: {
-      id: 'tiny',
-      name: 'tiny-bert',
-      kind: 'base',
-      config: {},
-      tokenizer: {},
-      artifactPath: 'models/tiny',
-    },
-  });
-  return prisma.run.create({
-    data: { kind: 'train', datasetId: dataset.id, modelId: model.id, params, cancelRequested: cancel },
-  });
-}
+const seed = (params: Record<string, number | string>, cancel = false, rows = 40) =>
+  seedTrainRun(prisma, env.artifacts, params, rows, { cancelRequested: cancel });
 
 describe('run.train processor', () => {
   it('judges on real rows only and measures error reduction against a named reference model', async () => {
