@@ -12,7 +12,7 @@ export async function seedTrainRun(
   params: Record<string, number | string>,
   rows = 40,
   options: { cancelRequested?: boolean } = {},
-): Promise<{ id: string; datasetId: string | null }> {
+): Promise<{ id: string; datasetId: string | null; modelId: string | null }> {
   await cp(path.join(REPO_FIXTURES, 'tiny-bert'), path.join(artifacts, 'models', 'tiny'), {
     recursive: true,
   });
@@ -47,7 +47,7 @@ export async function seedTrainRun(
       params,
       cancelRequested: options.cancelRequested ?? false,
     },
-    select: { id: true, datasetId: true },
+    select: { id: true, datasetId: true, modelId: true },
   });
 }
 
