@@ -123,7 +123,7 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
               />
             </label>
           </div>
-          <h3>Fine-tuned models</h3>
+          <h3 style={{ marginTop: 18 }}>Fine-tuned models</h3>
           <p className="muted small">Each brings its dataset as a domain.</p>
           <div className="form-grid">
             {tuned.map((m) => (
@@ -143,7 +143,7 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
               </label>
             ))}
           </div>
-          <h3>Methods to choose among</h3>
+          <h3 style={{ marginTop: 18 }}>Methods to choose among</h3>
           <div className="form-grid">
             {SEARCHABLE_METHODS.map((name) => (
               <label key={name} className="mono">
