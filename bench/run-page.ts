@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startStack, WEB_DIR } from '../apps/web/e2e/stack.ts';
+import { CHROMIUM_ARGS, chromiumExecutable, startStack, WEB_DIR } from '../apps/web/e2e/stack.ts';
 
 export const name = 'run-page-100k';
 const DIST = '.tunelab/next-e2e';
@@ -34,7 +34,7 @@ export async function run() {
   const stack = await startStack({ port: 3218, worker: false, log });
   const profile = await mkdtemp(path.join(tmpdir(), 'tunelab-bench-chrome-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: chromiumExecutable(),
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },
   });

@@ -108,11 +108,26 @@ async function main(): Promise<number> {
     }
     const { applyMigrations } = await import('../packages/db/src/migrate.ts');
     await applyMigrations(databaseUrl);
+    // Every test file's database is a copy of one migrated template (packages/db/src/testing.ts): make
+    // it here, once, before parallel test processes would each race to make it.
+    process.env.DATABASE_URL = databaseUrl;
+    const { migratedTemplate } = await import('../packages/db/src/testing.ts');
+    await migratedTemplate();
 
-    // Two cores are shared: run one workspace's tests at a time, each with vitest's own parallelism.
+    // Two cores are shared: run one workspace's tests at a time, each with vitest's own parallelism
+    // (vitest.base.ts). --only: the Prisma client was generated above, so turbo skips its `generate`.
     const turbo = await runTee(
       'npx',
-      ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full', '--log-prefix=task'],
+      [
+        'turbo',
+        'run',
+        'test',
+        '--only',
+        '--concurrency=1',
+        '--continue',
+        '--output-logs=full',
+        '--log-prefix=task',
+      ],
       env,
     );
     code = turbo.code;

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCoreEnv } from '@tunelab/core/env';
 import { createTestDatabase, createTestRedisPrefix, deleteRedisPrefix } from '@tunelab/db/testing';
 import { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -159,7 +160,7 @@ export async function startStack(opts: {
 
 /** Debian's Chromium (or TUNELAB_CHROMIUM); throws saying how to install it when missing. */
 export function chromiumExecutable(): string {
-  const chromiumPath = process.env.TUNELAB_CHROMIUM ?? '/usr/bin/chromium';
+  const chromiumPath = readCoreEnv().TUNELAB_CHROMIUM;
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `No Chromium at ${chromiumPath}: install it (apt-get install -y chromium) or set TUNELAB_CHROMIUM`,

@@ -1,14 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createPrismaClient, disconnectPrisma, type PrismaClient } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
+import type { PrismaClient } from '@tunelab/db';
+import type { TTestDatabase } from '@tunelab/db/testing';
+import { createJobsTestStore, type TJobsTestStore } from '@tunelab/jobs/testing';
 import { startWorkerRuntime, type TWorkerRuntime } from '../../worker/src/runtime.ts';
 
 export interface TWebTestEnv {
@@ -19,6 +14,7 @@ export interface TWebTestEnv {
   worker: TWorkerRuntime;
   /** The id the in-process worker reports in its heartbeat. */
   workerId: string;
+  store: TJobsTestStore;
 }
 
 const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -33,18 +29,14 @@ export async function createWebTestEnv(
   label: string,
   options: { env?: Record<string, string>; computeProcessorFile?: null } = {},
 ): Promise<TWebTestEnv> {
-  const db = await createTestDatabase(`web_${label}`);
-  const prefix = createTestRedisPrefix(`web-${label}`);
   const artifacts = await mkdtemp(path.join(os.tmpdir(), `tunelab-${label}-`));
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl,
-    TUNELAB_REDIS_PREFIX: prefix,
+  const store = await createJobsTestStore(`web-${label}`, {
     TUNELAB_ARTIFACTS_DIR: artifacts,
     // The installation's secret-key (sealing Connection keys) is made here, not in .tunelab.
     TUNELAB_STATE_DIR: artifacts,
     ...options.env,
   });
-  const prisma = createPrismaClient(db.databaseUrl);
+  const { db, prisma, prefix } = store;
   const workerId = `web-${label}-${prefix}`;
   const worker = await startWorkerRuntime({
     config: {
@@ -59,20 +51,37 @@ export async function createWebTestEnv(
     ...(options.computeProcessorFile === null ? { computeProcessorFile: null } : {}),
     log: { info: () => undefined, error: () => undefined },
   });
-  return { db, prisma, prefix, artifacts, worker, workerId };
+  return { db, prisma, prefix, artifacts, worker, workerId, store };
 }
 
 /** Stops the worker and the web producer, then removes the database, Redis keys and artifacts. */
 export async function destroyWebTestEnv(env: TWebTestEnv | undefined): Promise<void> {
   if (!env) return;
   await env.worker.close();
-  const redis = new Redis(redisUrl());
-  await deleteRedisPrefix(redis, env.prefix);
-  await redis.quit();
-  const { closeProducer } = await import('@tunelab/jobs');
-  await closeProducer();
-  await env.prisma.$disconnect();
-  await disconnectPrisma();
-  await env.db.drop();
+  await env.store.cleanup();
   await rm(env.artifacts, { recursive: true, force: true });
+}
+
+/** A JSON POST request for calling a route handler directly. */
+export const postJson = (url: string, body: unknown): Request =>
+  new Request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** Polls `read` until `done` holds and returns that value; throws naming `what` after `timeoutMs`. */
+export async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what = 'the condition',
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

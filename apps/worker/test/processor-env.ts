@@ -8,6 +8,7 @@ import {
   type TTestDatabase,
 } from '@tunelab/db/testing';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The fixtures shared by every checkout (the repository's `fixtures/` folder). */
 export const REPO_FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures');
@@ -42,6 +43,24 @@ export async function createProcessorTestEnv(
     await cp(source, path.join(artifacts, 'models', name), { recursive: true });
   }
   return { db, artifacts, prefix, prisma };
+}
+
+/**
+ * The prelude of a processor test file: registers beforeAll (createProcessorTestEnv) and afterAll
+ * (closes the producer, then destroyProcessorTestEnv). beforeAll fills in the object returned: read
+ * its fields in hooks and tests, not at module level.
+ */
+export function useProcessorTestEnv(label: string, models: Record<string, string> = {}): TProcessorTestEnv {
+  const env = {} as TProcessorTestEnv;
+  beforeAll(async () => {
+    Object.assign(env, await createProcessorTestEnv(label, models));
+  }, 120_000);
+  afterAll(async () => {
+    const { closeProducer } = await import('@tunelab/jobs');
+    await closeProducer();
+    await destroyProcessorTestEnv(env.db ? env : undefined);
+  });
+  return env;
 }
 
 export async function destroyProcessorTestEnv(env: TProcessorTestEnv | undefined): Promise<void> {

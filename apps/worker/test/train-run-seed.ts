@@ -1,5 +1,6 @@
-// A small fine-tuning run on the tiny-bert fixture for the fault drills: a dataset of `rows`
-// regression rows and a train Run with the given params, the base model copied into `artifacts`.
+// A small fine-tuning run on the tiny-bert fixture for the fault drills and the train processor's
+// tests: a dataset of `rows` regression rows and a train Run with the given params, the base model
+// copied into `artifacts`.
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '@tunelab/db';
@@ -8,9 +9,10 @@ import { REPO_FIXTURES } from './processor-env.ts';
 export async function seedTrainRun(
   prisma: PrismaClient,
   artifacts: string,
-  params: Record<string, number>,
+  params: Record<string, number | string>,
   rows = 40,
-): Promise<{ id: string }> {
+  options: { cancelRequested?: boolean } = {},
+): Promise<{ id: string; datasetId: string | null; modelId: string | null }> {
   await cp(path.join(REPO_FIXTURES, 'tiny-bert'), path.join(artifacts, 'models', 'tiny'), {
     recursive: true,
   });
@@ -35,7 +37,23 @@ export async function seedTrainRun(
       },
     },
   });
-  const model = await prisma.model.upsert({
+  const model = await upsertTinyModel(prisma);
+  return prisma.run.create({
+    data: {
+      kind: 'train',
+      status: 'queued',
+      datasetId: dataset.id,
+      modelId: model.id,
+      params,
+      cancelRequested: options.cancelRequested ?? false,
+    },
+    select: { id: true, datasetId: true, modelId: true },
+  });
+}
+
+/** The tiny-bert base model row (id `tiny`, artifacts at models/tiny), created once per database. */
+export function upsertTinyModel(prisma: PrismaClient): Promise<{ id: string }> {
+  return prisma.model.upsert({
     where: { id: 'tiny' },
     update: {},
     create: {
@@ -46,9 +64,6 @@ export async function seedTrainRun(
       tokenizer: {},
       artifactPath: 'models/tiny',
     },
-  });
-  return prisma.run.create({
-    data: { kind: 'train', status: 'queued', datasetId: dataset.id, modelId: model.id, params },
     select: { id: true },
   });
 }

@@ -2,41 +2,24 @@
 // whose jobs Redis no longer holds are queued again under their job id, runs whose jobs failed are
 // failed with the reason, live ones are left alone; an orphaned running run can be cancelled and
 // every failed or cancelled run retried.
-import { createPrismaClient, disconnectPrisma, type PrismaClient } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdFor, QUEUE_NAMES } from './constants.ts';
-import { closeProducer, getQueue } from './producer.ts';
+import { getQueue } from './producer.ts';
 import { reconcileRuns } from './reconcile.ts';
 import { cancelRun, createQueuedRuns, retryRun } from './runs.ts';
+import { createJobsTestStore, type TJobsTestStore } from './testing.ts';
 
-let db: TTestDatabase;
-let prisma: PrismaClient;
-let prefix: string;
+let store: TJobsTestStore;
+let prisma: TJobsTestStore['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('jobs_reconcile');
-  prefix = createTestRedisPrefix('jobs-reconcile');
-  Object.assign(process.env, { DATABASE_URL: db.databaseUrl, TUNELAB_REDIS_PREFIX: prefix });
-  prisma = createPrismaClient(db.databaseUrl);
+  store = await createJobsTestStore('jobs-reconcile');
+  ({ prisma } = store);
 }, 60_000);
 
-afterAll(async () => {
-  await closeProducer();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  await prisma?.$disconnect();
-  await disconnectPrisma();
-  await db?.drop();
-});
+afterAll(() => store?.cleanup());
 
 const compute = () => getQueue(QUEUE_NAMES.compute);
 
@@ -48,7 +31,7 @@ describe('reconcileRuns', () => {
     const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       maxRetriesPerRequest: null,
     });
-    const manual = new Worker(QUEUE_NAMES.compute, null, { connection, prefix });
+    const manual = new Worker(QUEUE_NAMES.compute, null, { connection, prefix: store.prefix });
     const taken = (await manual.getNextJob('tok')) as Job;
     expect(taken.data).toEqual({ runId: failedJob });
     taken.opts.attempts = 1;

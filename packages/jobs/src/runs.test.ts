@@ -2,39 +2,21 @@
 // createQueuedRuns creates, enqueues and records the job id, a waiting job is removed and its run
 // cancelled at once, a running run only gets its flag, a failed run is retried in place, and a
 // sweep's cancel reaches its runs.
-import { createPrismaClient, disconnectPrisma, type PrismaClient } from '@tunelab/db';
-import {
-  createTestDatabase,
-  createTestRedisPrefix,
-  deleteRedisPrefix,
-  type TTestDatabase,
-} from '@tunelab/db/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES, jobIdFor, QUEUE_NAMES, RUN_KIND_JOB } from './constants.ts';
-import { closeProducer, enqueueJob, getQueue, queuePosition } from './producer.ts';
+import { enqueueJob, getQueue, queuePosition } from './producer.ts';
 import { cancelRun, cancelSweep, createQueuedRuns, retryRun } from './runs.ts';
+import { createJobsTestStore, type TJobsTestStore } from './testing.ts';
 
-let db: TTestDatabase;
-let prisma: PrismaClient;
-let prefix: string;
+let store: TJobsTestStore;
+let prisma: TJobsTestStore['prisma'];
 
 beforeAll(async () => {
-  db = await createTestDatabase('jobs_runs');
-  prefix = createTestRedisPrefix('jobs-runs');
-  Object.assign(process.env, { DATABASE_URL: db.databaseUrl, TUNELAB_REDIS_PREFIX: prefix });
-  prisma = createPrismaClient(db.databaseUrl);
+  store = await createJobsTestStore('jobs-runs');
+  ({ prisma } = store);
 }, 60_000);
 
-afterAll(async () => {
-  await closeProducer();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await deleteRedisPrefix(redis, prefix);
-  await redis.quit();
-  await prisma?.$disconnect();
-  await disconnectPrisma();
-  await db?.drop();
-});
+afterAll(() => store?.cleanup());
 
 describe('enqueueJob', () => {
   it('refuses a bad payload before it reaches Redis, naming the job and field', async () => {

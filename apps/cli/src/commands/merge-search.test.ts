@@ -1,73 +1,36 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend } from '@tunelab/core/backend';
 import { loadMergeConfig } from '@tunelab/core/merge';
-import { writeModelVariant } from '@tunelab/core/merge/testing';
 import { normaliseScore, objectiveOf, parseSearchSpec, type SearchResult } from '@tunelab/core/merge-search';
 import { inProcessEvaluator } from '@tunelab/core/merge-search/node';
-import { Rng } from '@tunelab/core/random';
-import { fineTune, loadModel } from '@tunelab/core/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSearchDomains } from './merge-search.ts';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/tunelab.mjs');
-const FIXTURES = join(import.meta.dirname, '../../../../fixtures/merge');
+const FIXTURES = join(import.meta.dirname, '../../../../fixtures');
 const work = await mkdtemp(join(tmpdir(), 'tunelab-cli-search-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 /**
- * Two tiny domains whose labels depend on different words: domain A's label is 3 when a text holds
- * one of A's key words, domain B's when it holds one of B's; both domains' texts hold either kind.
- * The fixture base is fine-tuned in-process (seeded, a few epochs) on each, so each expert is good
- * on its own domain and wrong on the other's key words, and a merge genuinely trades one against
- * the other.
+ * Two tiny domains whose labels depend on different words (`a.csv`, `b.csv`) and the fixture base
+ * fine-tuned on each (`a/`, `b/`): each expert is good on its own domain and wrong on the other's key
+ * words, so a merge genuinely trades one against the other. Made by test/make-search-fixtures.ts.
  */
 beforeAll(async () => {
+  // The CLI children inherit the backend: the grid below is scored in this process on the same one.
   process.env.TUNELAB_BACKEND ??= 'cpu';
   await initBackend();
-  const vocab = (await readFile(join(FIXTURES, 'base/vocab.txt'), 'utf8'))
-    .split('\n')
-    .filter((w) => /^[a-z]{3,}$/.test(w));
-  const keys = { a: vocab.slice(0, 4), b: vocab.slice(4, 8) };
-  const filler = vocab.slice(8);
-  const rng = new Rng(11);
-  const pick = (words: string[]) => words[rng.int(words.length)] as string;
-  const rows = (own: 'a' | 'b') => {
-    const other = own === 'a' ? 'b' : 'a';
-    return Array.from({ length: 64 }, (_, i) => {
-      const words = [pick(filler), pick(filler)];
-      if (i % 2 === 0) words.push(pick(keys[own]));
-      if (i % 3 === 0) words.push(pick(keys[other]));
-      return { text: words.join(' '), label: i % 2 === 0 ? 3 : 0 };
-    });
-  };
-  await writeModelVariant(join(FIXTURES, 'base'), join(work, 'base'));
-  for (const domain of ['a', 'b'] as const) {
-    const data = rows(domain);
-    await writeFile(
-      join(work, `${domain}.csv`),
-      `text,label\n${data.map((r) => `${r.text},${r.label}`).join('\n')}\n`,
-    );
-    const { model, tokenizer } = await loadModel(join(FIXTURES, 'base'));
-    await fineTune(
-      model,
-      tokenizer,
-      { train: data, eval: data.slice(0, 4) },
-      { task: 'regression', epochs: 6, batchSize: 8, maxLength: 16, learningRate: 3e-3, seed: 5 },
-    );
-    const tuned = model.toTensorMap();
-    model.dispose();
-    await writeModelVariant(join(FIXTURES, 'base'), join(work, domain), {
-      tensors: (t) => {
-        for (const [name, tensor] of tuned) if (t.has(name)) t.set(name, tensor);
-      },
-    });
+  await cp(join(FIXTURES, 'merge/base'), join(work, 'base'), { recursive: true });
+  for (const domain of ['a', 'b']) {
+    await cp(join(FIXTURES, 'merge-search', domain), join(work, domain), { recursive: true });
+    await cp(join(FIXTURES, 'merge-search', `${domain}.csv`), join(work, `${domain}.csv`));
   }
-}, 300_000);
+});
 
 const searchYaml = (extra: string) => `
 base_model: base

@@ -5,28 +5,11 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProcessorTestEnv,
-  destroyProcessorTestEnv,
-  REPO_FIXTURES,
-  runProcessorJob,
-  type TProcessorTestEnv,
-} from '../../test/processor-env.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES, runProcessorJob, useProcessorTestEnv } from '../../test/processor-env.ts';
+import { upsertTinyModel } from '../../test/train-run-seed.ts';
 
-let env: TProcessorTestEnv;
-let prisma: TProcessorTestEnv['prisma'];
-
-beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_crossval', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
-  ({ prisma } = env);
-}, 120_000);
-
-afterAll(async () => {
-  const { closeProducer } = await import('@tunelab/jobs');
-  await closeProducer();
-  await destroyProcessorTestEnv(env);
-});
+const env = useProcessorTestEnv('worker_crossval', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
 
 const WORDS = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
 
@@ -42,7 +25,7 @@ async function seedParent(cv: { k: number; seed: number; grouped: boolean }) {
       group: `interview-${doc}`,
     };
   });
-  const dataset = await prisma.dataset.create({
+  const dataset = await env.prisma.dataset.create({
     data: {
       name: 'interviews',
       task: 'regression',
@@ -56,19 +39,8 @@ async function seedParent(cv: { k: number; seed: number; grouped: boolean }) {
       rows: { create: rows },
     },
   });
-  const model = await prisma.model.upsert({
-    where: { id: 'tiny' },
-    update: {},
-    create: {
-      id: 'tiny',
-      name: 'tiny-bert',
-      kind: 'base',
-      config: {},
-      tokenizer: {},
-      artifactPath: 'models/tiny',
-    },
-  });
-  return prisma.run.create({
+  const model = await upsertTinyModel(env.prisma);
+  return env.prisma.run.create({
     data: {
       kind: 'crossval',
       datasetId: dataset.id,
@@ -85,8 +57,8 @@ async function launch(runId: string) {
 }
 
 const folds = (parentRunId: string) =>
-  prisma.run.findMany({ where: { parentRunId }, orderBy: { createdAt: 'asc' } });
-const status = async (id: string) => (await prisma.run.findUniqueOrThrow({ where: { id } })).status;
+  env.prisma.run.findMany({ where: { parentRunId }, orderBy: { createdAt: 'asc' } });
+const status = async (id: string) => (await env.prisma.run.findUniqueOrThrow({ where: { id } })).status;
 
 describe('run.crossval', () => {
   it('queues k grouped folds, trains each for real and ends with mean ± std over folds', async () => {
@@ -104,7 +76,7 @@ describe('run.crossval', () => {
     await compute.close();
     await redis.quit();
     // a second launch (a retried job) creates nothing new
-    await prisma.run.update({ where: { id: parent.id }, data: { status: 'queued' } });
+    await env.prisma.run.update({ where: { id: parent.id }, data: { status: 'queued' } });
     await launch(parent.id);
     expect(await folds(parent.id)).toHaveLength(3);
 
@@ -113,7 +85,7 @@ describe('run.crossval', () => {
       await runProcessorJob([trainProcessor], 'run.train', { runId: child.id }, 'cpu');
       expect(await status(child.id)).toBe('succeeded');
     }
-    const done = await prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
+    const done = await env.prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
     expect(done.status).toBe('succeeded');
     const summary = done.summary as {
       metrics: { mae: number };
@@ -136,13 +108,13 @@ describe('run.crossval', () => {
     // every interview's segments were scored in exactly one fold, and test rows never
     const scored = new Map<number, number>();
     for (const child of children) {
-      const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: child.id } });
+      const ev = await env.prisma.evaluation.findFirstOrThrow({ where: { runId: child.id } });
       for (const p of ev.predictions as { index: number }[])
         scored.set(p.index, (scored.get(p.index) ?? 0) + 1);
     }
     expect([...scored.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 36 }, (_, i) => i));
     for (const child of children) {
-      const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: child.id } });
+      const ev = await env.prisma.evaluation.findFirstOrThrow({ where: { runId: child.id } });
       const docs = new Set((ev.predictions as { index: number }[]).map((p) => Math.floor(p.index / 3)));
       for (const d of docs) {
         const idx = (ev.predictions as { index: number }[]).filter((p) => Math.floor(p.index / 3) === d);
@@ -163,7 +135,7 @@ describe('run.crossval', () => {
       name: 'run.train',
       schema: ZTrainJob,
       async handle({ runId }) {
-        const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+        const run = await env.prisma.run.findUniqueOrThrow({ where: { id: runId } });
         const fold = (run.params as { fold: number }).fold;
         if (fold === 1 && failFold1) throw new InputError('out of rows');
         return { summary: { metrics: { mae: 1 + fold } } };
@@ -171,7 +143,7 @@ describe('run.crossval', () => {
     });
     for (const child of children)
       await runProcessorJob([fakeTrain], 'run.train', { runId: child.id }, 'cpu').catch(() => undefined);
-    const failed = await prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
+    const failed = await env.prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
     const fold1 = children.find((c) => (c.params as { fold: number }).fold === 1);
     expect(failed.status).toBe('failed');
     expect(failed.error).toBe(`1 of 2 folds failed: fold 1 (run ${fold1?.id}): out of rows`);
@@ -181,7 +153,7 @@ describe('run.crossval', () => {
     expect(await status(parent.id)).toBe('running');
     failFold1 = false;
     await runProcessorJob([fakeTrain], 'run.train', { runId: fold1?.id }, 'cpu');
-    const done = await prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
+    const done = await env.prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
     expect(done.status).toBe('succeeded');
     expect((done.summary as { cv: { mean: { mae: number }; std: { mae: number } } }).cv).toMatchObject({
       mean: { mae: 1.5 },

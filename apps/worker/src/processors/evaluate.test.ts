@@ -1,22 +1,8 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProcessorTestEnv,
-  destroyProcessorTestEnv,
-  REPO_FIXTURES,
-  runProcessorJob,
-  type TProcessorTestEnv,
-} from '../../test/processor-env.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES, runProcessorJob, useProcessorTestEnv } from '../../test/processor-env.ts';
 
-let env: TProcessorTestEnv;
-let prisma: TProcessorTestEnv['prisma'];
-
-beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_evaluate', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
-  ({ prisma } = env);
-}, 120_000);
-
-afterAll(() => destroyProcessorTestEnv(env));
+const env = useProcessorTestEnv('worker_evaluate', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
 
 async function runJob(runId: string) {
   const { evaluateProcessor } = await import('./evaluate.ts');
@@ -25,7 +11,7 @@ async function runJob(runId: string) {
 
 describe('run.evaluate processor', () => {
   it('scores a regression checkpoint on the eval split with predictions and a reference', async () => {
-    const model = await prisma.model.create({
+    const model = await env.prisma.model.create({
       data: {
         name: 'tiny',
         kind: 'base',
@@ -35,7 +21,7 @@ describe('run.evaluate processor', () => {
         artifactPath: 'models/tiny',
       },
     });
-    const dataset = await prisma.dataset.create({
+    const dataset = await env.prisma.dataset.create({
       data: {
         name: 'toy',
         task: 'regression',
@@ -55,11 +41,11 @@ describe('run.evaluate processor', () => {
         },
       },
     });
-    const run = await prisma.run.create({
+    const run = await env.prisma.run.create({
       data: { kind: 'evaluate', modelId: model.id, datasetId: dataset.id, params: {} },
     });
     await runJob(run.id);
-    const after = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    const after = await env.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(after.status).toBe('succeeded');
     type M = { mae: number; n: number };
     const summary = after.summary as {
@@ -78,19 +64,19 @@ describe('run.evaluate processor', () => {
       summary.metrics.mae,
       6,
     );
-    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    const ev = await env.prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
     expect((ev.predictions as unknown[]).length).toBe(4);
     expect((ev.metrics as { bySource: { synthetic: M } }).bySource.synthetic.n).toBe(2);
 
     // a head of the other task is refused with the reason
-    const cls = await prisma.dataset.create({
+    const cls = await env.prisma.dataset.create({
       data: { name: 'cls', task: 'classification', textColumn: 't', labelColumn: 'l', status: 'ready' },
     });
-    const bad = await prisma.run.create({
+    const bad = await env.prisma.run.create({
       data: { kind: 'evaluate', modelId: model.id, datasetId: cls.id, params: {} },
     });
     const err = await runJob(bad.id);
     expect(String(err)).toMatch(/regression head but dataset "cls" is classification/);
-    expect((await prisma.run.findUniqueOrThrow({ where: { id: bad.id } })).status).toBe('failed');
+    expect((await env.prisma.run.findUniqueOrThrow({ where: { id: bad.id } })).status).toBe('failed');
   }, 300_000);
 });

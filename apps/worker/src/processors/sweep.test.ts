@@ -1,34 +1,21 @@
 import { ZTrainJob } from '@tunelab/core/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProcessorTestEnv,
-  destroyProcessorTestEnv,
-  runProcessorJob,
-  type TProcessorTestEnv,
-} from '../../test/processor-env.ts';
+import { describe, expect, it } from 'vitest';
+import { runProcessorJob, useProcessorTestEnv } from '../../test/processor-env.ts';
 
-let env: TProcessorTestEnv;
-let prisma: TProcessorTestEnv['prisma'];
-
-beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_sweep');
-  ({ prisma } = env);
-}, 120_000);
-
-afterAll(() => destroyProcessorTestEnv(env));
+const env = useProcessorTestEnv('worker_sweep');
 
 describe('sweep.launch processor', () => {
   it('creates one run per fraction × seed with the recipe, queues them, and is idempotent', async () => {
     const { sweepProcessor } = await import('./sweep.ts');
-    const dataset = await prisma.dataset.create({
+    const dataset = await env.prisma.dataset.create({
       data: { name: 'd', task: 'regression', textColumn: 't', labelColumn: 'l', status: 'ready' },
     });
-    const model = await prisma.model.create({
+    const model = await env.prisma.model.create({
       data: { name: 'm', kind: 'base', config: {}, artifactPath: 'models/x' },
     });
-    const sweep = await prisma.sweep.create({
+    const sweep = await env.prisma.sweep.create({
       data: {
         name: 's',
         recipe: { epochs: 2, lr: 1e-4 },
@@ -41,7 +28,7 @@ describe('sweep.launch processor', () => {
     // Run twice with the same job id, as a retry would: the second launch must create nothing new.
     await runProcessorJob([sweepProcessor], 'sweep.launch', { sweepId: sweep.id }, 'cpu');
     await runProcessorJob([sweepProcessor], 'sweep.launch', { sweepId: sweep.id }, 'cpu');
-    const runs = await prisma.run.findMany({ where: { sweepId: sweep.id } });
+    const runs = await env.prisma.run.findMany({ where: { sweepId: sweep.id } });
     expect(runs).toHaveLength(6);
     const quarter = runs.filter((r) => r.fraction === 0.25).map((r) => r.seed);
     expect(quarter.sort()).toEqual([0, 1, 2]);
@@ -55,7 +42,7 @@ describe('sweep.launch processor', () => {
     expect(await q.getJobCountByTypes('waiting', 'prioritized')).toBe(6);
     await q.close();
     await redis.quit();
-    expect((await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('running');
+    expect((await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('running');
 
     // The sweep ends when its last run ends: failed, naming the runs that failed.
     const { defineProcessor } = await import('./types.ts');
@@ -64,7 +51,7 @@ describe('sweep.launch processor', () => {
       name: 'run.train',
       schema: ZTrainJob,
       async handle({ runId }) {
-        const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+        const run = await env.prisma.run.findUniqueOrThrow({ where: { id: runId } });
         if (run.fraction === 0.25 && run.seed === 1) throw new InputError('too few rows');
         return { summary: { metrics: { mae: 1 } } };
       },
@@ -74,11 +61,11 @@ describe('sweep.launch processor', () => {
     );
     for (const [i, run] of ordered.entries()) {
       await runProcessorJob([fakeTrain], 'run.train', { runId: run.id }, 'cpu').catch(() => undefined);
-      const { status } = await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } });
+      const { status } = await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } });
       expect(status).toBe(i < ordered.length - 1 ? 'running' : 'failed');
     }
     const failedRun = ordered.find((r) => r.fraction === 0.25 && r.seed === 1);
-    const settled = await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } });
+    const settled = await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } });
     expect(settled.error).toBe(
       `1 of 6 runs failed: run ${failedRun?.id} (fraction 0.25, seed 1): too few rows`,
     );
@@ -86,11 +73,11 @@ describe('sweep.launch processor', () => {
 
     // Retrying the failed run reopens the sweep; its success settles it as succeeded.
     const { retryRun, closeProducer } = await import('@tunelab/jobs');
-    await prisma.run.update({ where: { id: failedRun?.id }, data: { fraction: 0.5 } });
+    await env.prisma.run.update({ where: { id: failedRun?.id }, data: { fraction: 0.5 } });
     await retryRun(failedRun?.id ?? '');
-    expect((await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('running');
+    expect((await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('running');
     await runProcessorJob([fakeTrain], 'run.train', { runId: failedRun?.id }, 'cpu');
-    expect(await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).toMatchObject({
+    expect(await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).toMatchObject({
       status: 'succeeded',
       error: null,
     });
@@ -99,13 +86,13 @@ describe('sweep.launch processor', () => {
 
   it('creates no runs for a sweep cancelled before its launch', async () => {
     const { sweepProcessor } = await import('./sweep.ts');
-    const dataset = await prisma.dataset.create({
+    const dataset = await env.prisma.dataset.create({
       data: { name: 'd2', task: 'regression', textColumn: 't', labelColumn: 'l', status: 'ready' },
     });
-    const model = await prisma.model.create({
+    const model = await env.prisma.model.create({
       data: { name: 'm2', kind: 'base', config: {}, artifactPath: 'models/y' },
     });
-    const sweep = await prisma.sweep.create({
+    const sweep = await env.prisma.sweep.create({
       data: {
         name: 's2',
         recipe: {},
@@ -117,7 +104,7 @@ describe('sweep.launch processor', () => {
       },
     });
     await runProcessorJob([sweepProcessor], 'sweep.launch', { sweepId: sweep.id }, 'cpu');
-    expect(await prisma.run.count({ where: { sweepId: sweep.id } })).toBe(0);
-    expect((await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('cancelled');
+    expect(await env.prisma.run.count({ where: { sweepId: sweep.id } })).toBe(0);
+    expect((await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).status).toBe('cancelled');
   });
 });

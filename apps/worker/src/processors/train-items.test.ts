@@ -1,27 +1,15 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProcessorTestEnv,
-  destroyProcessorTestEnv,
-  REPO_FIXTURES,
-  runProcessorJob,
-  type TProcessorTestEnv,
-} from '../../test/processor-env.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES, runProcessorJob, useProcessorTestEnv } from '../../test/processor-env.ts';
 
-let env: TProcessorTestEnv;
-let prisma: TProcessorTestEnv['prisma'];
-beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_train_items', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
-  ({ prisma } = env);
-}, 120_000);
-afterAll(() => destroyProcessorTestEnv(env));
+const env = useProcessorTestEnv('worker_train_items', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
 
 const ITEMS = ['mood', 'sleep', 'appetite'];
 const WORDS = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
 
 describe('run.train on a multi-item dataset (long shape, windows)', () => {
   it('trains one output per item; curves, summary and exported model are per item', async () => {
-    const dataset = await prisma.dataset.create({
+    const dataset = await env.prisma.dataset.create({
       data: {
         name: 'scale',
         task: 'regression',
@@ -45,7 +33,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
         },
       },
     });
-    const model = await prisma.model.create({
+    const model = await env.prisma.model.create({
       data: {
         id: 'tiny',
         name: 'tiny-bert',
@@ -55,7 +43,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
         artifactPath: 'models/tiny',
       },
     });
-    const run = await prisma.run.create({
+    const run = await env.prisma.run.create({
       data: {
         kind: 'train',
         datasetId: dataset.id,
@@ -76,7 +64,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
       ((await runProcessorJob([trainProcessor], 'run.train', { runId: run.id })) as { status: string })
         .status,
     ).toBe('succeeded');
-    const after = await prisma.run.findUniqueOrThrow({
+    const after = await env.prisma.run.findUniqueOrThrow({
       where: { id: run.id },
       include: { resultModel: true },
     });
@@ -95,7 +83,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
     expect(summary.items.mood?.errorReduction?.mae).toBeTypeOf('number');
     for (const item of ITEMS)
       expect(
-        await prisma.metric.count({ where: { runId: run.id, name: `${item}/mae`, split: 'eval' } }),
+        await env.prisma.metric.count({ where: { runId: run.id, name: `${item}/mae`, split: 'eval' } }),
       ).toBe(1);
     const config = after.resultModel?.config as { num_labels: number; id2label: Record<string, string> };
     expect(config.num_labels).toBe(3);

@@ -1,66 +1,17 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProcessorTestEnv,
-  destroyProcessorTestEnv,
-  REPO_FIXTURES,
-  runProcessorJob,
-  type TProcessorTestEnv,
-} from '../../test/processor-env.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES, runProcessorJob, useProcessorTestEnv } from '../../test/processor-env.ts';
+import { seedTrainRun } from '../../test/train-run-seed.ts';
 
-let env: TProcessorTestEnv;
-let prisma: TProcessorTestEnv['prisma'];
-
-beforeAll(async () => {
-  env = await createProcessorTestEnv('worker_train', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
-  ({ prisma } = env);
-}, 120_000);
-
-afterAll(() => destroyProcessorTestEnv(env));
+const env = useProcessorTestEnv('worker_train', { tiny: path.join(REPO_FIXTURES, 'tiny-bert') });
 
 async function processTrain(runId: string): Promise<unknown> {
   const { trainProcessor } = await import('./train.ts');
   return runProcessorJob([trainProcessor], 'run.train', { runId });
 }
 
-async function seed(params: Record<string, number | string>, cancel = false, rows = 40) {
-  const words = ['good', 'bad', 'great', 'awful', 'fine', 'terrible', 'nice', 'poor'];
-  const dataset = await prisma.dataset.create({
-    data: {
-      name: 'toy',
-      task: 'regression',
-      labelMin: -2,
-      labelMax: 2,
-      textColumn: 'text',
-      labelColumn: 'label',
-      rowCount: rows,
-      status: 'ready',
-      rows: {
-        create: Array.from({ length: rows }, (_, i) => ({
-          index: i,
-          text: `${words[i % 8]} thing ${i}`,
-          label: (i % 8) % 2 === 0 ? 2 : -2,
-          split: 'train' as const,
-        })),
-      },
-    },
-  });
-  const model = await prisma.model.upsert({
-    where: { id: 'tiny' },
-    update: {},
-    create: {
-      id: 'tiny',
-      name: 'tiny-bert',
-      kind: 'base',
-      config: {},
-      tokenizer: {},
-      artifactPath: 'models/tiny',
-    },
-  });
-  return prisma.run.create({
-    data: { kind: 'train', datasetId: dataset.id, modelId: model.id, params, cancelRequested: cancel },
-  });
-}
+const seed = (params: Record<string, number | string>, cancel = false, rows = 40) =>
+  seedTrainRun(env.prisma, env.artifacts, params, rows, { cancelRequested: cancel });
 
 describe('run.train processor', () => {
   it('judges on real rows only and measures error reduction against a named reference model', async () => {
@@ -72,9 +23,10 @@ describe('run.train processor', () => {
       evalSource: 'real',
       referenceModelId: 'tiny',
     });
-    await prisma.$executeRaw`UPDATE "DatasetRow" SET "source" = 'synthetic' WHERE "datasetId" = ${run.datasetId} AND "index" % 2 = 1`;
+    await env.prisma
+      .$executeRaw`UPDATE "DatasetRow" SET "source" = 'synthetic' WHERE "datasetId" = ${run.datasetId} AND "index" % 2 = 1`;
     expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
-    const { summary } = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    const { summary } = await env.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     const s = summary as {
       trainRows: number;
       evalRows: number;
@@ -96,9 +48,10 @@ describe('run.train processor', () => {
 
   it('cross-validation: scores fold i, trains on the others; the model keeps the dataset range', async () => {
     const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16, lr: 1e-3, fold: 1 }, false, 24);
-    await prisma.$executeRaw`UPDATE "DatasetRow" SET "fold" = "index" % 3 WHERE "datasetId" = ${run.datasetId}`;
+    await env.prisma
+      .$executeRaw`UPDATE "DatasetRow" SET "fold" = "index" % 3 WHERE "datasetId" = ${run.datasetId}`;
     expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
-    const after = await prisma.run.findUniqueOrThrow({
+    const after = await env.prisma.run.findUniqueOrThrow({
       where: { id: run.id },
       include: { resultModel: true },
     });
@@ -109,7 +62,7 @@ describe('run.train processor', () => {
     };
     expect([summary.trainRows, summary.evalRows]).toEqual([16, 8]);
     expect(summary.bySource.real.n).toBe(8);
-    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    const ev = await env.prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
     const indices = (ev.predictions as { index: number }[]).map((p) => p.index);
     expect(indices.every((i) => i % 3 === 1)).toBe(true);
     expect((after.resultModel?.config ?? {}) as Record<string, unknown>).toMatchObject({
@@ -120,7 +73,7 @@ describe('run.train processor', () => {
     const run = await seed({ epochs: 2, batchSize: 8, maxLength: 16, lr: 1e-3, evalFraction: 0.25 });
     const out = (await processTrain(run.id)) as { status: string };
     expect(out.status).toBe('succeeded');
-    const after = await prisma.run.findUniqueOrThrow({
+    const after = await env.prisma.run.findUniqueOrThrow({
       where: { id: run.id },
       include: { resultModel: true },
     });
@@ -137,20 +90,20 @@ describe('run.train processor', () => {
     expect(summary.metrics.mae).toBeGreaterThan(0);
     expect(summary.errorReduction.mae).not.toBeNull();
     // 30 rows / batch 8 = 4 steps per epoch, 2 epochs
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(8);
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(2);
-    const ev = await prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(8);
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(2);
+    const ev = await env.prisma.evaluation.findFirstOrThrow({ where: { runId: run.id } });
     expect((ev.predictions as unknown[]).length).toBe(10);
 
     // retrying a succeeded run changes nothing (idempotent)
     await processTrain(run.id);
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss' } })).toBe(8);
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'loss' } })).toBe(8);
   }, 300_000);
 
   it('stops a run whose cancellation was requested', async () => {
     const run = await seed({ epochs: 1, batchSize: 8, maxLength: 16 }, true);
     expect(await processTrain(run.id)).toEqual({ cancelled: true });
-    expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('cancelled');
+    expect((await env.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('cancelled');
   }, 120_000);
 
   it('resumes a cancelled run from its last epoch checkpoint when retried', async () => {
@@ -161,42 +114,44 @@ describe('run.train processor', () => {
     );
     // Deterministic cancel right after epoch 1: a trigger sets the flag when the first eval point
     // lands (the checkpoint is saved just before), and the flag is read before every step.
-    await prisma.$executeRawUnsafe(`
+    await env.prisma.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION cancel_after_first_epoch() RETURNS trigger AS $$
       BEGIN
         UPDATE "Run" SET "cancelRequested" = true WHERE id = NEW."runId";
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
-    await prisma.$executeRawUnsafe(`
+    await env.prisma.$executeRawUnsafe(`
       CREATE TRIGGER cancel_after_first_epoch AFTER INSERT ON "Metric" FOR EACH ROW
       WHEN (NEW.name = 'mae' AND NEW.split = 'eval' AND NEW."runId" = '${run.id}')
       EXECUTE FUNCTION cancel_after_first_epoch()`);
     process.env.TUNELAB_CANCEL_CHECK_MS = '0';
     const first = processTrain(run.id);
     expect(await first).toEqual({ cancelled: true });
-    const cancelled = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    const cancelled = await env.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(cancelled.status).toBe('cancelled');
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(1);
-    await prisma.$executeRawUnsafe('DROP TRIGGER cancel_after_first_epoch ON "Metric"');
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(1);
+    await env.prisma.$executeRawUnsafe('DROP TRIGGER cancel_after_first_epoch ON "Metric"');
     delete process.env.TUNELAB_CANCEL_CHECK_MS;
 
-    await prisma.run.update({
+    await env.prisma.run.update({
       where: { id: run.id },
       data: { status: 'queued', cancelRequested: false, finishedAt: null },
     });
     expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
-    const logs = await prisma.runLog.findMany({ where: { runId: run.id }, orderBy: { ts: 'asc' } });
+    const logs = await env.prisma.runLog.findMany({ where: { runId: run.id }, orderBy: { ts: 'asc' } });
     expect(logs.some((l) => /Resuming from the checkpoint after epoch 1 \(step 10\)/.test(l.message))).toBe(
       true,
     );
     // 100 train rows / batch 10 = 10 steps per epoch; each step stored once across both attempts
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(80);
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(8);
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'loss', split: 'train' } })).toBe(
+      80,
+    );
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'mae', split: 'eval' } })).toBe(8);
   }, 300_000);
 
   it('trains a classification head with a fresh label space and scores it against the majority class', async () => {
     const base = await seed({ epochs: 1, batchSize: 8, maxLength: 16, evalFraction: 0.25 });
-    const cls = await prisma.dataset.create({
+    const cls = await env.prisma.dataset.create({
       data: {
         name: 'toy-cls',
         task: 'classification',
@@ -215,7 +170,7 @@ describe('run.train processor', () => {
         },
       },
     });
-    const run = await prisma.run.create({
+    const run = await env.prisma.run.create({
       data: {
         kind: 'train',
         datasetId: cls.id,
@@ -224,7 +179,7 @@ describe('run.train processor', () => {
       },
     });
     expect(((await processTrain(run.id)) as { status: string }).status).toBe('succeeded');
-    const after = await prisma.run.findUniqueOrThrow({
+    const after = await env.prisma.run.findUniqueOrThrow({
       where: { id: run.id },
       include: { resultModel: true },
     });
@@ -236,6 +191,8 @@ describe('run.train processor', () => {
     };
     expect(summary.reference.kind).toMatch(/majority class/);
     expect(summary.metrics.accuracy).toBeGreaterThanOrEqual(0);
-    expect(await prisma.metric.count({ where: { runId: run.id, name: 'macro_f1', split: 'eval' } })).toBe(2);
+    expect(await env.prisma.metric.count({ where: { runId: run.id, name: 'macro_f1', split: 'eval' } })).toBe(
+      2,
+    );
   }, 300_000);
 });

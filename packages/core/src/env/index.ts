@@ -12,6 +12,12 @@ export const ZCoreEnv = z.object({
   TUNELAB_THREADS: z.coerce.number().int().positive().optional(),
   /** Fault drills only: how long the PostgreSQL-down drill keeps its database away (seconds). */
   TUNELAB_DRILL_PG_DOWN_S: z.coerce.number().positive().default(5),
+  /** Browser tests and benches: the Chromium that playwright-core drives (Debian's by default). */
+  TUNELAB_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
+  /** Bench `dashboard-under-load` only: how many clients fetch the dashboard at once. */
+  TUNELAB_BENCH_LOAD_CLIENTS: z.coerce.number().int().positive().default(20),
+  /** Bench `dashboard-under-load` only: how long the load (and the quiet window before it) lasts, seconds. */
+  TUNELAB_BENCH_LOAD_SECONDS: z.coerce.number().positive().default(30),
 });
 export type TCoreEnv = z.infer<typeof ZCoreEnv>;
 

@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../charts/chart-settings.tsx';
+import { ItemSelect } from '../charts/item-select.tsx';
 import { type ChartSeries, MetricChart, PALETTE } from '../charts/metric-chart.tsx';
 import { evalSeriesKey } from '../runs/lib/run-series.ts';
 import type { SeriesResult } from '../runs/lib/series-params.ts';
@@ -97,24 +98,7 @@ function Inner({
   return (
     <>
       <ChartControls />
-      {items.length > 0 && (
-        <div className="row small" style={{ marginBottom: 8 }}>
-          <label htmlFor="compare-item">Eval curves of</label>
-          <select
-            id="compare-item"
-            data-testid="compare-item"
-            value={item ?? ''}
-            onChange={(event) => setItem(event.target.value === '' ? null : event.target.value)}
-          >
-            <option value="">mean over items</option>
-            {items.map((name) => (
-              <option key={name} value={name}>
-                item {name}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <ItemSelect id="compare-item" items={items} value={item} onChange={setItem} />
       {error && <div className="error-box">{error}</div>}
       <div className="grid two" style={{ marginBottom: 14 }} data-testid="compare-curves">
         {charts.map((c) => {

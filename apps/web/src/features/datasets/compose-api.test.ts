@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
+import {
+  createWebTestEnv,
+  destroyWebTestEnv,
+  postJson,
+  type TWebTestEnv,
+} from '../../../test/web-test-env.ts';
 import { POST as compose } from './api/compose-route.ts';
 import { POST as createDataset } from './api/datasets-route.ts';
 import { POST as assignFolds, DELETE as clearFolds } from './api/folds-route.ts';
@@ -36,13 +41,6 @@ const csv = (labels: number[], prefix: string) =>
 const each = (labels: number[], n: number) =>
   labels.flatMap((label) => Array.from({ length: n }, () => label));
 
-const post = (url: string, body: unknown) =>
-  new Request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 async function counts() {
   return { datasets: await prisma.dataset.count(), rows: await prisma.datasetRow.count() };
 }
@@ -67,7 +65,7 @@ afterAll(() => destroyWebTestEnv(env));
 describe('compose', () => {
   it('mixes 70 % real and 30 % synthetic, stratified, with lineage, then profiles it', async () => {
     const response = await compose(
-      post('http://test/api/datasets/compose', {
+      postJson('http://test/api/datasets/compose', {
         name: 'mix 70/30',
         sources: [
           { datasetId: ids.real, ratio: 70 },
@@ -124,7 +122,7 @@ describe('compose', () => {
 
   it('"as large as possible" takes every row of the scarcest source', async () => {
     const response = await compose(
-      post('http://test/api/datasets/compose', {
+      postJson('http://test/api/datasets/compose', {
         name: 'max',
         sources: [
           { datasetId: ids.real, ratio: 0.5 },
@@ -139,7 +137,7 @@ describe('compose', () => {
   it('refusals answer with the reason and leave the database unchanged', async () => {
     const before = await counts();
     const scales = await compose(
-      post('http://test/api/datasets/compose', {
+      postJson('http://test/api/datasets/compose', {
         name: 'bad',
         sources: [
           { datasetId: ids.real, ratio: 1 },
@@ -152,7 +150,7 @@ describe('compose', () => {
       'Cannot compose real (labels 0 – 6) with probability (labels 0 – 1): the label ranges are on different scales',
     );
     const tooBig = await compose(
-      post('http://test/api/datasets/compose', {
+      postJson('http://test/api/datasets/compose', {
         name: 'too big',
         sources: [
           { datasetId: ids.real, ratio: 1 },
@@ -166,7 +164,7 @@ describe('compose', () => {
       /real has 70 rows but 50% of 500 needs 250/,
     );
     const unknown = await compose(
-      post('http://test/api/datasets/compose', {
+      postJson('http://test/api/datasets/compose', {
         name: 'ghost',
         sources: [
           { datasetId: ids.real, ratio: 1 },
@@ -176,7 +174,10 @@ describe('compose', () => {
     );
     expect(unknown.status).toBe(404);
     const single = await compose(
-      post('http://test/api/datasets/compose', { name: 'one', sources: [{ datasetId: ids.real, ratio: 1 }] }),
+      postJson('http://test/api/datasets/compose', {
+        name: 'one',
+        sources: [{ datasetId: ids.real, ratio: 1 }],
+      }),
     );
     expect(single.status).toBe(400);
     expect(await counts()).toEqual(before);
@@ -188,7 +189,7 @@ describe('folds', () => {
   const context = () => ({ params: Promise.resolve({ id: ids.real as string }) });
 
   it('assigns seeded stratified folds to train/eval rows and keeps test rows out', async () => {
-    const response = await assignFolds(post(url(), { k: 5, seed: 9 }), context());
+    const response = await assignFolds(postJson(url(), { k: 5, seed: 9 }), context());
     expect(response.status).toBe(200);
     const assignment = (await response.json()) as { k: number; sizes: number[] };
     const rows = await prisma.datasetRow.findMany({
@@ -203,7 +204,7 @@ describe('folds', () => {
     const stored = await prisma.dataset.findUniqueOrThrow({ where: { id: ids.real } });
     expect(stored.folds).toEqual({ k: 5, seed: 9, sizes: assignment.sizes });
 
-    await assignFolds(post(url(), { k: 5, seed: 9 }), context());
+    await assignFolds(postJson(url(), { k: 5, seed: 9 }), context());
     const again = await prisma.datasetRow.findMany({
       where: { datasetId: ids.real },
       orderBy: { index: 'asc' },
@@ -212,7 +213,7 @@ describe('folds', () => {
   });
 
   it('refuses k outside 2–10 and can clear the folds', async () => {
-    const bad = await assignFolds(post(url(), { k: 11 }), context());
+    const bad = await assignFolds(postJson(url(), { k: 11 }), context());
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toBe('k: k must be at most 10');
     const cleared = await clearFolds(new Request(url(), { method: 'DELETE' }), context());

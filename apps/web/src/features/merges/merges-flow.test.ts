@@ -3,7 +3,7 @@
 import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
+import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv, until } from '../../../test/web-test-env.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../../fixtures/merge');
 
@@ -61,15 +61,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => destroyWebTestEnv(env));
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('merge and analysis flow', () => {
   it('launches a TIES merge from the form YAML, runs it on the worker and loads its page data', async () => {

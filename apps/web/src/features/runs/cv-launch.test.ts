@@ -2,29 +2,19 @@
 // job queues k fold runs; a grouped CV on a dataset without a document column is refused; cancelling
 // the parent over the API cancels every fold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
+import {
+  createWebTestEnv,
+  destroyWebTestEnv,
+  postJson,
+  type TWebTestEnv,
+  until,
+} from '../../../test/web-test-env.ts';
 import { POST_CANCEL } from './api/run-action-routes.ts';
 import { POST as launch } from './api/runs-route.ts';
 
 let env: TWebTestEnv;
 let prisma: TWebTestEnv['prisma'];
 const ids: Record<string, string> = {};
-
-const post = (url: string, body: unknown) =>
-  new Request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let value = await read();
-  while (!done(value)) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await read();
-  }
-  return value;
-}
 
 beforeAll(async () => {
   env = await createWebTestEnv('cv', { computeProcessorFile: null });
@@ -62,7 +52,7 @@ afterAll(() => destroyWebTestEnv(env));
 describe('POST /api/runs with params.cv', () => {
   it('creates one crossval parent whose job queues k folds; cancel cascades', async () => {
     const response = await launch(
-      post('http://test/api/runs', {
+      postJson('http://test/api/runs', {
         modelId: ids.model,
         datasetId: ids.dataset,
         params: { epochs: 1, cv: { k: 5, seed: 3 } },
@@ -99,7 +89,7 @@ describe('POST /api/runs with params.cv', () => {
   it('refuses a grouped CV on a dataset without a document column, and CV with a fixed fold', async () => {
     const before = await prisma.run.count();
     const grouped = await launch(
-      post('http://test/api/runs', {
+      postJson('http://test/api/runs', {
         modelId: ids.model,
         datasetId: ids.dataset,
         params: { cv: { k: 3, seed: 0, grouped: true }, fold: 1 },

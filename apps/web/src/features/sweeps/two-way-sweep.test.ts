@@ -2,7 +2,13 @@
 // synthetic dataset, against real Postgres and Redis: the worker's sweep.launch creates one run per
 // (fraction, share, seed), each named by what differs, and a dataset without synthetic rows is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebTestEnv, destroyWebTestEnv, type TWebTestEnv } from '../../../test/web-test-env.ts';
+import {
+  createWebTestEnv,
+  destroyWebTestEnv,
+  postJson,
+  type TWebTestEnv,
+  until,
+} from '../../../test/web-test-env.ts';
 import { POST as compose } from '../datasets/api/compose-route.ts';
 import { POST as createDataset } from '../datasets/api/datasets-route.ts';
 import { POST as createSweep } from './api/sweep-routes.ts';
@@ -10,22 +16,6 @@ import { POST as createSweep } from './api/sweep-routes.ts';
 let env: TWebTestEnv;
 let prisma: TWebTestEnv['prisma'];
 const ids: Record<string, string> = {};
-
-const post = (url: string, body: unknown) =>
-  new Request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let value = await read();
-  while (!done(value)) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await read();
-  }
-  return value;
-}
 
 async function upload(name: string, origin: 'real' | 'synthetic'): Promise<string> {
   const rows = Array.from({ length: 60 }, (_, i) => `${name} text ${i},${i % 7}`);
@@ -59,7 +49,7 @@ beforeAll(async () => {
   ids.real = await upload('real', 'real');
   ids.synthetic = await upload('synthetic', 'synthetic');
   const composed = await compose(
-    post('http://test/api/datasets/compose', {
+    postJson('http://test/api/datasets/compose', {
       name: 'real + synthetic',
       sources: [
         { datasetId: ids.real, ratio: 50 },
@@ -86,7 +76,7 @@ afterAll(() => destroyWebTestEnv(env));
 describe('two-way sweep', () => {
   it('launches fraction × synthetic share × seed runs named by what differs', async () => {
     const response = await createSweep(
-      post('http://test/api/sweeps', {
+      postJson('http://test/api/sweeps', {
         modelId: ids.model,
         datasetId: ids.mixed,
         fractions: [0.5, 1],
@@ -127,7 +117,7 @@ describe('two-way sweep', () => {
 
   it('runs k-fold CV at each cell: its runs are crossval parents that queue their folds', async () => {
     const response = await createSweep(
-      post('http://test/api/sweeps', {
+      postJson('http://test/api/sweeps', {
         modelId: ids.model,
         datasetId: ids.mixed,
         fractions: [0.5, 1],
@@ -159,7 +149,7 @@ describe('two-way sweep', () => {
   it('refuses synthetic shares on a dataset without synthetic rows, naming it, and creates nothing', async () => {
     const before = await prisma.sweep.count();
     const response = await createSweep(
-      post('http://test/api/sweeps', {
+      postJson('http://test/api/sweeps', {
         modelId: ids.model,
         datasetId: ids.real,
         fractions: [0.5, 1],

@@ -56,24 +56,78 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
     >
       <div className="grid two">
         <div>
-          <label>
-            Base
-            <select
-              value={form.base}
-              onChange={(e) => set({ base: e.target.value, parents: [] })}
-              data-testid="search-base"
-            >
-              {bases.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <fieldset>
-            <legend>Fine-tuned models (each brings its dataset as a domain)</legend>
+          <div className="form-grid">
+            <label className="field">
+              Base
+              <select
+                value={form.base}
+                onChange={(e) => set({ base: e.target.value, parents: [] })}
+                data-testid="search-base"
+              >
+                {bases.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Objective
+              <select
+                value={form.objective}
+                onChange={(e) => set({ objective: e.target.value as 'worst' | 'mean' })}
+              >
+                <option value="worst">worst domain</option>
+                <option value="mean">mean of the domains</option>
+              </select>
+            </label>
+            <label className="field">
+              Budget (evaluations)
+              <input
+                type="number"
+                min={2}
+                max={1000}
+                value={form.budget}
+                onChange={(e) => set({ budget: Number(e.target.value) })}
+                data-testid="search-budget"
+              />
+            </label>
+            <label className="field">
+              Subsample
+              <input
+                type="number"
+                min={1}
+                value={form.subsample}
+                onChange={(e) => set({ subsample: Number(e.target.value) })}
+              />
+              <span className="hint">rows of each eval set per candidate</span>
+            </label>
+            <label className="field">
+              Rescore the best
+              <input
+                type="number"
+                min={1}
+                max={20}
+                value={form.rescore}
+                onChange={(e) => set({ rescore: Number(e.target.value) })}
+              />
+              <span className="hint">on the full eval sets</span>
+            </label>
+            <label className="field">
+              Seed
+              <input
+                type="number"
+                min={0}
+                value={form.seed}
+                onChange={(e) => set({ seed: Number(e.target.value) })}
+              />
+            </label>
+          </div>
+          <h3 style={{ marginTop: 18 }}>Fine-tuned models</h3>
+          <p className="muted small">Each brings its dataset as a domain.</p>
+          <div className="form-grid">
             {tuned.map((m) => (
-              <label key={m.id} className="inline">
+              <label key={m.id}>
                 <input
                   type="checkbox"
                   checked={form.parents.includes(m.id)}
@@ -88,11 +142,11 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
                 {m.label}
               </label>
             ))}
-          </fieldset>
-          <fieldset>
-            <legend>Methods to choose among</legend>
+          </div>
+          <h3 style={{ marginTop: 18 }}>Methods to choose among</h3>
+          <div className="form-grid">
             {SEARCHABLE_METHODS.map((name) => (
-              <label key={name} className="inline mono">
+              <label key={name} className="mono">
                 <input
                   type="checkbox"
                   checked={form.methods.includes(name)}
@@ -107,79 +161,34 @@ export function SearchForm({ models }: { models: TModelOption[] }) {
                 {name}
               </label>
             ))}
-          </fieldset>
-          <label>
-            Budget (evaluations)
-            <input
-              type="number"
-              min={2}
-              max={1000}
-              value={form.budget}
-              onChange={(e) => set({ budget: Number(e.target.value) })}
-              data-testid="search-budget"
-            />
-          </label>
-          <label>
-            Objective
-            <select
-              value={form.objective}
-              onChange={(e) => set({ objective: e.target.value as 'worst' | 'mean' })}
-            >
-              <option value="worst">worst domain</option>
-              <option value="mean">mean of the domains</option>
-            </select>
-          </label>
-          <label>
-            Subsample (rows of each eval set per candidate)
-            <input
-              type="number"
-              min={1}
-              value={form.subsample}
-              onChange={(e) => set({ subsample: Number(e.target.value) })}
-            />
-          </label>
-          <label>
-            Rescore the best (on the full eval sets)
-            <input
-              type="number"
-              min={1}
-              max={20}
-              value={form.rescore}
-              onChange={(e) => set({ rescore: Number(e.target.value) })}
-            />
-          </label>
-          <label>
-            Seed
-            <input
-              type="number"
-              min={0}
-              value={form.seed}
-              onChange={(e) => set({ seed: Number(e.target.value) })}
-            />
-          </label>
-          <label className="inline">
-            <input
-              type="checkbox"
-              checked={form.layerGroups}
-              onChange={(e) => set({ layerGroups: e.target.checked })}
-            />{' '}
-            weights and densities per layer group (embeddings, lower / middle / upper thirds, head)
-          </label>
+          </div>
+          <p>
+            <label>
+              <input
+                type="checkbox"
+                checked={form.layerGroups}
+                onChange={(e) => set({ layerGroups: e.target.checked })}
+              />{' '}
+              weights and densities per layer group (embeddings, lower / middle / upper thirds, head)
+            </label>
+          </p>
         </div>
         <div>
-          <label>
-            SEARCH.yml
-            <textarea
-              className="mono small"
-              rows={18}
-              value={yaml}
-              onChange={(e) => setEdited(e.target.value)}
-              data-testid="search-yaml"
-            />
-          </label>
-          <button type="submit" className="button primary" disabled={busy} data-testid="search-launch">
-            Start search
-          </button>
+          <h3>SEARCH.yml</h3>
+          <textarea
+            className="mono small"
+            rows={18}
+            style={{ width: '100%' }}
+            value={yaml}
+            onChange={(e) => setEdited(e.target.value)}
+            data-testid="search-yaml"
+            aria-label="SEARCH.yml"
+          />
+          <div className="row">
+            <button type="submit" className="button primary" disabled={busy} data-testid="search-launch">
+              Start search
+            </button>
+          </div>
           {error && (
             <p className="error" data-testid="search-error">
               {error}

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { StatusBadge } from '../../../common/components/status-badge.tsx';
 import { fmtDuration } from '../../../common/format.ts';
 import { ChartControls, ChartSettingsProvider, useChartSettings } from '../../charts/chart-settings.tsx';
+import { ItemSelect } from '../../charts/item-select.tsx';
 import { type ChartSeries, MetricChart } from '../../charts/metric-chart.tsx';
 import { evalCharts as chartsFor, runSeriesLabel, runSeriesNames } from '../lib/run-series.ts';
 import type { RunSnapshot } from '../lib/run-snapshot.ts';
@@ -134,24 +135,7 @@ function RunLiveInner({
         {snap.error && <div className="error-box">{snap.error}</div>}
       </div>
       {charts && <ChartControls />}
-      {charts && items.length > 0 && (
-        <div className="row small" style={{ marginBottom: 8 }}>
-          <label htmlFor="chart-item">Eval curves of</label>
-          <select
-            id="chart-item"
-            data-testid="chart-item"
-            value={item ?? ''}
-            onChange={(event) => setItem(event.target.value === '' ? null : event.target.value)}
-          >
-            <option value="">mean over items</option>
-            {items.map((name) => (
-              <option key={name} value={name}>
-                item {name}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      {charts && <ItemSelect id="chart-item" items={items} value={item} onChange={setItem} />}
       {charts && seriesError && <div className="error-box">{seriesError}</div>}
       <div className="grid two" style={{ marginBottom: 14, display: charts ? undefined : 'none' }}>
         <MetricChart
