@@ -1,5 +1,6 @@
 // Queries of the synthetic-data feature: connections (never selecting the key outside the worker),
 // the review queue and the provenance of synthetic dataset rows.
+import { randomUUID } from 'node:crypto';
 import { getPrisma, type Prisma } from './client.ts';
 
 /** The fields of a Connection that may leave the server: everything but the key. */
@@ -78,8 +79,12 @@ export async function createSyntheticDataset(
         status: 'pending',
       },
     });
+    // Row ids chosen here, so each provenance row names its dataset row (composed copies of the
+    // row reach it through DatasetRow.originRowId: rowOrigins()).
+    const rowIds = rows.map(() => randomUUID());
     await tx.datasetRow.createMany({
       data: rows.map((r, index) => ({
+        id: rowIds[index] as string,
         datasetId: dataset.id,
         index,
         text: r.text,
@@ -92,6 +97,7 @@ export async function createSyntheticDataset(
       data: rows.map((r, index) => ({
         datasetId: dataset.id,
         index,
+        rowId: rowIds[index] as string,
         textId: r.textId,
         provenance: r.provenance as Prisma.InputJsonValue,
       })),
