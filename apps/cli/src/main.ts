@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerMergeSearch } from './commands/merge-search.ts';
 import { registerPredict } from './commands/predict.ts';
@@ -26,6 +27,7 @@ for (const register of [
   registerDoctor,
   registerScaling,
   registerUsers,
+  registerGenerate,
 ]) {
   register(program);
 }

@@ -168,7 +168,7 @@ async function main() {
       60_000,
     );
     const provenance = await (
-      await page.request.get(`${baseUrl}/api/synth/datasets/${synthId}/provenance`)
+      await page.request.get(`${baseUrl}/api/datasets/${synthId}/export?format=jsonl`)
     ).text();
     assert.ok(!provenance.includes(KEY), 'the key is not in the export');
     const stored = await prisma.connection.findFirstOrThrow({ where: { name: 'local stub' } });
@@ -196,6 +196,14 @@ async function main() {
       _count: true,
     });
     assert.deepEqual(sources.map((s) => s.source).sort(), ['real', 'synthetic']);
+
+    step('the composed dataset links its synthetic rows to their generation run');
+    await page.goto(`${baseUrl}/datasets/${composedId}`);
+    await page.waitForSelector('[data-testid=row-generation-link]');
+    const href = await page.locator('[data-testid=row-generation-link]').first().getAttribute('href');
+    assert.match(href ?? '', /^\/synth\/runs\/[^/#]+#text-/);
+    await page.goto(`${baseUrl}${href}`);
+    await page.waitForSelector(`[id="${href?.split('#')[1]}"]`);
     step('done');
   } catch (error) {
     console.error(log.slice(-60).join('\n'));

@@ -41,6 +41,8 @@ describe('loadDatasetRows', () => {
     const all = await loadDatasetRows(d.id, {}, prisma);
     expect(all.map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
     expect(all[1]).toEqual({
+      id: expect.any(String),
+      originRowId: null,
       index: 1,
       text: 'row 1',
       label: 0,

@@ -10,6 +10,9 @@ import { getPrisma, type PrismaClient } from './client.ts';
 
 /** A dataset row as training and scoring read it. */
 export interface TLoadedRow {
+  /** The DatasetRow's id and, for a composed copy, the row it came from (rowOrigins()). */
+  id: string;
+  originRowId: string | null;
   index: number;
   text: string;
   label: number;
@@ -40,6 +43,8 @@ export async function loadDatasetRows(
       ...(where.fold !== undefined ? { fold: where.fold } : {}),
     },
     select: {
+      id: true,
+      originRowId: true,
       index: true,
       text: true,
       label: true,

@@ -15,10 +15,10 @@ async function insertRows(
   rows: readonly TDatasetRowInput[],
 ) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "group", "labels", "item")
-     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.grp, u.labels::jsonb, u.item
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
-       AS u(id, index, text, label, label_text, split, source, grp, labels, item)`,
+    `INSERT INTO "DatasetRow" ("id", "datasetId", "index", "text", "label", "labelText", "split", "source", "group", "labels", "item", "originRowId")
+     SELECT u.id, $1, u.index, u.text, u.label, u.label_text, u.split::"Split", u.source::"RowSource", u.grp, u.labels::jsonb, u.item, u.origin
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[])
+       AS u(id, index, text, label, label_text, split, source, grp, labels, item, origin)`,
     datasetId,
     rows.map(() => randomUUID()),
     rows.map((row) => row.index),
@@ -30,6 +30,7 @@ async function insertRows(
     rows.map((row) => row.group ?? null),
     rows.map((row) => (row.labels ? JSON.stringify(row.labels) : null)),
     rows.map((row) => row.item ?? null),
+    rows.map((row) => row.originRowId ?? null),
   );
 }
 

@@ -39,6 +39,14 @@ export { applyMigrations, generateClient } from './migrate.ts';
 export { redactUrl } from './pg-adapter.ts';
 export { queuePrefix } from './redis-prefix.ts';
 export {
+  firstOrigin,
+  rowOrigins,
+  summarizeOrigins,
+  type TRowOrigin,
+  type TSynthProvenance,
+  ZSynthProvenance,
+} from './row-origins.ts';
+export {
   appendRunLog,
   FINISHED_RUN_STATUSES,
   finishRun,

@@ -1,6 +1,7 @@
 // Queries of the synthetic-data feature: connections (the key is sealed, see secrets.ts; selected
 // only where an endpoint is called),
 // the review queue and the provenance of synthetic dataset rows.
+import { randomUUID } from 'node:crypto';
 import { getPrisma, type Prisma } from './client.ts';
 import { openSecret, sealedKeyId, sealSecret, secretKeys, type TSecretKeys } from './secrets.ts';
 
@@ -80,8 +81,12 @@ export async function createSyntheticDataset(
         status: 'pending',
       },
     });
+    // Row ids chosen here, so each provenance row names its dataset row (composed copies of the
+    // row reach it through DatasetRow.originRowId: rowOrigins()).
+    const rowIds = rows.map(() => randomUUID());
     await tx.datasetRow.createMany({
       data: rows.map((r, index) => ({
+        id: rowIds[index] as string,
         datasetId: dataset.id,
         index,
         text: r.text,
@@ -94,6 +99,7 @@ export async function createSyntheticDataset(
       data: rows.map((r, index) => ({
         datasetId: dataset.id,
         index,
+        rowId: rowIds[index] as string,
         textId: r.textId,
         provenance: r.provenance as Prisma.InputJsonValue,
       })),

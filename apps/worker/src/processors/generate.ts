@@ -4,16 +4,13 @@
 // the summary. The connection's key is opened here, at call time, and goes only to the client.
 import { InputError } from '@tunelab/core/errors';
 import { JOB_NAMES, ZGenerateJob } from '@tunelab/core/jobs';
-import { chat, createChatClient, type TEndpoint } from '@tunelab/core/llm';
-import { Rng } from '@tunelab/core/random';
+import { createChatClient, generateText, realRowsRefusal, type TEndpoint } from '@tunelab/core/llm';
 import {
   batchDiversity,
   checkTexts,
   endpointHost,
   expandPlan,
-  isLoopbackUrl,
   redactKey,
-  renderPrompt,
   ZGenerationSpec,
 } from '@tunelab/core/synth';
 import { getPrisma, openConnectionKey, type Prisma, readEnv } from '@tunelab/db';
@@ -40,7 +37,6 @@ export const generateProcessor = defineProcessor({
     const key = openConnectionKey(connection);
     const endpoint: TEndpoint = { baseUrl: connection.baseUrl, model: connection.model, apiKey: key };
     const host = endpointHost(connection.baseUrl);
-    const loopback = isLoopbackUrl(connection.baseUrl);
     const datasetId = generation.run.datasetId;
 
     const real = datasetId
@@ -51,12 +47,8 @@ export const generateProcessor = defineProcessor({
         })
       : [];
     // The privacy switch: checked before anything is sent.
-    if (spec.fewShot > 0 && real.length > 0 && !loopback && !connection.allowRealRows) {
-      throw new InputError(
-        `connection "${connection.name}" (${host}) is outside this machine and may not receive real rows: ` +
-          'allow real rows on the connection, or set few-shot examples to 0',
-      );
-    }
+    const refusal = real.length > 0 ? realRowsRefusal(spec, connection) : null;
+    if (refusal) throw new InputError(refusal);
     // Few-shot examples come from training rows only (test rows must not leak into prompts).
     const pool = real.filter((r) => r.split === 'train');
 
@@ -80,28 +72,12 @@ export const generateProcessor = defineProcessor({
     await ctx.log(`generating ${todo.length} of ${planned.length} texts with ${connection.model} at ${host}`);
     for (const p of todo) {
       await ctx.throwIfCancelled();
-      const seed = spec.seed + p.index;
-      const rng = new Rng(seed);
-      const candidates = pool.filter((r) => r.label === p.score);
-      const shots = spec.fewShot > 0 ? rng.shuffle([...candidates]).slice(0, spec.fewShot) : [];
-      let prompt = renderPrompt(spec.template, { item: p.item, score: p.score, scale: spec.scale });
-      if (shots.length > 0)
-        prompt += `\n\nExamples with this score (do not copy them):\n${shots.map((s) => `- ${s.text}`).join('\n')}`;
-      const messages = [
-        ...(spec.system ? [{ role: 'system' as const, content: spec.system }] : []),
-        { role: 'user' as const, content: prompt },
-      ];
-      const result = await chat(
-        client,
-        endpoint,
-        { messages, temperature: spec.temperature, seed, maxTokens: spec.maxTokens },
-        {
-          attempts: REQUEST_RETRIES,
-          backoffMs,
-          onRetry: (message) => ctx.log(`text ${p.index + 1}: ${redactKey(message, key)}`, 'warn'),
-          check: () => ctx.throwIfCancelled(),
-        },
-      );
+      const { seed, prompt, shots, result } = await generateText(client, endpoint, spec, p, pool, {
+        attempts: REQUEST_RETRIES,
+        backoffMs,
+        onRetry: (message) => ctx.log(`text ${p.index + 1}: ${redactKey(message, key)}`, 'warn'),
+        check: () => ctx.throwIfCancelled(),
+      });
       for (const s of shots) sent.push({ rowId: s.id, position: p.index, host });
       await prisma.$transaction([
         prisma.synthText.create({

@@ -32,6 +32,7 @@ import {
   loadDatasetRows,
   type Prisma,
   prisma,
+  summarizeOrigins,
 } from '@tunelab/db';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { scoreReferenceModel } from './reference-model.ts';
@@ -219,6 +220,8 @@ export async function trainRun(
     const summary: TRunSummary = {
       ...scoringSummary(task, scored, reference),
       trainRows: train.length,
+      // which training rows were synthetic and which generation runs wrote them (the run page)
+      trainOrigins: await summarizeOrigins(train),
       evalRows: evalRows.length,
       steps: result.steps,
       epochs: result.epochs,

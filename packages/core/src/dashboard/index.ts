@@ -3,9 +3,11 @@ export { type ModelRowFacts, modelRowFacts } from './model-facts.ts';
 export {
   scoringSummary,
   type TEvalMetrics,
+  type TOriginSummary,
   type TRunSummary,
   toSummaryMetrics,
   ZEvalMetrics,
+  ZOriginSummary,
   ZRunSummary,
 } from './run-summary.ts';
 export {

@@ -20,6 +20,29 @@ export const ZEvalMetrics = z
 export type TEvalMetrics = z.infer<typeof ZEvalMetrics>;
 
 /**
+ * How many of some rows (a run's training rows) are synthetic, and which generation runs (or hands,
+ * in the review queue) wrote them; `untraced`: synthetic rows with no generation record (uploaded as
+ * synthetic). summarizeOrigins() in @tunelab/db computes it.
+ */
+export const ZOriginSummary = z.object({
+  rows: z.number(),
+  real: z.number(),
+  synthetic: z.number(),
+  /** Synthetic rows per generation run, most rows first. */
+  generations: z.array(
+    z.object({
+      runId: z.string(),
+      model: z.string().nullable(),
+      connection: z.string().nullable(),
+      rows: z.number(),
+    }),
+  ),
+  manual: z.number(),
+  untraced: z.number(),
+});
+export type TOriginSummary = z.infer<typeof ZOriginSummary>;
+
+/**
  * `Run.summary` of a finished training run.
  *
  * Error reduction versus a reference = 1 − errors(model) / errors(reference), for MAE and for
@@ -35,6 +58,8 @@ export const ZRunSummary = z.object({
   /** The metrics on the real and on the synthetic rows of the scored set (when rows carry a source). */
   bySource: z.object({ real: ZEvalMetrics.optional(), synthetic: ZEvalMetrics.optional() }).optional(),
   trainRows: z.number().optional(),
+  /** Where the training rows came from (real, synthetic and from which generation runs). */
+  trainOrigins: ZOriginSummary.optional(),
   evalRows: z.number().optional(),
   steps: z.number().optional(),
   epochs: z.number().optional(),

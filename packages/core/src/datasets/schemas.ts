@@ -140,6 +140,8 @@ export interface TDatasetRowInput {
   labels?: (number | null)[];
   /** Long shape: index of the row's item. */
   item?: number;
+  /** A row copied from another dataset (compose): the id of the row it first came from. */
+  originRowId?: string | null;
 }
 
 export const ZHistogramBin = z.object({

@@ -10,6 +10,11 @@ export const ZCoreEnv = z.object({
     .transform((value) => (value === '' ? undefined : value)),
   /** Data-parallel training threads per run (default: the cores ÷ TUNELAB_WORKER_CONCURRENCY; see runThreads). */
   TUNELAB_THREADS: z.coerce.number().int().positive().optional(),
+  /** `tunelab generate`: the endpoint's API key (or --key-file); never a command-line flag. */
+  TUNELAB_LLM_API_KEY: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   /** Fault drills only: how long the PostgreSQL-down drill keeps its database away (seconds). */
   TUNELAB_DRILL_PG_DOWN_S: z.coerce.number().positive().default(5),
   /** Browser tests and benches: the Chromium that playwright-core drives (Debian's by default). */

@@ -120,26 +120,31 @@ export function labelHistogram(
 /**
  * The plan that brings every bin up to `floor` rows: for each item, each integer score of the
  * range [min, max] (or each label seen when no range is given) with fewer rows gets the difference.
+ * `items` (multi-item scales) names every item with its own range, so an item without a single
+ * row still gets a plan; without it the items are the histogram's, all with `range`.
  */
 export function floorPlan(
   histogram: readonly THistogramRow[],
   floor: number,
   range?: { min: number; max: number } | null,
+  items?: readonly { name: string; range: { min: number; max: number } | null }[],
 ): TPlanEntry[] {
-  const items = [...new Set(histogram.map((h) => h.item))];
-  if (items.length === 0) items.push(null);
+  const scope: { item: string | null; range: { min: number; max: number } | null | undefined }[] =
+    items?.length
+      ? items.map((i) => ({ item: i.name, range: i.range ?? range }))
+      : [...new Set(histogram.map((h) => h.item))].map((item) => ({ item, range }));
+  if (scope.length === 0) scope.push({ item: null, range });
   const plan: TPlanEntry[] = [];
-  for (const item of items) {
+  for (const { item, range: r } of scope) {
     const rows = histogram.filter((h) => h.item === item);
     const labels =
-      range && Number.isFinite(range.min) && Number.isFinite(range.max) && range.max - range.min <= 100
-        ? Array.from(
-            { length: Math.floor(range.max) - Math.ceil(range.min) + 1 },
-            (_, i) => Math.ceil(range.min) + i,
-          )
-        : [...new Set(rows.map((r) => r.label))].sort((a, b) => a - b);
+      r && Number.isFinite(r.min) && Number.isFinite(r.max) && r.max - r.min <= 100
+        ? Array.from({ length: Math.floor(r.max) - Math.ceil(r.min) + 1 }, (_, i) => Math.ceil(r.min) + i)
+        : [...new Set(rows.map((row) => row.label))].sort((a, b) => a - b);
     for (const label of labels) {
-      const have = rows.filter((r) => r.label === label).reduce((s, r) => s + r.real + r.synthetic, 0);
+      const have = rows
+        .filter((row) => row.label === label)
+        .reduce((s, row) => s + row.real + row.synthetic, 0);
       if (have < floor) plan.push({ item, score: label, count: Math.min(1000, floor - have) });
     }
   }

@@ -151,12 +151,12 @@ export async function DatasetPage({ params }: { params: Promise<{ id: string }> 
         </div>
       )}
       {dataset.status === 'ready' && <ScarcityCard datasetId={dataset.id} />}
-      {dataset.origin === 'synthetic' && (
-        <p className="muted small">
-          <a href={`/api/synth/datasets/${dataset.id}/provenance`}>Download rows with provenance</a>{' '}
-          (connection, model, prompt, seed, reviewers, edits, score used)
-        </p>
-      )}
+      <p className="muted small" data-testid="dataset-export">
+        Download the rows: <a href={`/api/datasets/${dataset.id}/export?format=csv`}>CSV</a> ·{' '}
+        <a href={`/api/datasets/${dataset.id}/export?format=jsonl`}>JSON lines</a>
+        {dataset.origin !== 'real' &&
+          ' (synthetic rows with their generation record: run, connection, model, prompt, seed, reviewers, edits, score used)'}
+      </p>
       <RowsBrowser datasetId={dataset.id} />
     </>
   );

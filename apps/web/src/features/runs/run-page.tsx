@@ -9,6 +9,7 @@ import { CvFolds } from './components/cv-folds.tsx';
 import { type PredictionRow, ResidualPlot } from './components/prediction-views.tsx';
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
+import { TrainOrigins } from './components/train-origins.tsx';
 import { hasIntegerLabels, metricsTitle, referenceName, shownMetric } from './lib/metric-view.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
@@ -211,6 +212,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           )}
         </div>
       )}
+      {summary.success && summary.data.trainOrigins && <TrainOrigins origins={summary.data.trainOrigins} />}
       <RunLive
         initial={snapshot}
         charts={run.kind !== 'evaluate'}

@@ -124,7 +124,7 @@ export async function GenerationPage({
           </thead>
           <tbody>
             {g.texts.map((t) => (
-              <tr key={t.id}>
+              <tr key={t.id} id={`text-${t.id}`}>
                 <td>{t.position + 1}</td>
                 <td>{t.item ?? '—'}</td>
                 <td>{t.target}</td>

@@ -62,7 +62,8 @@ describe('synthetic data flow', () => {
     const { saveConnection, testConnection } = await import('./lib/connections.ts');
     const { launchGeneration } = await import('./lib/launch-generation.ts');
     const { loadQueue, submitReview, requestAnotherReview, addManualText } = await import('./lib/review.ts');
-    const { makeSyntheticDataset, exportProvenance } = await import('./lib/make-dataset.ts');
+    const { makeSyntheticDataset } = await import('./lib/make-dataset.ts');
+    const { exportDataset } = await import('../datasets/lib/export-dataset.ts');
     const { listConnections, addUser } = await import('@tunelab/db');
     const ana = await addUser('ana', 'ana-password-1');
     const ben = await addUser('ben', 'ben-password-1');
@@ -172,10 +173,13 @@ describe('synthetic data flow', () => {
       'the synthetic dataset profile',
     );
     expect(synth).toMatchObject({ status: 'ready', origin: 'synthetic' });
-    const exported = await exportProvenance(made.id);
+    const exported = (await exportDataset(made.id, 'jsonl')).body;
     expect(exported).not.toContain(KEY);
     expect(exported).not.toContain(stored.apiKeySealed as string);
-    const lines = exported
+    const lines: {
+      text: string;
+      provenance: Record<string, unknown> & { origin: string; enteredBy: string };
+    }[] = exported
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
@@ -194,8 +198,11 @@ describe('synthetic data flow', () => {
         connection: { name: 'local' },
       },
     });
-    expect(edited.provenance.reviewers.map((r: { reviewer: string }) => r.reviewer)).toEqual(['ana', 'ben']);
-    expect(edited.provenance.prompt).toContain('Write about sleep at score 5: severe');
+    expect(((edited?.provenance.reviewers ?? []) as { reviewer: string }[]).map((r) => r.reviewer)).toEqual([
+      'ana',
+      'ben',
+    ]);
+    expect(edited?.provenance.prompt).toContain('Write about sleep at score 5: severe');
     expect(lines.find((l) => l.provenance.origin === 'manual')?.provenance.enteredBy).toBe('ben');
 
     const { composeDataset } = await import('../datasets/lib/compose-datasets.ts');
@@ -214,5 +221,134 @@ describe('synthetic data flow', () => {
       _count: true,
     });
     expect(bySource.map((s) => s.source).sort()).toEqual(['real', 'synthetic']);
+
+    // Provenance survives compose: every synthetic row of the composed dataset resolves to the
+    // generation record of the synthetic row it was copied from.
+    const { rowOrigins } = await import('@tunelab/db');
+    const composedRows = await prisma.datasetRow.findMany({
+      where: { datasetId: composed.id },
+      orderBy: { index: 'asc' },
+    });
+    const synthRows = composedRows.filter((r) => r.source === 'synthetic');
+    expect(synthRows).toHaveLength(3);
+    const origins = await rowOrigins(composedRows);
+    expect([...origins.keys()].sort()).toEqual(synthRows.map((r) => r.id).sort());
+    const sourceRows = await prisma.datasetRow.findMany({ where: { datasetId: made.id } });
+    for (const row of synthRows) {
+      const origin = origins.get(row.id);
+      const first = sourceRows.find((r) => r.id === row.originRowId);
+      // the copy names the synthetic dataset's row, whose text and label it carries
+      expect(first).toMatchObject({ text: row.text, label: row.label });
+      expect(origin).toMatchObject({ datasetId: made.id, index: first?.index, originRowId: first?.id });
+      const text = await prisma.synthText.findUniqueOrThrow({
+        where: { id: origin?.provenance.textId as string },
+        include: { generation: { select: { runId: true } } },
+      });
+      expect(origin?.provenance.runId).toBe(text.generation?.runId ?? null);
+      expect(origin?.provenance.seed).toBe(text.seed);
+    }
+    // A copy of the copy still reaches the same record (the first row, not the intermediate).
+    await until(
+      () => prisma.dataset.findUniqueOrThrow({ where: { id: composed.id } }),
+      (d) => d.status === 'ready',
+      'the composed dataset profile',
+    );
+    const again = await composeDataset({
+      name: 'composed again',
+      sources: [
+        { datasetId: composed.id, ratio: 0.9 },
+        { datasetId: realId, ratio: 0.1 },
+      ],
+      seed: 2,
+    });
+    const againRows = await prisma.datasetRow.findMany({
+      where: { datasetId: again.id, source: 'synthetic' },
+    });
+    expect(againRows.length).toBeGreaterThan(0);
+    expect(againRows.every((r) => sourceRows.some((s) => s.id === r.originRowId))).toBe(true);
+
+    // The export carries provenance columns for the composed dataset's synthetic rows.
+    const { parse } = await import('csv-parse/sync');
+    const csv: Record<string, string>[] = parse((await exportDataset(composed.id, 'csv')).body, {
+      columns: true,
+    });
+    expect(csv).toHaveLength(composed.rowCount);
+    expect(JSON.stringify(csv)).not.toContain(KEY);
+    const csvSynth = csv.filter((r) => r.source === 'synthetic');
+    expect(csvSynth.map((r) => r.origin_dataset_id)).toEqual([made.id, made.id, made.id]);
+    expect(csvSynth.filter((r) => r.generation_run_id === runId)).toHaveLength(2);
+    expect(csvSynth.find((r) => r.text_origin === 'manual')).toMatchObject({
+      entered_by: 'ben',
+      generation_run_id: '',
+    });
+    expect(csvSynth.find((r) => r.text === 'I sleep two hours at most.')).toMatchObject({
+      model: 'stub-7b',
+      connection: 'local',
+      score_choice: 'consensus',
+      score_used: '4',
+      reviewers: 'ana:edit:5; ben:accept:3',
+      edits: '1',
+    });
+    expect(
+      csv.filter((r) => r.source === 'real').every((r) => r.model === '' && r.origin_row_id === ''),
+    ).toBe(true);
+
+    // The rows browser's API shows each synthetic row's generation record.
+    const { GET_ROWS } = await import('../datasets/api/dataset-route.ts');
+    const page = (await (
+      await GET_ROWS(new Request(`http://x/api/datasets/${composed.id}/rows?pageSize=100`), {
+        params: Promise.resolve({ id: composed.id }),
+      })
+    ).json()) as {
+      rows: { source: string; provenance: { runId: string | null; model: string | null } | null }[];
+    };
+    expect(page.rows.filter((r) => r.provenance !== null)).toHaveLength(3);
+    expect(
+      page.rows.filter((r) => r.provenance?.runId === runId && r.provenance.model === 'stub-7b'),
+    ).toHaveLength(2);
+
+    // A run trained on the composed dataset reports how many training rows are synthetic and which
+    // generation runs wrote them (the worker's train processor, on the tiny fixture model).
+    const { cp } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const { REPO_FIXTURES, runProcessorJob } = await import('../../../../worker/test/processor-env.ts');
+    await cp(path.join(REPO_FIXTURES, 'tiny-bert'), path.join(env.artifacts, 'models', 'tiny'), {
+      recursive: true,
+    });
+    const model = await prisma.model.create({
+      data: { name: 'tiny-bert', kind: 'base', config: {}, tokenizer: {}, artifactPath: 'models/tiny' },
+    });
+    const trainRun = await prisma.run.create({
+      data: {
+        kind: 'train',
+        datasetId: composed.id,
+        modelId: model.id,
+        params: { epochs: 1, batchSize: 8, maxLength: 16, lr: 1e-3 },
+      },
+    });
+    const { trainProcessor } = await import('../../../../worker/src/processors/train.ts');
+    expect(await runProcessorJob([trainProcessor], 'run.train', { runId: trainRun.id })).toMatchObject({
+      status: 'succeeded',
+    });
+    const trained = await prisma.run.findUniqueOrThrow({ where: { id: trainRun.id } });
+    const { ZRunSummary } = await import('@tunelab/core/dashboard');
+    const summary = ZRunSummary.parse(trained.summary);
+    const evaluation = await prisma.evaluation.findFirstOrThrow({ where: { runId: trainRun.id } });
+    const evalIndexes = new Set((evaluation.predictions as { index: number }[]).map((p) => p.index));
+    const trainedOn = composedRows.filter((r) => !evalIndexes.has(r.index));
+    const manualRow = synthRows.find((r) => origins.get(r.id)?.provenance.origin === 'manual');
+    const generatedTrained = trainedOn.filter((r) => r.source === 'synthetic' && r.id !== manualRow?.id);
+    expect(summary.trainOrigins).toEqual({
+      rows: trainedOn.length,
+      real: trainedOn.filter((r) => r.source === 'real').length,
+      synthetic: trainedOn.filter((r) => r.source === 'synthetic').length,
+      generations:
+        generatedTrained.length > 0
+          ? [{ runId, model: 'stub-7b', connection: 'local', rows: generatedTrained.length }]
+          : [],
+      manual: trainedOn.some((r) => r.id === manualRow?.id) ? 1 : 0,
+      untraced: 0,
+    });
+    expect(summary.trainOrigins?.rows).toBe(summary.trainRows);
   });
 });

@@ -1,4 +1,4 @@
-import { getPrisma } from '@tunelab/db';
+import { getPrisma, rowOrigins, type TRowOrigin } from '@tunelab/db';
 import { z } from 'zod';
 import { jsonError, zodMessage } from '../../../common/server/http.ts';
 
@@ -34,6 +34,8 @@ export async function GET_ROWS(request: Request, { params }: TContext): Promise<
       skip: (page - 1) * pageSize,
       take: pageSize,
       select: {
+        id: true,
+        originRowId: true,
         index: true,
         text: true,
         label: true,
@@ -44,5 +46,41 @@ export async function GET_ROWS(request: Request, { params }: TContext): Promise<
       },
     }),
   ]);
-  return Response.json({ total, page, pageSize, rows }, { headers: { 'cache-control': 'no-store' } });
+  const origins = await rowOrigins(rows.filter((r) => r.source === 'synthetic'));
+  return Response.json(
+    {
+      total,
+      page,
+      pageSize,
+      rows: rows.map(({ id, originRowId: _, ...row }) => ({
+        ...row,
+        provenance: rowProvenance(origins.get(id)),
+      })),
+    },
+    { headers: { 'cache-control': 'no-store' } },
+  );
 }
+
+/** What the rows browser shows of a synthetic row's generation record (null: none recorded). */
+function rowProvenance(origin: TRowOrigin | undefined) {
+  if (!origin) return null;
+  const p = origin.provenance;
+  return {
+    originDatasetId: origin.datasetId,
+    runId: p.runId,
+    textId: p.textId,
+    origin: p.origin,
+    enteredBy: p.enteredBy,
+    connection: p.connection?.name ?? null,
+    model: p.model,
+    prompt: p.prompt,
+    seed: p.seed,
+    target: p.target,
+    scoreChoice: p.scoreChoice,
+    scoreUsed: p.scoreUsed,
+    reviewers: p.reviewers.map((r) => ({ reviewer: r.reviewer, decision: r.decision, score: r.score })),
+    edits: p.edits.length,
+  };
+}
+
+export type TRowProvenanceView = NonNullable<ReturnType<typeof rowProvenance>>;

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import type { TRowProvenanceView } from '../api/dataset-route.ts';
 
 /** Characters of a row's text shown before "more". */
 const TEXT_PREVIEW = 280;
@@ -13,6 +14,7 @@ interface TRow {
   split: string;
   source: string;
   fold: number | null;
+  provenance: TRowProvenanceView | null;
 }
 
 const PAGE_SIZE = 25;
@@ -75,6 +77,7 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
             <th>split</th>
             <th>source</th>
             <th>fold</th>
+            <th>made by</th>
           </tr>
         </thead>
         <tbody>
@@ -102,6 +105,9 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
               <td>{row.split}</td>
               <td>{row.source}</td>
               <td className="muted">{row.fold ?? ''}</td>
+              <td className="small" data-testid="row-provenance">
+                {row.provenance && <ProvenanceCell p={row.provenance} />}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -118,5 +124,32 @@ export function RowsBrowser({ datasetId }: { datasetId: string }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * A synthetic row's generation record: a link to the text on its generation run's page, then the
+ * model, seed, reviewers, edits and the score used (the prompt on hover).
+ */
+function ProvenanceCell({ p }: { p: TRowProvenanceView }) {
+  const reviewers = p.reviewers.map(
+    (r) => `${r.reviewer} ${r.decision}${r.score === null ? '' : ` ${r.score}`}`,
+  );
+  return (
+    <span title={p.prompt ?? undefined}>
+      {p.runId ? (
+        <a href={`/synth/runs/${p.runId}#text-${p.textId}`} data-testid="row-generation-link">
+          {p.connection ?? 'generation'} · {p.model ?? '?'} · seed {p.seed ?? '?'}
+        </a>
+      ) : (
+        <>by hand{p.enteredBy ? ` (${p.enteredBy})` : ''}</>
+      )}
+      <br />
+      <span className="muted">
+        {reviewers.length > 0 ? `reviewed: ${reviewers.join(', ')}` : 'not reviewed'}
+        {p.edits > 0 ? ` · ${p.edits} edit${p.edits === 1 ? '' : 's'}` : ''} · score {p.scoreUsed} (
+        {p.scoreChoice === 'consensus' ? 'reviewers' : 'target'}, target {p.target})
+      </span>
+    </span>
   );
 }

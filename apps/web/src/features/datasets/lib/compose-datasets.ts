@@ -6,7 +6,7 @@ import {
   type TComposeSpec,
   type TDatasetLineage,
 } from '@tunelab/core/datasets';
-import { createComposedDataset, getPrisma } from '@tunelab/db';
+import { createComposedDataset, firstOrigin, getPrisma } from '@tunelab/db';
 import { HttpError } from '../../../common/server/http.ts';
 import { enqueueProfileOrDiscard } from './create-from-upload.ts';
 
@@ -44,6 +44,8 @@ export async function composeDataset(
       where: { datasetId: parent.id },
       orderBy: { index: 'asc' },
       select: {
+        id: true,
+        originRowId: true,
         index: true,
         text: true,
         label: true,
@@ -53,10 +55,15 @@ export async function composeDataset(
         group: true,
       },
     });
-    // documents of different parents never merge: a document is named within its dataset
+    // documents of different parents never merge: a document is named within its dataset; each
+    // copy names the row it first came from (provenance: rowOrigins() in @tunelab/db)
     inputs.push({
       ...parent,
-      rows: rows.map((r) => ({ ...r, group: r.group === null ? null : `${parent.name}/${r.group}` })),
+      rows: rows.map(({ id, originRowId, ...r }) => ({
+        ...r,
+        originRowId: firstOrigin({ id, originRowId }),
+        group: r.group === null ? null : `${parent.name}/${r.group}`,
+      })),
     });
   }
   const composition = composeDatasets(inputs, spec);

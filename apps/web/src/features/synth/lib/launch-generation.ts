@@ -1,7 +1,8 @@
 // Server side of a generation launch: checks the dataset, the connection and the privacy switch,
 // then creates one Run (kind generate) with its Generation detail row and queues generate.run
 // (createQueuedRuns). The worker checks the privacy switch again before sending anything.
-import { endpointHost, isLoopbackUrl, ZGenerationSpec } from '@tunelab/core/synth';
+import { realRowsRefusal } from '@tunelab/core/llm';
+import { isLoopbackUrl, ZGenerationSpec } from '@tunelab/core/synth';
 import { getPrisma, type Prisma } from '@tunelab/db';
 import { createQueuedRuns } from '@tunelab/jobs';
 import { z } from 'zod';
@@ -30,12 +31,8 @@ export async function launchGeneration(input: unknown): Promise<string> {
   if (!connection || connection.archivedAt)
     throw new HttpError(404, 'not_found', `Unknown connection ${connectionId}`);
   const loopback = isLoopbackUrl(connection.baseUrl);
-  if (spec.fewShot > 0 && !loopback && !connection.allowRealRows)
-    throw new HttpError(
-      400,
-      'privacy',
-      `connection "${connection.name}" (${endpointHost(connection.baseUrl)}) is outside this machine and may not receive real rows: allow real rows on the connection, or set few-shot examples to 0`,
-    );
+  const refusal = realRowsRefusal(spec, connection);
+  if (refusal) throw new HttpError(400, 'privacy', refusal);
   const [runId] = await createQueuedRuns([
     {
       kind: 'generate',

@@ -88,26 +88,3 @@ export async function makeSyntheticDataset(input: unknown): Promise<{ id: string
   await enqueueProfileOrDiscard(created.id);
   return created;
 }
-
-/** The rows of a synthetic dataset with their provenance (JSON lines, for download). */
-export async function exportProvenance(datasetId: string): Promise<string> {
-  const prisma = getPrisma();
-  const [rows, origins] = await Promise.all([
-    prisma.datasetRow.findMany({ where: { datasetId }, orderBy: { index: 'asc' } }),
-    prisma.synthDatasetRow.findMany({ where: { datasetId } }),
-  ]);
-  if (rows.length === 0) throw new HttpError(404, 'not_found', `Unknown dataset ${datasetId}`);
-  const byIndex = new Map(origins.map((o) => [o.index, o.provenance]));
-  return rows
-    .map((r) =>
-      JSON.stringify({
-        text: r.text,
-        label: r.label,
-        split: r.split,
-        source: r.source,
-        provenance: byIndex.get(r.index) ?? null,
-      }),
-    )
-    .join('\n')
-    .concat('\n');
-}

@@ -1,0 +1,2 @@
+export { GET } from '@/features/datasets/api/export-route.ts';
+export const dynamic = 'force-dynamic';

@@ -1,3 +1,0 @@
-export { GET } from '@/features/synth/provenance-route.ts';
-
-export const dynamic = 'force-dynamic';
