@@ -226,7 +226,7 @@ describe('run.crossval on a long-shape multi-item scale, judged on real rows onl
       }
     }
     // averaged over items: the folds' means over items, then mean ± std over folds
-    const maes = byFold.map((b) => b.metrics.mae);
+    const maes = byFold.map((b) => b.metrics.mae as number);
     expect(s.metrics.mae).toBeCloseTo(mean(maes), 12);
     expect(s.cv.std.mae).toBeCloseTo(sampleStd(maes), 12);
     expect(s.errorReduction.mae).toBeCloseTo(mean(byFold.map((b) => b.errorReduction.mae)), 12);
