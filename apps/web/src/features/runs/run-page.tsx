@@ -219,7 +219,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       )}
       <RunLive
         initial={snapshot}
-        charts={run.kind !== 'evaluate'}
+        charts={run.kind !== 'evaluate' && run.kind !== 'crossval'}
         strictAccuracy={shownMetric('accuracy', task, integerLabels)}
         items={run.dataset ? (datasetItems(run.dataset)?.map((item) => item.name) ?? []) : []}
       />

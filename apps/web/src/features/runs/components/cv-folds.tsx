@@ -19,7 +19,13 @@ const metricsOf = (r: FoldRun) =>
 function MeanStd({ stat, k, pct }: { stat: TFoldStat | undefined; k: string; pct?: boolean }) {
   const mean = stat?.mean[k];
   if (mean === undefined) return <>—</>;
-  const f = (v: number | undefined) => (pct ? fmtPct(v) : fmtMetric(k as MetricKey, v));
+  // one precision for the whole table (3 decimals; shares as 12.3 %), mean and std alike
+  const f = (v: number | undefined) =>
+    pct || METRICS[k as MetricKey]?.format === 'percent'
+      ? fmtPct(v)
+      : typeof v === 'number' && Number.isFinite(v)
+        ? v.toFixed(3)
+        : '—';
   return (
     <>
       <strong>{f(mean)}</strong> <span className="muted">± {f(stat?.std[k])}</span>
