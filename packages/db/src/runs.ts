@@ -1,4 +1,4 @@
-import { summarizeFolds } from '@tunelab/core/crossval';
+import { summarizeCrossval } from '@tunelab/core/crossval';
 import { withoutServerPaths } from '@tunelab/core/errors';
 import { cellLabel } from '@tunelab/core/sweeps';
 import { getArtifactStore } from './artifacts.ts';
@@ -197,29 +197,37 @@ export async function settleParentRun(parentId: string, client: PrismaClient = g
 
 type TFoldRow = { id: string; fold: number; summary: unknown };
 
-/** A parent's Run.summary: the folds' mean metrics (so lists, compare and sweeps read it as a run) plus `cv`. */
+/**
+ * A parent's Run.summary: the folds' mean metrics, reference and error reduction (so lists, compare
+ * and sweeps read it as a run; per item too) plus `cv` (mean ± sample std over folds, per item).
+ */
 function crossvalSummary(folds: readonly TFoldRow[]) {
-  const summaries = folds.map((f) => ({ ...f, s: (f.summary ?? {}) as Record<string, unknown> }));
-  const metricsOf = (s: Record<string, unknown>, key: string) =>
-    (s[key] && typeof s[key] === 'object' ? s[key] : {}) as Record<string, number>;
-  const cv = summarizeFolds(
-    summaries.map((f) => ({ fold: f.fold, runId: f.id, metrics: metricsOf(f.s, 'metrics') })),
-  );
-  const reference = summarizeFolds(
-    summaries.map((f) => ({
-      fold: f.fold,
-      metrics: metricsOf((f.s.reference ?? {}) as Record<string, unknown>, 'metrics'),
-    })),
-  );
-  const kind = (summaries[0]?.s.reference as { kind?: string } | undefined)?.kind;
+  const cv = summarizeCrossval(folds.map((f) => ({ fold: f.fold, runId: f.id, summary: f.summary })));
   const num = (key: string) => {
-    const xs = summaries.map((f) => f.s[key]).filter((v): v is number => typeof v === 'number');
+    const xs = folds
+      .map((f) => (f.summary as Record<string, unknown> | null)?.[key])
+      .filter((v): v is number => typeof v === 'number');
     return xs.length ? xs.reduce((t, x) => t + x, 0) / xs.length : undefined;
   };
+  const er = (m: Record<string, number> | undefined) =>
+    m ? { errorReduction: { mae: m.mae ?? null, flexible: m.flexible ?? null } } : {};
   return {
     metrics: cv.mean,
-    ...(kind
-      ? { reference: { kind: `${kind.replace(/\s*\(.*\)$/, '')} (per fold)`, metrics: reference.mean } }
+    ...(cv.reference ? { reference: { kind: cv.reference.kind, metrics: cv.reference.mean } } : {}),
+    ...er(cv.errorReduction?.mean),
+    ...(cv.items
+      ? {
+          items: Object.fromEntries(
+            Object.entries(cv.items).map(([name, it]) => [
+              name,
+              {
+                metrics: it.metrics.mean,
+                ...(it.reference ? { reference: it.reference.mean } : {}),
+                ...er(it.errorReduction?.mean),
+              },
+            ]),
+          ),
+        }
       : {}),
     ...(num('trainRows') !== undefined ? { trainRows: Math.round(num('trainRows') as number) } : {}),
     ...(num('evalRows') !== undefined ? { evalRows: Math.round(num('evalRows') as number) } : {}),

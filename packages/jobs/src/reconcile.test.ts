@@ -93,6 +93,55 @@ describe('reconcileRuns', () => {
     expect((await reconcileRuns({ graceMs: 60_000 })).requeued).toEqual([]);
   });
 
+  it('leaves a cross-validation parent running while its folds run, and settles it after', async () => {
+    // the parent's job completed after queueing its folds (awaitChildren): the run stays running
+    const [parent] = await createQueuedRuns([{ kind: 'crossval' }]);
+    const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: null,
+    });
+    const control = new Worker(QUEUE_NAMES.control, null, { connection, prefix });
+    const taken = (await control.getNextJob('tok')) as Job;
+    expect(taken.data).toEqual({ runId: parent });
+    await taken.moveToCompleted({ awaitChildren: true }, 'tok', false);
+    await control.close();
+    await connection.quit();
+    await prisma.run.update({ where: { id: parent as string }, data: { status: 'running' } });
+    const folds = await createQueuedRuns(
+      [0, 1].map((fold) => ({
+        kind: 'train' as const,
+        parentRun: { connect: { id: parent as string } },
+        params: { fold },
+      })),
+    );
+    await prisma.run.update({
+      where: { id: folds[0] as string },
+      data: { status: 'running', workerId: 'w:1' },
+    });
+    await prisma.workerHeartbeat.upsert({
+      where: { id: 'alive:2' },
+      update: { lastSeen: new Date() },
+      create: {
+        id: 'alive:2',
+        host: 'alive',
+        backend: 'test',
+        pid: 2,
+        activeJobs: [{ jobId: 'x', name: 'run.train', queue: 'compute', runId: folds[0] }],
+      },
+    });
+    const result = await reconcileRuns({ graceMs: 0 });
+    expect(result.failed).not.toContain(parent);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: parent as string } })).status).toBe('running');
+    // both folds end (outside the runtime, as a lost write would leave them): reconcile settles it
+    await prisma.run.updateMany({
+      where: { id: { in: folds as string[] } },
+      data: { status: 'succeeded', summary: { metrics: { mae: 1 } } },
+    });
+    await reconcileRuns({ graceMs: 0 });
+    const settled = await prisma.run.findUniqueOrThrow({ where: { id: parent as string } });
+    expect(settled.status).toBe('succeeded');
+    expect((settled.summary as { cv: { k: number } }).cv.k).toBe(2);
+  });
+
   it('lets an orphaned running run be cancelled, then retried', async () => {
     const [runId] = (await createQueuedRuns([{ kind: 'train' }])) as [string];
     // kill -9 of the worker with a volatile Redis: the run says running, no job, no live worker.

@@ -2,7 +2,7 @@
 // or running whose job Redis no longer holds (Redis restarted without its data, a worker killed
 // while the job's failure could not be written) would stay open forever: reconcileRuns queues its
 // job again (training resumes from its checkpoint), or fails it with the reason when its job ended.
-import { appendRunLog, finishRun, getPrisma, markRunRequeued, readEnv } from '@tunelab/db';
+import { appendRunLog, finishRun, getPrisma, markRunRequeued, readEnv, settleParentRun } from '@tunelab/db';
 import { findRunKindJob, JOB_QUEUE, jobIdFor } from './constants.ts';
 import { enqueueJob, getQueue } from './producer.ts';
 
@@ -54,7 +54,8 @@ export interface TReconcileResult {
  * Checks every queued or running run older than `graceMs` (its job may not be stored yet) against
  * Redis. Its job missing: queued again under the same id (a running run goes back to queued unless
  * a live worker's heartbeat lists it). Its job failed or completed while the run stayed open: the
- * run is failed with the reason. Idempotent; safe to run from several workers at once.
+ * run is failed with the reason, unless it is a parent whose folds are still running (it is then
+ * settled, see settleParentRun). Idempotent; safe to run from several workers at once.
  */
 export async function reconcileRuns(options: { graceMs?: number } = {}): Promise<TReconcileResult> {
   const prisma = getPrisma();
@@ -64,7 +65,14 @@ export async function reconcileRuns(options: { graceMs?: number } = {}): Promise
       status: { in: ['queued', 'running'] },
       createdAt: { lt: new Date(Date.now() - (options.graceMs ?? 10_000)) },
     },
-    select: { id: true, kind: true, status: true, queueJobId: true, error: true },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      queueJobId: true,
+      error: true,
+      _count: { select: { childRuns: true } },
+    },
     orderBy: { createdAt: 'asc' },
   });
   if (open.length === 0) return result;
@@ -73,6 +81,12 @@ export async function reconcileRuns(options: { graceMs?: number } = {}): Promise
     const job = await runJobState(run);
     if (!job || LIVE_STATES.has(job.state)) continue;
     if (run.status === 'running' && active.has(run.id)) continue;
+    // A parent (cross-validation) whose job completed after queueing its folds is running by design
+    // until its last fold ends: settle it (a no-op while a fold is open), never fail it.
+    if (run.status === 'running' && job.state === 'completed' && run._count.childRuns > 0) {
+      await settleParentRun(run.id);
+      continue;
+    }
     // A retry may be queueing a new job for this run right now: act only if nothing moved.
     const now = await prisma.run.findUnique({
       where: { id: run.id },

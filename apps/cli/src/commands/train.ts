@@ -40,6 +40,8 @@ interface TrainFlags extends LongTextFlags {
   groupColumn?: string;
   out: string;
   itemColumn?: string;
+  sourceColumn?: string;
+  evalSource?: string;
 }
 
 function formatSeconds(s: number): string {
@@ -101,6 +103,11 @@ export function registerTrain(program: Command): void {
     )
     .option('--fold-seed <n>', 'seed of the fold assignment (default 0)')
     .option('--group-column <name>', 'with --folds: rows with the same value (one document) stay in one fold')
+    .option('--source-column <name>', 'column saying whether a row is real or synthetic')
+    .option(
+      '--eval-source <which>',
+      'all (default) or real: judge on real eval rows only (needs --source-column); training uses every row',
+    )
     .requiredOption('--out <dir>', 'output folder');
   longTextFlags(command).action(async (o: TrainFlags) => {
     const parsedTask = ZTask.safeParse(o.task);
@@ -117,6 +124,11 @@ export function registerTrain(program: Command): void {
       throw new Error('--group-column groups the folds of --folds: give --folds K too');
     const folds = o.folds === undefined ? null : positiveInt(o.folds, '--folds');
     if (folds !== null && (folds < 2 || folds > 20)) throw new Error(`--folds must be 2..20, got ${folds}`);
+    const evalSource = o.evalSource ?? 'all';
+    if (evalSource !== 'all' && evalSource !== 'real')
+      throw new Error(`--eval-source must be all or real, got "${o.evalSource}"`);
+    if (evalSource === 'real' && o.sourceColumn === undefined)
+      throw new Error('--eval-source real needs --source-column: the column saying which rows are real');
     const longText = longTextFromFlags(o);
     const cols = {
       textColumn: o.textColumn,
@@ -124,6 +136,7 @@ export function registerTrain(program: Command): void {
       task,
       itemColumn: o.itemColumn,
       groupColumn: o.groupColumn,
+      sourceColumn: o.sourceColumn,
     };
     const train = await readLabelledFile(o.train, cols);
     const evalSet = await readLabelledFile(o.eval, {
@@ -163,6 +176,8 @@ export function registerTrain(program: Command): void {
       const cv = await trainCrossValidation({
         examples: [...train.examples, ...evalSet.examples],
         ...(train.groups && evalSet.groups ? { groups: [...train.groups, ...evalSet.groups] } : {}),
+        ...(train.sources && evalSet.sources ? { sources: [...train.sources, ...evalSet.sources] } : {}),
+        evalSource,
         task,
         k: folds,
         seed: foldSeed,
@@ -178,7 +193,10 @@ export function registerTrain(program: Command): void {
       ...base,
       outDir: o.out,
       train: train.examples,
-      eval: evalSet.examples,
+      eval:
+        evalSource === 'real'
+          ? evalSet.examples.filter((_, i) => evalSet.sources?.[i] === 'real')
+          : evalSet.examples,
     });
     process.stderr.write(`train: ${result.status} after ${result.epochs} epochs; wrote ${o.out}\n`);
     process.stdout.write(

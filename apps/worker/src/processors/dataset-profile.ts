@@ -1,6 +1,8 @@
-import { computeProfile, type TProfileRow } from '@tunelab/core/datasets';
+import { TRAIN_PARAM_DEFAULTS } from '@tunelab/core/dashboard';
+import { computeProfile, type TDatasetProfile, type TProfileRow, tokenProfile } from '@tunelab/core/datasets';
 import { JOB_NAMES, ZDatasetProfileJob } from '@tunelab/core/jobs';
-import { getPrisma } from '@tunelab/db';
+import { loadTokenizerFromDir } from '@tunelab/core/tokenizer';
+import { getArtifactStore, getPrisma } from '@tunelab/db';
 import { UnrecoverableError } from 'bullmq';
 import { defineProcessor } from './types.ts';
 
@@ -38,9 +40,15 @@ export const datasetProfileProcessor = defineProcessor({
         labelMin: dataset.labelMin,
         labelMax: dataset.labelMax,
       });
+      const tokens = await tokensAgainstMaxLength(datasetId, rows);
       await prisma.dataset.update({
         where: { id: datasetId },
-        data: { stats: profile, rowCount: rows.length, status: 'ready', error: null },
+        data: {
+          stats: { ...profile, ...(tokens ? { tokens } : {}) },
+          rowCount: rows.length,
+          status: 'ready',
+          error: null,
+        },
       });
       return { rowCount: rows.length };
     } catch (error) {
@@ -54,3 +62,47 @@ export const datasetProfileProcessor = defineProcessor({
     }
   },
 });
+
+/**
+ * Tokens per text against the max length a run would truncate at (the run default, shortened to
+ * the model's positions, as the launch form starts), with the tokenizer of the dataset's model: the
+ * base model of its latest run, else the newest base model. Null when there is no model or its
+ * tokenizer cannot be read (the rest of the profile does not depend on it).
+ */
+async function tokensAgainstMaxLength(
+  datasetId: string,
+  rows: readonly TProfileRow[],
+): Promise<TDatasetProfile['tokens'] | null> {
+  const prisma = getPrisma();
+  const select = { name: true, artifactPath: true, config: true } as const;
+  const model =
+    (
+      await prisma.run.findFirst({
+        where: { datasetId, model: { archivedAt: null } },
+        orderBy: { createdAt: 'desc' },
+        select: { model: { select } },
+      })
+    )?.model ??
+    (await prisma.model.findFirst({
+      where: { kind: 'base', archivedAt: null },
+      orderBy: { createdAt: 'desc' },
+      select,
+    }));
+  if (!model) return null;
+  try {
+    const { tokenizer } = await loadTokenizerFromDir(getArtifactStore().resolve(model.artifactPath));
+    const positions = (model.config as { max_position_embeddings?: unknown } | null)?.max_position_embeddings;
+    const maxLength =
+      typeof positions === 'number' && positions > 0
+        ? Math.min(TRAIN_PARAM_DEFAULTS.maxLength, positions)
+        : TRAIN_PARAM_DEFAULTS.maxLength;
+    return tokenProfile(
+      rows.map((r) => r.text),
+      (t) => tokenizer.encode(t, Number.MAX_SAFE_INTEGER).ids.length,
+      maxLength,
+      model.name,
+    );
+  } catch {
+    return null;
+  }
+}

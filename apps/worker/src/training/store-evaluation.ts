@@ -6,6 +6,7 @@ import { type Prisma, prisma } from '@tunelab/db';
  * Stores a run's evaluation of `modelId` on a dataset split with its per-row predictions, replacing
  * any earlier one of the same run (a retried job writes it again; there is never more than one).
  * Texts are cut to 300 characters: the predictions table shows them, it does not need them whole.
+ * A long multi-item row stores its item (index) and its item's prediction.
  */
 export async function replaceRunEvaluation(e: {
   runId: string;
@@ -13,7 +14,7 @@ export async function replaceRunEvaluation(e: {
   datasetId: string;
   split: 'train' | 'eval' | 'test';
   scores: ModelScore;
-  rows: readonly { index: number; text: string; label: number; source?: string }[];
+  rows: readonly { index: number; text: string; label: number; source?: string; item?: number }[];
 }): Promise<void> {
   await prisma.evaluation.deleteMany({ where: { runId: e.runId } });
   await prisma.evaluation.create({
@@ -28,10 +29,21 @@ export async function replaceRunEvaluation(e: {
         text: r.text.slice(0, 300),
         label: r.label,
         ...(r.source ? { source: r.source } : {}),
-        prediction: e.scores.predictions[i]?.prediction ?? null,
+        // long multi-item rows: the row's own item's prediction (the one its label is scored against)
+        ...(r.item !== undefined ? { item: r.item } : {}),
+        prediction: predictionOf(e.scores.predictions[i], r.item),
       })) as Prisma.InputJsonValue,
     },
   });
+}
+
+/** A row's prediction: multi-item long rows score their own item's output, others the first. */
+function predictionOf(
+  p: ModelScore['predictions'][number] | undefined,
+  item: number | undefined,
+): number | null {
+  if (!p) return null;
+  return item !== undefined && p.values ? (p.values[item] ?? null) : p.prediction;
 }
 
 /**

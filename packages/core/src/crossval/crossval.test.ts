@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeFolds } from './index.ts';
+import { summarizeCrossval, summarizeFolds } from './index.ts';
 
 describe('summarizeFolds', () => {
   it('gives the mean and the sample std (n − 1) of every metric, folds in order', () => {
@@ -25,5 +25,56 @@ describe('summarizeFolds', () => {
     expect(s.mean).toEqual({ mae: 1, macro_f1: 0.4 });
     expect(s.std).toEqual({ mae: 0, macro_f1: 0 });
     expect(s.folds[1]?.metrics).toEqual({ macro_f1: 0.4 });
+  });
+});
+
+describe('summarizeCrossval', () => {
+  const fold = (f: number, a: number, b: number, refA: number) => ({
+    fold: f,
+    runId: `r${f}`,
+    summary: {
+      metrics: { mae: (a + b) / 2 },
+      reference: { kind: 'mean of train labels, per item', metrics: { mae: refA } },
+      errorReduction: { mae: 1 - (a + b) / 2 / refA, flexible: null },
+      items: {
+        a: {
+          metrics: { mae: a },
+          reference: { mae: refA },
+          errorReduction: { mae: 1 - a / refA, flexible: null },
+        },
+        b: { metrics: { mae: b } },
+      },
+    },
+  });
+
+  it('gives every item mean ± sample std over folds, error reductions and the named reference', () => {
+    const cv = summarizeCrossval([fold(1, 2, 4, 4), fold(0, 1, 3, 2), fold(2, 3, 5, 4)]);
+    expect(cv.folds.map((f) => f.runId)).toEqual(['r0', 'r1', 'r2']);
+    expect(cv.items?.a?.metrics.mean.mae).toBe(2);
+    expect(cv.items?.a?.metrics.std.mae).toBe(1);
+    expect(cv.items?.b?.metrics.mean.mae).toBe(4);
+    // item a's error reductions 0.5, 0.5, 0.25: mean 5/12; item b has none
+    expect(cv.items?.a?.errorReduction?.mean.mae).toBeCloseTo(5 / 12, 12);
+    expect(cv.items?.a?.errorReduction?.std.mae).toBeCloseTo(
+      Math.sqrt(((1 / 12) ** 2 * 2 + (1 / 6) ** 2) / 2),
+      12,
+    );
+    expect(cv.items?.a?.errorReduction?.mean.flexible).toBeUndefined();
+    expect(cv.items?.b?.errorReduction).toBeUndefined();
+    expect(cv.mean.mae).toBe(3);
+    expect(cv.reference).toMatchObject({ kind: 'mean of train labels, per item', mean: { mae: 10 / 3 } });
+  });
+
+  it('names a reference whose constant differs per fold by its kind', () => {
+    const s = (v: number) => ({
+      metrics: { mae: 1 },
+      reference: { kind: `mean of train labels (${v})`, metrics: { mae: 2 } },
+    });
+    const cv = summarizeCrossval([
+      { fold: 0, summary: s(1.5) },
+      { fold: 1, summary: s(2.5) },
+    ]);
+    expect(cv.reference?.kind).toBe('mean of train labels (per fold)');
+    expect(cv.items).toBeUndefined();
   });
 });

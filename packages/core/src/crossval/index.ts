@@ -48,6 +48,10 @@ export function summarizeFolds(folds: readonly FoldResult[]): FoldSummary {
   return { k: clean.length, folds: clean, mean, std, stdKind: 'sample' };
 }
 
+const ZStat = z.object({ mean: z.record(z.string(), z.number()), std: z.record(z.string(), z.number()) });
+/** Mean and sample std over folds of a group of figures (metrics, or error reductions `mae`/`flexible`). */
+export type TFoldStat = z.infer<typeof ZStat>;
+
 /** The `cv` part of a crossval parent's Run.summary (its `metrics` are the means). */
 export const ZCvSummary = z.object({
   k: z.number(),
@@ -57,8 +61,81 @@ export const ZCvSummary = z.object({
   mean: z.record(z.string(), z.number()),
   std: z.record(z.string(), z.number()),
   stdKind: z.literal('sample'),
+  /** Error reduction (1 − errors(run) / errors(reference)) of each fold against its reference, over folds. */
+  errorReduction: ZStat.optional(),
+  /** The reference's own figures over folds. */
+  reference: z.object({ kind: z.string() }).merge(ZStat).optional(),
+  /**
+   * Multi-item scales: each item's figures over folds (from each fold's `summary.items`), in the
+   * folds' item order; `mean`/`std` above are then over folds of the means over items.
+   */
+  items: z
+    .record(
+      z.string(),
+      z.object({ metrics: ZStat, errorReduction: ZStat.optional(), reference: ZStat.optional() }),
+    )
+    .optional(),
 });
 export type TCvSummary = z.infer<typeof ZCvSummary>;
+
+type TNumbers = Record<string, number | null | undefined>;
+const record = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const numbers = (v: unknown): TNumbers =>
+  Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, number] => finite(e[1])));
+
+function stat(folds: readonly { fold: number; metrics: TNumbers }[]): TFoldStat | undefined {
+  const s = summarizeFolds(folds);
+  return Object.keys(s.mean).length > 0 ? { mean: s.mean, std: s.std } : undefined;
+}
+
+/**
+ * The cross-validation summary of k finished fold runs from their own `Run.summary`s (ZRunSummary
+ * shape: `metrics`, `reference {kind, metrics}`, `errorReduction {mae, flexible}` and, multi-item,
+ * `items[name] {metrics, reference, errorReduction}`): mean ± sample std over folds of every
+ * figure, overall and per item. Each fold's error reduction is against its own reference (the mean
+ * of its own training labels, by default), and the std is over those k per-fold figures.
+ *
+ * @example summarizeCrossval([{fold: 0, summary: {metrics: {mae: 1}, errorReduction: {mae: 0.2}}}, …]).errorReduction.mean.mae
+ */
+export function summarizeCrossval(
+  folds: readonly { fold: number; runId?: string; summary: unknown }[],
+): TCvSummary {
+  const s = folds.map((f) => ({ ...f, s: record(f.summary) }));
+  const cv: TCvSummary = summarizeFolds(
+    s.map((f) => ({ fold: f.fold, ...(f.runId ? { runId: f.runId } : {}), metrics: numbers(f.s.metrics) })),
+  );
+  const er = stat(s.map((f) => ({ fold: f.fold, metrics: numbers(f.s.errorReduction) })));
+  if (er) cv.errorReduction = er;
+  const kinds = [...new Set(s.map((f) => record(f.s.reference).kind).filter((k) => typeof k === 'string'))];
+  const ref = stat(s.map((f) => ({ fold: f.fold, metrics: numbers(record(f.s.reference).metrics) })));
+  if (ref && kinds.length > 0)
+    // "mean of train labels (2.417)" differs per fold: name the kind, not one fold's constant
+    cv.reference = {
+      kind:
+        kinds.length === 1
+          ? (kinds[0] as string)
+          : `${String(kinds[0]).replace(/\s*\(.*\)$/, '')} (per fold)`,
+      ...ref,
+    };
+  const names = [...new Set(s.flatMap((f) => Object.keys(record(f.s.items))))];
+  if (names.length > 0) {
+    cv.items = {};
+    for (const name of names) {
+      const of = (key: 'metrics' | 'errorReduction' | 'reference') =>
+        stat(s.map((f) => ({ fold: f.fold, metrics: numbers(record(record(f.s.items)[name])[key]) })));
+      const metrics = of('metrics') ?? { mean: {}, std: {} };
+      const itemEr = of('errorReduction');
+      const itemRef = of('reference');
+      cv.items[name] = {
+        metrics,
+        ...(itemEr ? { errorReduction: itemEr } : {}),
+        ...(itemRef ? { reference: itemRef } : {}),
+      };
+    }
+  }
+  return cv;
+}
 
 /** Parameters of a crossval parent run: the folds' shared recipe lives beside them in Run.params. */
 export const ZCrossvalSpec = z.object({

@@ -12,6 +12,8 @@ export interface LabelledFile {
   groups?: (string | null)[];
   /** Multi-item scales: the items (names and ranges, in output order); null for one label. */
   items: TItemSpec[] | null;
+  /** With `sourceColumn`: each example's source (real or synthetic). */
+  sources?: ('real' | 'synthetic')[];
 }
 
 /**
@@ -33,6 +35,8 @@ export async function readLabelledFile(
     items?: string[];
     /** Cross-validation groups: rows with the same value (one document) stay in one fold. */
     groupColumn?: string;
+    /** Column saying whether a row is real or synthetic. */
+    sourceColumn?: string;
   },
 ): Promise<LabelledFile> {
   const labelColumns = opts.labelColumn.split(',').map((c) => c.trim());
@@ -46,6 +50,7 @@ export async function readLabelledFile(
     items: opts.items,
     classes: opts.classes,
     groupColumn: opts.groupColumn,
+    sourceColumn: opts.sourceColumn,
   });
   const data = await readDataset([await readFile(path)], path, spec);
   return {
@@ -64,6 +69,7 @@ export async function readLabelledFile(
           : {}),
       })) ?? null,
     ...(opts.groupColumn ? { groups: data.rows.map((r) => r.group ?? null) } : {}),
+    ...(opts.sourceColumn ? { sources: data.rows.map((r) => r.source) } : {}),
   };
 }
 

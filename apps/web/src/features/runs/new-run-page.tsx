@@ -33,6 +33,7 @@ export async function NewRunPage({ searchParams }: { searchParams: SearchParams 
           tolerance: d.tolerance,
           evalRows: evalRows.get(d.id) ?? 0,
           folds: (d.folds as { k?: number } | null)?.k ?? null,
+          groupColumn: d.groupColumn,
         }))}
         initial={{
           modelId: clone?.modelId ?? preset ?? undefined,

@@ -125,9 +125,15 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
           k={(run.params as { cv?: { k?: number } }).cv?.k ?? run.childRuns.length}
           summary={run.summary}
           folds={run.childRuns}
+          items={run.dataset ? (datasetItems(run.dataset)?.map((item) => item.name) ?? []) : []}
+          strict={shownMetric('accuracy', task, integerLabels)}
+          tolerance={tolerance}
+          evalSource={(run.params as { evalSource?: string }).evalSource === 'real' ? 'real' : 'all'}
+          referenceName={(kind) => referenceName(kind, classes)}
         />
       )}
-      {summary.success && (
+      {/* a crossval parent's figures are the folds' means: its card above shows them with their std */}
+      {summary.success && run.kind !== 'crossval' && (
         <div className="card" data-testid="final-metrics">
           <h2>{metricsTitle(run.kind, split, summary.data.evalRows)}</h2>
           <table className="data" style={{ width: 'auto' }}>
@@ -215,7 +221,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       {summary.success && summary.data.trainOrigins && <TrainOrigins origins={summary.data.trainOrigins} />}
       <RunLive
         initial={snapshot}
-        charts={run.kind !== 'evaluate'}
+        charts={run.kind !== 'evaluate' && run.kind !== 'crossval'}
         strictAccuracy={shownMetric('accuracy', task, integerLabels)}
         items={run.dataset ? (datasetItems(run.dataset)?.map((item) => item.name) ?? []) : []}
       />

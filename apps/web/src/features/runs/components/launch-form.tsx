@@ -10,10 +10,24 @@ import {
 
 export interface LaunchFormProps {
   models: (ModelFacts & { label: string })[];
-  /** `folds`: k when the dataset has cross-validation folds assigned. */
-  datasets: (DatasetFacts & { tolerance: number; evalRows: number; folds: number | null })[];
+  /**
+   * `folds`: k when the dataset has cross-validation folds assigned; `groupColumn`: its document
+   * column (cross-validation groups), null when it has none.
+   */
+  datasets: (DatasetFacts & {
+    tolerance: number;
+    evalRows: number;
+    folds: number | null;
+    groupColumn?: string | null;
+  })[];
   initial?: { modelId?: string; datasetId?: string; params?: Partial<TTrainParams>; tags?: string[] };
 }
+
+/**
+ * The MADRS-BERT study's protocol in one click: every row trains (real + synthetic), only real eval
+ * rows are judged, 5-fold cross-validation grouped by the dataset's document column when it has one.
+ */
+const STUDY_PROTOCOL = { evalSource: 'real', trainFraction: 1, folds: 5 } as const;
 
 type NumKey = Exclude<keyof TTrainParams, 'mix' | 'cv'>;
 const FIELDS: { key: NumKey; label: string; step?: string }[] = [
@@ -231,7 +245,11 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
                 Keep documents whole
               </span>
               <span className="hint">
-                Segments of one document (the dataset's document column) never sit on both sides.
+                Segments of one document (
+                {dataset?.groupColumn
+                  ? `column "${dataset.groupColumn}"`
+                  : 'the dataset has no document column'}
+                ) never sit on both sides.
               </span>
             </label>
           )}
@@ -334,13 +352,27 @@ export function LaunchForm({ models, datasets, initial }: LaunchFormProps) {
             <button
               type="button"
               data-testid="launch-study-protocol"
-              onClick={() => setParams((p) => ({ ...p, evalSource: 'real', trainFraction: 1 }))}
+              onClick={() =>
+                setParams((p) => ({
+                  ...p,
+                  evalSource: STUDY_PROTOCOL.evalSource,
+                  trainFraction: STUDY_PROTOCOL.trainFraction,
+                  fold: undefined,
+                  cv: {
+                    k: STUDY_PROTOCOL.folds,
+                    seed: p.cv?.seed ?? 0,
+                    grouped: Boolean(dataset?.groupColumn),
+                  },
+                }))
+              }
             >
               Study protocol
             </button>
             <span className="hint">
-              Train on every row (real + synthetic), judge on the real eval rows only. Pick the untuned base
-              as the reference as well to set the study's figure beside the honest one.
+              Train on every row (real + synthetic), judge on the real eval rows only, {STUDY_PROTOCOL.folds}
+              -fold cross-validation
+              {dataset?.groupColumn ? `, documents (column "${dataset.groupColumn}") kept whole` : ''}. Pick
+              the untuned base as the reference as well to set the study's figure beside the honest one.
             </span>
           </div>
         </div>
