@@ -99,7 +99,7 @@ describe('reconcileRuns', () => {
     const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       maxRetriesPerRequest: null,
     });
-    const control = new Worker(QUEUE_NAMES.control, null, { connection, prefix });
+    const control = new Worker(QUEUE_NAMES.control, null, { connection, prefix: store.prefix });
     const taken = (await control.getNextJob('tok')) as Job;
     expect(taken.data).toEqual({ runId: parent });
     await taken.moveToCompleted({ awaitChildren: true }, 'tok', false);

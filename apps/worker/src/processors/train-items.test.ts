@@ -91,7 +91,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
   }, 300_000);
 
   it('error reduction against a named base model: its untrained head, one output per item, per item', async () => {
-    const dataset = await prisma.dataset.create({
+    const dataset = await env.prisma.dataset.create({
       data: {
         name: 'scale-vs-base',
         task: 'regression',
@@ -114,7 +114,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
         },
       },
     });
-    const run = await prisma.run.create({
+    const run = await env.prisma.run.create({
       data: {
         kind: 'train',
         datasetId: dataset.id,
@@ -127,7 +127,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
       ((await runProcessorJob([trainProcessor], 'run.train', { runId: run.id })) as { status: string })
         .status,
     ).toBe('succeeded');
-    const { summary } = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    const { summary } = await env.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
     type Figures = { mae: number; n: number };
     const s = summary as {
       metrics: Figures;
@@ -144,7 +144,7 @@ describe('run.train on a multi-item dataset (long shape, windows)', () => {
       numLabels: 3,
       seed: 4,
     });
-    const rows = await prisma.datasetRow.findMany({
+    const rows = await env.prisma.datasetRow.findMany({
       where: { datasetId: dataset.id, split: 'eval' },
       orderBy: { index: 'asc' },
     });
