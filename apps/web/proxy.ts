@@ -8,6 +8,7 @@ import {
   SIGN_IN_PATH,
 } from '@/server/access.ts';
 import { requestPathProblem } from '@/server/request-path.ts';
+import { requestTooLarge } from '@/server/upload-limit.ts';
 
 const config_ = accessConfig();
 
@@ -20,6 +21,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const raw = new URL(request.url);
   const pathProblem = requestPathProblem(raw.pathname, raw.search.slice(1));
   if (pathProblem) return withSecurityHeaders(NextResponse.json({ error: pathProblem }, { status: 400 }));
+  const tooLarge = requestTooLarge(request.headers.get('content-length'));
+  if (tooLarge)
+    return withSecurityHeaders(NextResponse.json({ error: tooLarge, code: 'too_large' }, { status: 413 }));
   const decision = await decideAccess(
     {
       method: request.method,

@@ -8,6 +8,8 @@ import path from 'node:path';
 import pg from 'pg';
 
 export interface TService {
+  /** 'PostgreSQL' or 'Redis' (shutdown logs name it). */
+  name: string;
   url: string;
   /** True when this process started it (and will stop it). */
   started: boolean;
@@ -69,12 +71,12 @@ export async function ensurePostgres(options: {
   database: string;
 }): Promise<TService> {
   if (process.env.DATABASE_URL) {
-    return { url: process.env.DATABASE_URL, started: false, stop: async () => undefined };
+    return { name: 'PostgreSQL', url: process.env.DATABASE_URL, started: false, stop: async () => undefined };
   }
   const local = `postgresql://postgres@127.0.0.1:5432/${options.database}`;
   if (options.tryLocal && (await canConnectPostgres('postgresql://postgres@127.0.0.1:5432/postgres'))) {
     log('using PostgreSQL at 127.0.0.1:5432');
-    return { url: local, started: false, stop: async () => undefined };
+    return { name: 'PostgreSQL', url: local, started: false, stop: async () => undefined };
   }
   return startEmbeddedPostgres(options);
 }
@@ -239,7 +241,7 @@ async function startEmbeddedPostgres(options: { stateDir: string; database: stri
     );
   }
   log(`embedded PostgreSQL on 127.0.0.1:${port}`);
-  return { url: `${serverUrl(password)}/${options.database}`, started: true, stop };
+  return { name: 'PostgreSQL', url: `${serverUrl(password)}/${options.database}`, started: true, stop };
 }
 
 /**
@@ -248,10 +250,10 @@ async function startEmbeddedPostgres(options: { stateDir: string; database: stri
  */
 export async function ensureRedis(options: { stateDir: string; tryLocal: boolean }): Promise<TService> {
   if (process.env.REDIS_URL)
-    return { url: process.env.REDIS_URL, started: false, stop: async () => undefined };
+    return { name: 'Redis', url: process.env.REDIS_URL, started: false, stop: async () => undefined };
   if (options.tryLocal && (await canConnectRedis('redis://127.0.0.1:6379'))) {
     log('using Redis at 127.0.0.1:6379');
-    return { url: 'redis://127.0.0.1:6379', started: false, stop: async () => undefined };
+    return { name: 'Redis', url: 'redis://127.0.0.1:6379', started: false, stop: async () => undefined };
   }
   const binary = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!binary) {
@@ -295,6 +297,7 @@ export async function ensureRedis(options: { stateDir: string; tryLocal: boolean
   }
   log(`started redis-server on 127.0.0.1:${port}`);
   return {
+    name: 'Redis',
     url,
     started: true,
     stop: async () => {

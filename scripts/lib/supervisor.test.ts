@@ -1,6 +1,8 @@
-// Fault drills for `npm start`'s process handling, with real processes: kill -9 of the worker
-// (restarted, the rest keeps running) and Ctrl-C to the whole process group (web and worker stop
-// first and the worker records its state before the service stops; the service never sees SIGINT).
+// `npm start`'s Supervisor and shutdown order with small stand-in children (drills/start-drill.ts):
+// kill -9 of the worker (restarted, the rest keeps running) and Ctrl-C to the whole process group
+// with a web app among the children (web and worker stop first, then the service, which never sees
+// SIGINT). The same Ctrl-C against the real thing (start.ts, its embedded PostgreSQL and Redis, a
+// real worker mid-run, then a second start that resumes the run) is apps/worker/src/faults/ctrl-c.test.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -43,6 +43,11 @@ export class Supervisor {
     return child;
   }
 
+  /** The names of the children started, in start order. */
+  names(): string[] {
+    return [...this.children.keys()];
+  }
+
   /** The current process of a child (a new one after each restart). */
   process(name: string): ChildProcess | undefined {
     return this.children.get(name)?.child;
@@ -87,11 +92,20 @@ export class Supervisor {
  */
 export async function stopInOrder(
   supervisor: Supervisor,
-  services: { stop(): Promise<void> }[],
+  services: { name: string; started: boolean; stop(): Promise<void> }[],
   log: (line: string) => void,
   graceMs = 15_000,
 ): Promise<void> {
   await supervisor.stop(undefined, graceMs);
-  for (const service of [...services].reverse())
-    await service.stop().catch((error: Error) => log(error.message));
+  const names = supervisor.names();
+  if (names.length > 0) log(`stopped ${names.join(' and ')}`);
+  for (const service of [...services].reverse()) {
+    if (!service.started) continue;
+    try {
+      await service.stop();
+      log(`stopped ${service.name}`);
+    } catch (error) {
+      log(`could not stop ${service.name}: ${(error as Error).message}`);
+    }
+  }
 }

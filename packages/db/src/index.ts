@@ -14,6 +14,7 @@ export {
 } from './dataset-rows.ts';
 export { createComposedDataset, createDataset, findDatasetByClientKey } from './datasets.ts';
 export { REPO_ROOT, readEnv, type TEnv, ZEnv } from './env.ts';
+export { generateClient } from './generate.ts';
 export {
   deleteItem,
   findDependents,
@@ -35,7 +36,7 @@ export {
   type TStoredMergeConfig,
 } from './merge-configs.ts';
 export { type TMetricPoint, writeMetrics, ZMetricPoint } from './metrics.ts';
-export { applyMigrations, generateClient } from './migrate.ts';
+export { applyMigrations } from './migrate.ts';
 export { redactUrl } from './pg-adapter.ts';
 export { queuePrefix } from './redis-prefix.ts';
 export {

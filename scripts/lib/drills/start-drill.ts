@@ -46,6 +46,8 @@ const shutdown = async (signal: string) => {
     supervisor,
     [
       {
+        name: 'service',
+        started: true,
         stop: async () => {
           service.kill('SIGTERM');
           await serviceExited;

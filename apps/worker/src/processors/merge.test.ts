@@ -175,6 +175,14 @@ describe('merge.run and analysis.vectors processors', () => {
     const merged = await readSafetensorsFile(
       path.join(artifacts, row?.resultModel?.artifactPath ?? '', 'model.safetensors'),
     );
+    // The mergekit_config.yml a download carries names the models by id, never by a server path.
+    const used = await readFile(
+      path.join(artifacts, row?.resultModel?.artifactPath ?? '', 'mergekit_config.yml'),
+      'utf8',
+    );
+    expect(used).not.toContain(artifacts);
+    expect(used).not.toMatch(/model: *\//);
+    for (const id of ['base', 'tuned_a', 'tuned_b', 'tuned_c']) expect(used).toContain(id);
     const expected = await readSafetensorsFile(path.join(FIXTURES, 'expected_ties.safetensors'));
     const name = 'bert.encoder.layer.1.attention.self.query.weight';
     const got = merged.get(name)?.data ?? new Float32Array();

@@ -89,12 +89,19 @@ export function publicMessage(error: unknown, scope: string): string {
 }
 
 /**
- * Maps an error to its response: HttpError → its status; ZodError → 400 naming every bad field;
+ * Maps an error to its response: a request the client aborted → 499; HttpError → its status;
+ * ZodError → 400 naming every bad field;
  * a refused store write → 507 naming the store; an InputError → 422 with its message; anything
  * else → 500 whose body holds no internal text (no Prisma/SQL text, no server paths): the server
  * log has it, under a reference the body gives.
  */
 export function errorResponse(error: unknown, scope = 'web'): Response {
+  if (error instanceof Error && error.name === 'AbortError') {
+    // nobody reads this answer; it is what the log and a proxy see
+    return jsonError(499, 'The client closed the request before it was done; nothing was stored', {
+      code: 'client_closed',
+    });
+  }
   const store = storeError(error);
   if (store) console.error(`[${scope}]`, error);
   const known = error instanceof HttpError ? error : store;

@@ -1,11 +1,7 @@
 import { findDatasetByClientKey } from '@tunelab/db';
 import { HttpError, parseJsonBody } from '../../../common/server/http.ts';
-import {
-  createFromUpload,
-  errorResponse,
-  ZClientKey,
-  ZCreateDatasetRequest,
-} from '../lib/create-from-upload.ts';
+import { clientKeyOf } from '../../../common/server/idempotency.ts';
+import { createFromUpload, errorResponse, ZCreateDatasetRequest } from '../lib/create-from-upload.ts';
 import { listDatasets } from '../lib/list-datasets.ts';
 import { deleteUpload, findUpload, receiveUpload } from '../lib/upload-store.ts';
 
@@ -63,12 +59,6 @@ export async function POST(request: Request): Promise<Response> {
   } finally {
     if (oneShotUploadId) await deleteUpload(oneShotUploadId);
   }
-}
-
-/** The Idempotency-Key header, else the clientKey field; checked, or undefined when neither is sent. */
-function clientKeyOf(request: Request, field: string | undefined): string | undefined {
-  const raw = request.headers.get('idempotency-key') ?? field;
-  return raw === undefined || raw === null || raw === '' ? undefined : ZClientKey.parse(raw);
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -13,6 +13,7 @@ import { createDataset, findDatasetByClientKey, getPrisma } from '@tunelab/db';
 import { enqueueJob } from '@tunelab/jobs';
 import { z } from 'zod';
 import { HttpError, jsonError, errorResponse as sharedErrorResponse } from '../../../common/server/http.ts';
+import { createOnce } from '../../../common/server/idempotency.ts';
 import { deleteUpload, type TStoredUpload } from './upload-store.ts';
 
 /** Body of POST /api/datasets (JSON after an inspect, or the "spec" field of a one-shot upload). */
@@ -36,14 +37,6 @@ export async function inspectUpload(
   );
 }
 
-/** A client's key that makes a create idempotent (header Idempotency-Key, or field clientKey). */
-export const ZClientKey = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200, 'Idempotency-Key: at most 200 characters')
-  .regex(/^[A-Za-z0-9._:-]+$/, 'Idempotency-Key: letters, digits and . _ : - only');
-
 export interface TCreateOptions {
   format?: z.infer<typeof ZDatasetFormat>;
   clientKey?: string;
@@ -64,30 +57,22 @@ export async function createFromUpload(
   options: TCreateOptions = {},
 ): Promise<{ id: string; rowCount: number; replayed?: true }> {
   const { clientKey, signal } = options;
-  if (clientKey) {
-    const earlier = await findDatasetByClientKey(clientKey);
-    if (earlier) return { ...earlier, replayed: true };
-  }
-  const data = await readDataset(
-    createReadStream(upload.path, { highWaterMark: 256 * 1024, ...(signal ? { signal } : {}) }),
-    upload.fileName,
-    spec,
-    { format: options.format },
+  return createOnce(
+    clientKey,
+    (key) => findDatasetByClientKey(key),
+    async () => {
+      const data = await readDataset(
+        createReadStream(upload.path, { highWaterMark: 256 * 1024, ...(signal ? { signal } : {}) }),
+        upload.fileName,
+        spec,
+        { format: options.format },
+      );
+      const created = await createDataset(spec, data, { fileName: upload.fileName, clientKey, signal });
+      await enqueueProfileOrDiscard(created.id);
+      await deleteUpload(upload.uploadId);
+      return created;
+    },
   );
-  let created: { id: string; rowCount: number };
-  try {
-    created = await createDataset(spec, data, { fileName: upload.fileName, clientKey, signal });
-  } catch (error) {
-    // two requests with one key at once: the other one stored it
-    if (clientKey && (error as { code?: string }).code === 'P2002') {
-      const earlier = await findDatasetByClientKey(clientKey);
-      if (earlier) return { ...earlier, replayed: true };
-    }
-    throw error;
-  }
-  await enqueueProfileOrDiscard(created.id);
-  await deleteUpload(upload.uploadId);
-  return created;
 }
 
 /**
@@ -105,12 +90,6 @@ export async function enqueueProfileOrDiscard(datasetId: string): Promise<void> 
 
 /** Dataset errors carry their row/column issues; everything else goes through the shared mapping. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof Error && error.name === 'AbortError') {
-    // nobody reads this answer; it is what the log and a proxy see
-    return jsonError(499, 'The client closed the request before it was done; nothing was stored', {
-      code: 'client_closed',
-    });
-  }
   if (error instanceof DatasetError) {
     return jsonError(400, error.message, {
       code: error.code,

@@ -22,10 +22,15 @@ export async function GET() {
   return Response.json({ models }, { headers: { 'cache-control': 'no-store' } });
 }
 
-/** POST /api/models (multipart: files or one .zip, optional name) → 201 {id, name}; 422 naming the bad file/tensor. */
+/**
+ * POST /api/models (multipart: files or one .zip, optional name) → 201 {id, name}; 422 naming the
+ * bad file/tensor. With an Idempotency-Key header (or a clientKey field) a repeated import answers
+ * 200 {id, name, replayed: true} with the model the first one stored.
+ */
 export async function POST(req: Request) {
   try {
-    return Response.json(await importUploadedModel(req), { status: 201 });
+    const imported = await importUploadedModel(req);
+    return Response.json(imported, { status: imported.replayed ? 200 : 201 });
   } catch (e) {
     if (e instanceof ModelImportError) return jsonError(422, e.message);
     return errorResponse(e, 'web:models');
