@@ -70,12 +70,15 @@ export const postJson = (url: string, body: unknown): Request =>
     body: JSON.stringify(body),
   });
 
-/** Polls `read` until `done` holds and returns that value; throws naming `what` after `timeoutMs`. */
+/**
+ * Polls `read` until `done` holds and returns that value; throws naming `what` after `timeoutMs`
+ * (by default a little under the 180 s the slowest route tests allow themselves).
+ */
 export async function until<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   what = 'the condition',
-  timeoutMs = 120_000,
+  timeoutMs = 150_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
