@@ -21,7 +21,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const run = await prisma.run.findUnique({
     where: { id },
     include: {
-      dataset: true,
+      dataset: { select: { id: true, name: true, task: true, tolerance: true, classes: true, items: true } },
       model: { select: { id: true, name: true, kind: true } },
       resultModel: { select: { id: true, name: true } },
       sweep: { select: { id: true, name: true } },
@@ -31,7 +31,10 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
     },
   });
   if (!run) notFound();
-  const snapshot = await runSnapshot(id);
+  const [snapshot, integerLabels] = await Promise.all([
+    runSnapshot(id, undefined, run),
+    run.dataset ? hasIntegerLabels(run.dataset.id) : true,
+  ]);
   if (!snapshot) notFound();
   const summary = ZRunSummary.safeParse(run.summary);
   const predictions = ((run.evaluations[0]?.predictions ?? []) as unknown as PredictionRow[]).filter(
@@ -45,7 +48,6 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       ? (run.params as { tolerance: number }).tolerance
       : (run.dataset?.tolerance ?? 1);
   const classes = Array.isArray(run.dataset?.classes) ? (run.dataset.classes as string[]) : null;
-  const integerLabels = run.dataset ? await hasIntegerLabels(run.dataset.id) : true;
   const task = run.dataset?.task;
   const shown = summary.success
     ? METRIC_LABELS.filter(

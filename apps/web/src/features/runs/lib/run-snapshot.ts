@@ -1,4 +1,4 @@
-import { prisma } from '@tunelab/db';
+import { prisma, type Run } from '@tunelab/db';
 import { findRunKindJob, queuePosition } from '@tunelab/jobs';
 
 export interface RunSnapshot {
@@ -21,12 +21,35 @@ export interface RunSnapshot {
 
 export const FINAL_STATUSES = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** Everything the run page's live area needs, in one read; `logsAfter` returns only newer log lines. */
-export async function runSnapshot(id: string, logsAfter?: Date): Promise<RunSnapshot | null> {
-  const run = await prisma.run.findUnique({ where: { id } });
+type SnapshotRun = Pick<
+  Run,
+  | 'kind'
+  | 'status'
+  | 'queueJobId'
+  | 'progress'
+  | 'etaSeconds'
+  | 'error'
+  | 'backend'
+  | 'workerId'
+  | 'cancelRequested'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
+/**
+ * Everything the run page's live area needs, in one read; `logsAfter` returns only newer log lines.
+ * Point count and last step come from the MetricSeries catalogue (one row per series), not from
+ * counting the run's points. `run`: the row when the caller has just read it (the run page).
+ */
+export async function runSnapshot(
+  id: string,
+  logsAfter?: Date,
+  run?: SnapshotRun,
+): Promise<RunSnapshot | null> {
+  run ??= (await prisma.run.findUnique({ where: { id } })) ?? undefined;
   if (!run) return null;
   const [agg, logs] = await Promise.all([
-    prisma.metric.aggregate({ where: { runId: id }, _count: { _all: true }, _max: { step: true } }),
+    prisma.metricSeries.aggregate({ where: { runId: id }, _sum: { points: true }, _max: { lastStep: true } }),
     prisma.runLog.findMany({
       where: { runId: id, ...(logsAfter ? { ts: { gt: logsAfter } } : {}) },
       orderBy: { ts: 'asc' },
@@ -50,8 +73,8 @@ export async function runSnapshot(id: string, logsAfter?: Date): Promise<RunSnap
     queuePosition: position,
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
-    metricPoints: agg._count._all,
-    lastStep: agg._max.step,
+    metricPoints: agg._sum.points ?? 0,
+    lastStep: agg._max.lastStep,
     logs: logs.map((l) => ({ ts: l.ts.toISOString(), level: l.level, message: l.message })),
   };
 }
