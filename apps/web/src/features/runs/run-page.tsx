@@ -32,7 +32,7 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   });
   if (!run) notFound();
   const [snapshot, integerLabels] = await Promise.all([
-    runSnapshot(id, undefined, run),
+    runSnapshot(id),
     run.dataset ? hasIntegerLabels(run.dataset.id) : true,
   ]);
   if (!snapshot) notFound();
