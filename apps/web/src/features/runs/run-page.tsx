@@ -1,6 +1,6 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS, SCORING_DEFINITIONS } from '@tunelab/core/metrics';
-import { datasetItems, prisma } from '@tunelab/db';
+import { datasetItems } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
@@ -10,6 +10,7 @@ import { type PredictionRow, ResidualPlot } from './components/prediction-views.
 import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
 import { hasIntegerLabels, metricsTitle, referenceName, shownMetric } from './lib/metric-view.ts';
+import { findRunPageRow } from './lib/run-page-query.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
 const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRIC_KEYS, 'loss' as const].map(
@@ -18,18 +19,7 @@ const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRI
 
 export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const run = await prisma.run.findUnique({
-    where: { id },
-    include: {
-      dataset: { select: { id: true, name: true, task: true, tolerance: true, classes: true, items: true } },
-      model: { select: { id: true, name: true, kind: true } },
-      resultModel: { select: { id: true, name: true } },
-      sweep: { select: { id: true, name: true } },
-      evaluations: { orderBy: { createdAt: 'desc' }, take: 1 },
-      parentRun: { select: { id: true, name: true } },
-      childRuns: { select: { id: true, status: true, params: true, summary: true, error: true } },
-    },
-  });
+  const run = await findRunPageRow(id);
   if (!run) notFound();
   const [snapshot, integerLabels] = await Promise.all([
     runSnapshot(id),
