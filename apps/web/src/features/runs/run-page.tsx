@@ -1,6 +1,6 @@
 import { ZRunSummary } from '@tunelab/core/dashboard';
 import { EVAL_METRIC_KEYS, METRICS, SCORING_DEFINITIONS } from '@tunelab/core/metrics';
-import { datasetItems, prisma } from '@tunelab/db';
+import { datasetItems } from '@tunelab/db';
 import { notFound } from 'next/navigation';
 import { fmtDuration, fmtMetric, fmtNum, fmtPct, runDurationSeconds, runLabel } from '../../common/format.ts';
 import { ItemActions } from '../housekeeping/item-actions.tsx';
@@ -11,6 +11,7 @@ import { RunActions } from './components/run-actions.tsx';
 import { RunLive } from './components/run-live.tsx';
 import { TrainOrigins } from './components/train-origins.tsx';
 import { hasIntegerLabels, metricsTitle, referenceName, shownMetric } from './lib/metric-view.ts';
+import { findRunPageRow } from './lib/run-page-query.ts';
 import { runSnapshot } from './lib/run-snapshot.ts';
 
 const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRIC_KEYS, 'loss' as const].map(
@@ -19,20 +20,12 @@ const METRIC_LABELS: [string, string, (v: unknown) => string][] = [...EVAL_METRI
 
 export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const run = await prisma.run.findUnique({
-    where: { id },
-    include: {
-      dataset: true,
-      model: { select: { id: true, name: true, kind: true } },
-      resultModel: { select: { id: true, name: true } },
-      sweep: { select: { id: true, name: true } },
-      evaluations: { orderBy: { createdAt: 'desc' }, take: 1 },
-      parentRun: { select: { id: true, name: true } },
-      childRuns: { select: { id: true, status: true, params: true, summary: true, error: true } },
-    },
-  });
+  const run = await findRunPageRow(id);
   if (!run) notFound();
-  const snapshot = await runSnapshot(id);
+  const [snapshot, integerLabels] = await Promise.all([
+    runSnapshot(id),
+    run.dataset ? hasIntegerLabels(run.dataset.id) : true,
+  ]);
   if (!snapshot) notFound();
   const summary = ZRunSummary.safeParse(run.summary);
   const predictions = ((run.evaluations[0]?.predictions ?? []) as unknown as PredictionRow[]).filter(
@@ -46,7 +39,6 @@ export async function RunPage({ params }: { params: Promise<{ id: string }> }) {
       ? (run.params as { tolerance: number }).tolerance
       : (run.dataset?.tolerance ?? 1);
   const classes = Array.isArray(run.dataset?.classes) ? (run.dataset.classes as string[]) : null;
-  const integerLabels = run.dataset ? await hasIntegerLabels(run.dataset.id) : true;
   const task = run.dataset?.task;
   const shown = summary.success
     ? METRIC_LABELS.filter(

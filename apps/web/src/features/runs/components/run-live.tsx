@@ -79,7 +79,7 @@ function RunLiveInner({
     let stop = false;
     void metricPoints;
     const names = runSeriesNames(item).map(encodeURIComponent).join(',');
-    fetch(`/api/runs/${initial.id}/series?names=${names}&x=${x}&points=1000`, { cache: 'no-store' })
+    fetch(`/api/runs/${initial.id}/series?names=${names}&x=${x}&points=1000`, { cache: 'no-cache' })
       .then(async (r) => {
         const body = (await r.json()) as { series?: SeriesResult[]; error?: string };
         if (!r.ok || !body.series) throw new Error(body.error ?? `series API answered ${r.status}`);

@@ -28,9 +28,24 @@ export function metricsTitle(
   return `Final metrics (${set}${rows ? `, ${rows} rows` : ''})`;
 }
 
-/** Whether every label of a dataset is a whole number (rating scales; classification indices). */
+const integerLabels = new Map<string, boolean>();
+
+/**
+ * Whether every label of a dataset is a whole number (rating scales; classification indices).
+ * Labels never change once a dataset is ready, so the answer is kept per ready dataset (one scan
+ * of its rows per process instead of one per page view).
+ */
 export async function hasIntegerLabels(datasetId: string): Promise<boolean> {
-  const [row] = await prisma.$queryRaw<{ ints: boolean | null }[]>`
-    SELECT bool_and(label = round(label)) AS ints FROM "DatasetRow" WHERE "datasetId" = ${datasetId}`;
-  return row?.ints !== false;
+  const known = integerLabels.get(datasetId);
+  if (known !== undefined) return known;
+  const [row] = await prisma.$queryRaw<{ ints: boolean | null; ready: boolean | null }[]>`
+    SELECT bool_and(label = round(label)) AS ints,
+      (SELECT status = 'ready' FROM "Dataset" WHERE id = ${datasetId}) AS ready
+    FROM "DatasetRow" WHERE "datasetId" = ${datasetId}`;
+  const ints = row?.ints !== false;
+  if (row?.ready) {
+    integerLabels.set(datasetId, ints);
+    if (integerLabels.size > 1000) integerLabels.delete(integerLabels.keys().next().value as string);
+  }
+  return ints;
 }

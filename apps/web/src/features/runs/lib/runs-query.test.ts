@@ -114,4 +114,77 @@ describe('runs table rows', () => {
     expect(rows.get(ids.cv)?.href).toBe(`/runs/${ids.cv}`);
     expect(rows.get(ids.train)?.href).toBe(`/runs/${ids.train}`);
   });
+
+  it('offers the filter choices: newest datasets and models first, tags sorted and distinct', async () => {
+    const { findRunFilters } = await import('./runs-query.ts');
+    const older = await prisma.dataset.create({
+      data: {
+        name: 'older',
+        task: 'regression',
+        textColumn: 't',
+        labelColumn: 'l',
+        createdAt: new Date('2020-01-01'),
+      },
+    });
+    const m1 = await prisma.model.create({
+      data: {
+        name: 'bert a',
+        kind: 'base',
+        config: {},
+        artifactPath: 'models/a',
+        createdAt: new Date('2020-01-01'),
+      },
+    });
+    const m2 = await prisma.model.create({
+      data: { name: 'bert b', kind: 'base', config: {}, artifactPath: 'models/b' },
+    });
+    await prisma.run.create({ data: { kind: 'train', tags: ['zeta', 'alpha'] } });
+    await prisma.run.create({ data: { kind: 'train', tags: ['alpha', 'mid'] } });
+    const filters = await findRunFilters();
+    expect(filters.datasets.at(-1)).toEqual({ id: older.id, name: 'older' });
+    expect(filters.datasets.map((d) => d.name)).toContain('interviews');
+    expect(filters.models).toEqual([
+      { id: m2.id, name: 'bert b' },
+      { id: m1.id, name: 'bert a' },
+    ]);
+    expect(filters.tags).toEqual(['alpha', 'mid', 'zeta']);
+  });
+
+  it('filters by status, tag and a search taken literally, sorts and pages in SQL', async () => {
+    const { findRuns, ZRunsQuery, PAGE_SIZE } = await import('./runs-query.ts');
+    const model = await prisma.model.create({
+      data: { name: 'Model 100%_sure', kind: 'base', config: {}, artifactPath: 'models/sure' },
+    });
+    const made: string[] = [];
+    for (let i = 0; i < PAGE_SIZE + 3; i++) {
+      const run = await prisma.run.create({
+        data: {
+          kind: 'train',
+          status: i % 2 ? 'succeeded' : 'failed',
+          modelId: model.id,
+          tags: i === 7 ? ['pick-me'] : [],
+          progress: i / 100,
+        },
+      });
+      made.push(run.id);
+    }
+    const find = (q: Record<string, string>) => findRuns(ZRunsQuery.parse({ model: model.id, ...q }));
+    const all = await find({});
+    expect(all.total).toBe(PAGE_SIZE + 3);
+    expect(all.pages).toBe(2);
+    expect(all.runs).toHaveLength(PAGE_SIZE);
+    expect(all.runs[0]?.createdAt).toBeInstanceOf(Date);
+    expect(all.runs[0]?.model).toEqual({ id: model.id, name: 'Model 100%_sure' });
+    expect((await find({ page: '2' })).runs).toHaveLength(3);
+    const failed = await find({ status: 'failed' });
+    expect(failed.total).toBe(Math.ceil((PAGE_SIZE + 3) / 2));
+    expect(failed.runs.every((r) => r.status === 'failed')).toBe(true);
+    expect((await find({ tag: 'pick-me' })).runs.map((r) => r.id)).toEqual([made[7]]);
+    // % and _ in the search are literal characters, not wildcards
+    expect((await find({ q: '100%_s' })).total).toBe(PAGE_SIZE + 3);
+    expect((await find({ q: '100__s' })).total).toBe(0);
+    expect((await find({ q: 'model 100' })).total).toBe(PAGE_SIZE + 3);
+    const byProgress = await find({ sort: 'progress', dir: 'asc' });
+    expect(byProgress.runs.slice(0, 3).map((r) => r.id)).toEqual(made.slice(0, 3));
+  });
 });

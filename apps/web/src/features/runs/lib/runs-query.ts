@@ -1,4 +1,4 @@
-import { prisma } from '@tunelab/db';
+import { Prisma, prisma, type RunKind, type RunStatus } from '@tunelab/db';
 import { z } from 'zod';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -37,70 +37,89 @@ export const ZRunsQuery = z.object({
 });
 export type TRunsQuery = z.infer<typeof ZRunsQuery>;
 
-/** One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast. */
-export async function findRuns(query: TRunsQuery) {
+/** A listed run: the row's list fields and the names of what it links to. */
+export interface RunListItem {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  params: Prisma.JsonValue;
+  summary: Prisma.JsonValue | null;
+  progress: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  tags: string[];
+  seed: number | null;
+  fraction: number | null;
+  sweepId: string | null;
+  parentRunId: string | null;
+  mergeSearch: { id: string; name: string | null } | null;
+  searchCandidate: { searchId: string; phase: string; index: number } | null;
+  dataset: { id: string; name: string } | null;
+  model: { id: string; name: string } | null;
+}
+
+/** `text` as a LIKE pattern matching it anywhere (its own %, _ and \ taken literally). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of runs: filtering, sorting and paging happen in Postgres so hundreds of runs stay fast.
+ * Two SQL statements (the page with its links' names, and the count) rather than the client's
+ * query builder: on the dashboard's hottest page each built query cost ~4 ms of CPU to compile.
+ */
+export async function findRuns(
+  query: TRunsQuery,
+): Promise<{ total: number; runs: RunListItem[]; pages: number }> {
   const children = query.children === '1';
-  const where = {
-    archivedAt: null,
-    // an explicit kind filter shows that kind (search_candidate included); otherwise child kinds are hidden
-    kind: query.kind ? query.kind : { in: LISTED_KINDS.filter((k) => children || !CHILD_KINDS.includes(k)) },
-    ...(children ? {} : { parentRunId: null }),
-    ...(query.status ? { status: query.status } : {}),
-    ...(query.dataset ? { datasetId: query.dataset } : {}),
-    ...(query.model ? { modelId: query.model } : {}),
-    ...(query.tag ? { tags: { has: query.tag } } : {}),
-    ...(query.q
-      ? {
-          OR: [
-            { id: { contains: query.q } },
-            { name: { contains: query.q, mode: 'insensitive' as const } },
-            { dataset: { name: { contains: query.q, mode: 'insensitive' as const } } },
-            { model: { name: { contains: query.q, mode: 'insensitive' as const } } },
-            { tags: { has: query.q } },
-          ],
-        }
-      : {}),
-  };
-  const [total, runs] = await Promise.all([
-    prisma.run.count({ where }),
-    prisma.run.findMany({
-      where,
-      orderBy: [{ [query.sort]: query.dir }, { id: 'desc' }],
-      skip: (query.page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: {
-        id: true,
-        kind: true,
-        status: true,
-        params: true,
-        summary: true,
-        progress: true,
-        createdAt: true,
-        startedAt: true,
-        finishedAt: true,
-        tags: true,
-        seed: true,
-        fraction: true,
-        sweepId: true,
-        parentRunId: true,
-        mergeSearch: { select: { id: true, name: true } },
-        searchCandidate: { select: { searchId: true, phase: true, index: true } },
-        dataset: { select: { id: true, name: true } },
-        model: { select: { id: true, name: true } },
-      },
-    }),
+  // an explicit kind filter shows that kind (search_candidate included); otherwise child kinds are hidden
+  const kinds = query.kind ? [query.kind] : LISTED_KINDS.filter((k) => children || !CHILD_KINDS.includes(k));
+  const where: Prisma.Sql[] = [Prisma.sql`r."archivedAt" IS NULL`, Prisma.sql`r.kind::text = ANY(${kinds})`];
+  if (!children) where.push(Prisma.sql`r."parentRunId" IS NULL`);
+  if (query.status) where.push(Prisma.sql`r.status::text = ${query.status}`);
+  if (query.dataset) where.push(Prisma.sql`r."datasetId" = ${query.dataset}`);
+  if (query.model) where.push(Prisma.sql`r."modelId" = ${query.model}`);
+  if (query.tag) where.push(Prisma.sql`${query.tag} = ANY(r.tags)`);
+  if (query.q) {
+    const like = containsPattern(query.q);
+    where.push(Prisma.sql`(r.id LIKE ${like} OR r.name ILIKE ${like}
+      OR EXISTS (SELECT 1 FROM "Dataset" d WHERE d.id = r."datasetId" AND d.name ILIKE ${like})
+      OR EXISTS (SELECT 1 FROM "Model" m WHERE m.id = r."modelId" AND m.name ILIKE ${like})
+      OR ${query.q} = ANY(r.tags))`);
+  }
+  const filter = Prisma.join(where, ' AND ');
+  // the sort key comes from the zod enum; the direction too
+  const order = Prisma.raw(`r."${query.sort}" ${query.dir === 'asc' ? 'ASC' : 'DESC'}, r.id DESC`);
+  const [counted, runs] = await Promise.all([
+    prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Run" r WHERE ${filter}`,
+    prisma.$queryRaw<RunListItem[]>`
+      SELECT r.id, r.kind, r.status, r.params, r.summary, r.progress, r."createdAt", r."startedAt",
+        r."finishedAt", r.tags, r.seed, r.fraction, r."sweepId", r."parentRunId",
+        (SELECT json_build_object('id', s.id, 'name', s.name) FROM "MergeSearch" s WHERE s."runId" = r.id) AS "mergeSearch",
+        (SELECT json_build_object('searchId', c."searchId", 'phase', c.phase, 'index', c.index)
+           FROM "SearchCandidate" c WHERE c."runId" = r.id) AS "searchCandidate",
+        (SELECT json_build_object('id', d.id, 'name', d.name) FROM "Dataset" d WHERE d.id = r."datasetId") AS dataset,
+        (SELECT json_build_object('id', m.id, 'name', m.name) FROM "Model" m WHERE m.id = r."modelId") AS model
+      FROM "Run" r WHERE ${filter}
+      ORDER BY ${order}
+      LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`,
   ]);
+  const total = counted[0]?.n ?? 0;
   return { total, runs, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
-export type RunListItem = Awaited<ReturnType<typeof findRuns>>['runs'][number];
 
+/** The filter choices (latest 200 datasets and models, the first 200 tags), in one statement. */
 export async function findRunFilters() {
-  const [datasets, models, tags] = await Promise.all([
-    prisma.dataset.findMany({ select: { id: true, name: true }, orderBy: { createdAt: 'desc' }, take: 200 }),
-    prisma.model.findMany({ select: { id: true, name: true }, orderBy: { createdAt: 'desc' }, take: 200 }),
-    prisma.$queryRaw<
-      { tag: string }[]
-    >`SELECT DISTINCT unnest(tags) AS tag FROM "Run" ORDER BY tag LIMIT 200`,
-  ]);
-  return { datasets, models, tags: tags.map((t) => t.tag) };
+  const [row] = await prisma.$queryRaw<
+    { datasets: { id: string; name: string }[]; models: { id: string; name: string }[]; tags: string[] }[]
+  >`
+    SELECT
+      coalesce((SELECT json_agg(json_build_object('id', d.id, 'name', d.name) ORDER BY d."createdAt" DESC)
+        FROM (SELECT id, name, "createdAt" FROM "Dataset" ORDER BY "createdAt" DESC LIMIT 200) d), '[]'::json) AS datasets,
+      coalesce((SELECT json_agg(json_build_object('id', m.id, 'name', m.name) ORDER BY m."createdAt" DESC)
+        FROM (SELECT id, name, "createdAt" FROM "Model" ORDER BY "createdAt" DESC LIMIT 200) m), '[]'::json) AS models,
+      coalesce((SELECT json_agg(t.tag ORDER BY t.tag)
+        FROM (SELECT DISTINCT unnest(tags) AS tag FROM "Run" ORDER BY tag LIMIT 200) t), '[]'::json) AS tags`;
+  return { datasets: row?.datasets ?? [], models: row?.models ?? [], tags: row?.tags ?? [] };
 }

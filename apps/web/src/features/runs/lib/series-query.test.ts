@@ -125,6 +125,77 @@ describe('loadRunSeries', () => {
     expect(series.some((s) => s.key.includes('sleep'))).toBe(false);
   });
 
+  it('extends a live series by its new steps and answers as a fresh read would', async () => {
+    const { writeMetrics } = await import('@tunelab/db');
+    const run = await prisma.run.create({
+      data: { kind: 'train', startedAt: new Date(Date.now() - 60_000) },
+    });
+    const loss = (steps: number[]) =>
+      steps.map((step) => ({
+        name: 'loss',
+        split: 'train',
+        step,
+        value: Math.cos(step / 7),
+        epoch: step / 100,
+      }));
+    const odd = Array.from({ length: 150 }, (_, i) => 2 * i + 1);
+    await writeMetrics(run.id, loss(odd));
+    const fresh = async (names: string) => {
+      clearSeriesCache();
+      return loadRunSeries(run.id, ZSeriesQuery.parse({ names, points: '200', x: 'step' }));
+    };
+    const q = ZSeriesQuery.parse({ names: 'train/loss', points: '200', x: 'step' });
+    const first = await loadRunSeries(run.id, q);
+    expect(first[0]?.total).toBe(150);
+    // new steps after the kept last one: only they are read, the answer equals a fresh read
+    await writeMetrics(run.id, loss([301, 303, 305]));
+    const extended = await loadRunSeries(run.id, q);
+    expect(extended[0]?.total).toBe(153);
+    expect(extended[0]?.lastStep).toBe(305);
+    expect(extended).toEqual(await fresh('train/loss'));
+    // a late point below the kept last step (a gap filled) is not missed either
+    await loadRunSeries(run.id, q);
+    await writeMetrics(run.id, loss([100, 307]));
+    const refilled = await loadRunSeries(run.id, q);
+    expect(refilled[0]?.total).toBe(155);
+    expect(refilled[0]?.points.some(([x]) => x === 100)).toBe(true);
+    expect(refilled).toEqual(await fresh('train/loss'));
+  });
+
+  it('answers with a validator: 304 while the series stand still, 200 once a point arrives', async () => {
+    const { writeMetrics } = await import('@tunelab/db');
+    const { GET } = await import('../api/series-route.ts');
+    const run = await prisma.run.create({ data: { kind: 'train' } });
+    await writeMetrics(
+      run.id,
+      [1, 2, 3].map((step) => ({ name: 'loss', split: 'train', step, value: 1 / step })),
+    );
+    const url = `http://localhost/api/runs/${run.id}/series?names=train/loss,train/lr&x=step&points=1000`;
+    const get = (etag?: string) =>
+      GET(new Request(url, { headers: etag ? { 'if-none-match': etag } : {} }), {
+        params: Promise.resolve({ id: run.id }),
+      });
+    const first = await get();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(((await first.json()) as { series: unknown[] }).series).toHaveLength(1);
+    const again = await get(etag ?? undefined);
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    // a new series among the asked names changes the answer, so the validator too
+    await writeMetrics(run.id, [{ name: 'lr', split: 'train', step: 1, value: 1e-4 }]);
+    const moved = await get(etag ?? undefined);
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('etag')).not.toBe(etag);
+    expect(((await moved.json()) as { series: unknown[] }).series).toHaveLength(2);
+    // another run's writes leave it alone
+    const other = await prisma.run.create({ data: { kind: 'train' } });
+    await writeMetrics(other.id, [{ name: 'loss', split: 'train', step: 9, value: 1 }]);
+    expect((await get(moved.headers.get('etag') ?? undefined)).status).toBe(304);
+  });
+
   it('names a missing run', async () => {
     await expect(loadRunSeries('nope', ZSeriesQuery.parse({ names: 'loss' }))).rejects.toThrow(
       /Run nope does not exist/,
